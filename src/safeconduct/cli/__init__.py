@@ -1,0 +1,30 @@
+"""The `safeconduct` command line.
+
+Each area of the product registers its own Typer sub-application in a module of this package, so the
+modules stay small and independent; heavy libraries are imported inside commands, never at import time,
+so `safeconduct --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from safeconduct.cli import ledger, server, testimony, text, voice
+
+app = typer.Typer(
+    name="safeconduct",
+    help="safeconduct: anonymous contact, case work and testimony anonymization.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+server.register(app)
+ledger.register(app)
+app.add_typer(voice.app, name="voice", help="Voice anonymization and its privacy measurement.")
+app.add_typer(text.app, name="text", help="Redaction of identifying details in text.")
+app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymization pipeline.")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

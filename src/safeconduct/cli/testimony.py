@@ -1,0 +1,7 @@
+"""`safeconduct testimony …` commands (filled in by the testimony work)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

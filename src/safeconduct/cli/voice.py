@@ -1,0 +1,7 @@
+"""`safeconduct voice …` commands (filled in by the voice work)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
