@@ -1,0 +1,110 @@
+"""Log-in sessions that keep decryption keys off the disk.
+
+A session's secret (the contact's case key, or a caseworker's private key) is stored encrypted under a key
+that exists only inside the token held by the client. The database row alone opens nothing; the token
+alone opens nothing; and the row is keyed by a hash of the token id, so a leaked database cannot be used to
+forge tokens either. Sessions survive a server restart and work across several server processes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from safeconduct.auth.models import AuthSession
+from safeconduct.crypto import aead
+
+_PREFIX = "sc1."
+
+
+class InvalidSession(Exception):
+    """The token is unknown, forged, expired or of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    subject: str
+    secret: bytes
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _row_key(token_id: bytes) -> bytes:
+    return hashlib.blake2b(token_id, digest_size=32, person=b"sc-session").digest()
+
+
+def create(db: Session, *, kind: str, subject: str, secret: bytes, minutes: int) -> str:
+    """Store a new session and return its bearer token (shown to the client, never stored)."""
+    token_id, key = secrets.token_bytes(16), aead.new_key()
+    db.add(
+        AuthSession(
+            token_id=_row_key(token_id),
+            kind=kind,
+            subject=subject,
+            secret_ciphertext=aead.encrypt(key, secret, f"{kind}:{subject}".encode()),
+            expires_at=_now() + dt.timedelta(minutes=minutes),
+        )
+    )
+    return _PREFIX + base64.urlsafe_b64encode(token_id + key).decode().rstrip("=")
+
+
+def _parse(token: str) -> tuple[bytes, bytes]:
+    if not token.startswith(_PREFIX):
+        raise InvalidSession("malformed token")
+    raw = token[len(_PREFIX) :]
+    try:
+        blob = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidSession("malformed token") from exc
+    if len(blob) != 16 + aead.KEY_BYTES:
+        raise InvalidSession("malformed token")
+    return blob[:16], blob[16:]
+
+
+def open_session(db: Session, token: str, *, kind: str, minutes: int) -> OpenSession:
+    """Check a token and recover the session's secret; extends the session while it is in use."""
+    token_id, key = _parse(token)
+    row = db.get(AuthSession, _row_key(token_id))
+    now = _now()
+    if row is None or row.kind != kind:
+        raise InvalidSession("unknown session")
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+    if expires <= now:
+        db.delete(row)
+        db.commit()
+        raise InvalidSession("session expired")
+    try:
+        secret = aead.decrypt(key, row.secret_ciphertext, f"{row.kind}:{row.subject}".encode())
+    except aead.DecryptionError as exc:
+        raise InvalidSession("forged token") from exc
+    # Slide the expiry only when less than half remains, so most requests cost no write.
+    if expires - now < dt.timedelta(minutes=minutes / 2):
+        row.expires_at = now + dt.timedelta(minutes=minutes)
+        db.commit()
+    return OpenSession(subject=row.subject, secret=secret)
+
+
+def end(db: Session, token: str) -> None:
+    """Log out: forget the row, and with it the only ciphertext of the secret."""
+    try:
+        token_id, _ = _parse(token)
+    except InvalidSession:
+        return
+    db.execute(delete(AuthSession).where(AuthSession.token_id == _row_key(token_id)))
+    db.commit()
+
+
+def purge_expired(db: Session) -> int:
+    """Delete sessions past their expiry; returns how many."""
+    result = db.execute(delete(AuthSession).where(AuthSession.expires_at <= _now()))
+    db.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,83 @@
+"""Cases and their encrypted content.
+
+Plaintext columns hold only what the server must find, sort or expire by: random ids, coarse dates and
+the workflow state. Who wrote what, exact times and every word live inside ciphertexts under the case key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from safeconduct.store.base import Base
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(32), unique=True)
+    state: Mapped[str] = mapped_column(String(32), default="new_contact")
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    last_activity_on: Mapped[dt.date] = mapped_column(Date)
+    contact_lookup: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    contact_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class CaseKeySeal(Base):
+    """The case key sealed to one recipient: the contact, a caseworker, or the recovery key."""
+
+    __tablename__ = "case_key_seals"
+    __table_args__ = (UniqueConstraint("case_id", "recipient", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True, index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+
+class Message(Base):
+    """A message from the contact or a reply from a caseworker (which one is inside the ciphertext)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseFile(Base):
+    """A finished, encrypted file; its name, size and key are inside `meta_ciphertext`."""
+
+    __tablename__ = "case_files"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    meta_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Upload(Base):
+    """A resumable upload in progress; the body accumulates encrypted under `uploads/`."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    length: Mapped[int] = mapped_column(BigInteger)
+    meta_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReadMark(Base):
+    """How far a caseworker has read a case, so the inbox can show what is new."""
+
+    __tablename__ = "read_marks"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    last_message_id: Mapped[int] = mapped_column(BigInteger, default=0)

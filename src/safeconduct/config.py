@@ -1,0 +1,69 @@
+"""Settings: where the data lives, which database, and the limits the product enforces.
+
+Read from the environment (``SAFECONDUCT_*``) and from ``safeconduct.toml`` in the data folder, so an
+administrator configures an organisation in one file and a test can override anything in code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+GiB = 1024**3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the services need to know about one installation."""
+
+    data_dir: Path
+    database_url: str
+    max_upload_bytes: int = 2 * GiB
+    max_message_chars: int = 20_000
+    contact_session_minutes: int = 30
+    staff_session_minutes: int = 8 * 60
+    upload_expiry_hours: int = 48
+    codename_logins_per_minute: int = 120
+    staff_failures_before_lock: int = 10
+    staff_lock_minutes: int = 15
+    organisation: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def config_file(self) -> Path:
+        return self.data_dir / "safeconduct.toml"
+
+
+def default_database_url(data_dir: Path) -> str:
+    """The embedded SQLite database inside the data folder."""
+    return f"sqlite:///{(data_dir / 'safeconduct.db').resolve()}"
+
+
+def load_settings(data_dir: Path | str, **overrides: Any) -> Settings:
+    """Combine the data folder's config file, the environment and explicit overrides (strongest last)."""
+    data = Path(data_dir).resolve()
+    values: dict[str, Any] = {}
+    config_file = data / "safeconduct.toml"
+    if config_file.exists():
+        parsed = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        limits = parsed.get("limits", {})
+        values.update({k: v for k, v in limits.items() if k in Settings.__dataclass_fields__})
+        values["organisation"] = parsed.get("organisation", {})
+    url = os.environ.get("SAFECONDUCT_DATABASE_URL") or default_database_url(data)
+    values.update(overrides)
+    values.setdefault("database_url", url)
+    return Settings(data_dir=data, **values)

@@ -1,0 +1,28 @@
+"""Staff accounts: caseworkers and administrators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from safeconduct.store.base import Base
+
+
+class StaffMember(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    last_totp_counter: Mapped[int] = mapped_column(Integer, default=0)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    wrapped_private_key: Mapped[bytes] = mapped_column(LargeBinary(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    intake: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,14 @@
+"""Import every table so that the metadata Alembic compares against is complete."""
+
+from __future__ import annotations
+
+from safeconduct.auth.models import AuthSession
+from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
+from safeconduct.org.models import Organisation
+from safeconduct.staff.models import StaffMember
+from safeconduct.store.base import Base
+
+__all__ = [
+    "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
+    "StaffMember", "Upload",
+]
