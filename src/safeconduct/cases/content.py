@@ -1,0 +1,366 @@
+"""Messages, replies and files of a case, encrypted under the case key before they reach storage."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safeconduct.cases import events
+from safeconduct.cases.models import Case, CaseFile, Message, Upload
+from safeconduct.config import Settings
+from safeconduct.crypto import aead, filestream
+from safeconduct.errors import Conflict, InvalidInput, NotFound, TooLarge
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who wrote something; stored only inside the ciphertext."""
+
+    kind: str  # "contact" or "staff"
+    staff_id: int | None = None
+    name: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "staff_id": self.staff_id, "name": self.name}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Author:
+        return cls(kind=data["kind"], staff_id=data.get("staff_id"), name=data.get("name"))
+
+
+CONTACT = Author("contact")
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    author: Author
+    text: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class FileView:
+    id: str
+    name: str
+    size: int
+    content_type: str
+    author: Author
+    at: dt.datetime
+    sha256: str
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _touch(case: Case, at: dt.datetime) -> None:
+    case.last_activity_on = at.date()
+
+
+def get_case(db: Session, case_id: str) -> Case:
+    case = db.get(Case, case_id)
+    if case is None:
+        raise NotFound("No such case.")
+    return case
+
+
+# --- messages -------------------------------------------------------------------------------------
+
+def clean_text(text: object, max_chars: int) -> str:
+    """Validate a message body: a non-empty string within the size limit."""
+    if not isinstance(text, str):
+        raise InvalidInput("A message must be text.")
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").strip()
+    if not text:
+        raise InvalidInput("The message is empty.")
+    if len(text) > max_chars:
+        raise TooLarge("The message is too long: at most %(n)s characters.", n=max_chars)
+    return text
+
+
+def _message_aad(case_id: str) -> bytes:
+    return b"message:" + case_id.encode()
+
+
+def post_message(
+    db: Session, settings: Settings, *, case: Case, case_key: bytes, author: Author, text: object
+) -> MessageView:
+    """Encrypt and store a message or reply, record it in the ledger, commit both together."""
+    body = clean_text(text, settings.max_message_chars)
+    at = _now()
+    kind = "message_in" if author.kind == "contact" else "reply_out"
+    nonce = events.record(db, case_id=case.id, case_key=case_key, kind=kind, plaintext=body.encode(), at=at)
+    payload = {"v": 1, "author": author.to_json(), "text": body, "at": at.isoformat(),
+               "nonce": base64.b64encode(nonce).decode()}
+    row = Message(
+        case_id=case.id, created_on=at.date(),
+        ciphertext=aead.encrypt(case_key, json.dumps(payload).encode(), _message_aad(case.id)),
+    )
+    db.add(row)
+    _touch(case, at)
+    db.commit()
+    return MessageView(id=row.id, author=author, text=body, at=at)
+
+
+def read_messages(db: Session, *, case_id: str, case_key: bytes, after_id: int = 0) -> list[MessageView]:
+    """The conversation in order, decrypted in memory."""
+    rows = db.scalars(
+        select(Message).where(Message.case_id == case_id, Message.id > after_id).order_by(Message.id)
+    )
+    views = []
+    for row in rows:
+        data = json.loads(aead.decrypt(case_key, row.ciphertext, _message_aad(case_id)))
+        views.append(
+            MessageView(id=row.id, author=Author.from_json(data["author"]), text=data["text"],
+                        at=dt.datetime.fromisoformat(data["at"]))
+        )
+    return views
+
+
+def latest_message_id(db: Session, case_id: str) -> int:
+    return db.scalar(select(Message.id).where(Message.case_id == case_id).order_by(Message.id.desc()).limit(1)) or 0
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+def clean_filename(name: object) -> str:
+    """Keep only the last path component, printable, at most 200 characters."""
+    if not isinstance(name, str):
+        name = ""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable()).strip(" .")
+    return base[:200] or "file"
+
+
+def clean_content_type(value: object) -> str:
+    if isinstance(value, str) and "/" in value and len(value) < 128 and value.isprintable():
+        return value.split(";")[0].strip().lower()
+    return "application/octet-stream"
+
+
+def _meta_aad(case_id: str, file_id: str) -> bytes:
+    return f"file:{case_id}:{file_id}".encode()
+
+
+def _part_path(settings: Settings, file_id: str) -> Path:
+    return settings.uploads_dir / f"{file_id}.part"
+
+
+def _final_path(settings: Settings, file_id: str) -> Path:
+    return settings.files_dir / f"{file_id}.enc"
+
+
+class FileSink:
+    """Receives a file body piece by piece, encrypting as it goes; `finish` stores it, `abort` forgets it."""
+
+    def __init__(self, settings: Settings, *, case_id: str, case_key: bytes, author: Author,
+                 name: str, content_type: str) -> None:
+        self._settings = settings
+        self.case_id, self._case_key, self.author = case_id, case_key, author
+        self.name, self.content_type = clean_filename(name), clean_content_type(content_type)
+        self.file_id = secrets.token_hex(16)
+        self._file_key = aead.new_key()
+        self._sha = hashlib.sha256()
+        settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+        self._writer = filestream.EncryptedFileWriter.create(
+            _part_path(settings, self.file_id), self.file_id.encode(), self._file_key
+        )
+
+    @property
+    def size(self) -> int:
+        return self._writer.offset
+
+    def write(self, data: bytes) -> None:
+        if self._writer.offset + len(data) > self._settings.max_upload_bytes:
+            self.abort()
+            raise TooLarge(_too_large_message(), n=_human(self._settings.max_upload_bytes))
+        self._sha.update(data)
+        self._writer.write(data)
+
+    def abort(self) -> None:
+        self._writer.close()
+        filestream.discard(_part_path(self._settings, self.file_id))
+
+    def finish(self, db: Session) -> FileView:
+        size = self._writer.finish()
+        return _store_finished(
+            db, self._settings, case=get_case(db, self.case_id), case_key=self._case_key, file_id=self.file_id,
+            file_key=self._file_key, name=self.name, content_type=self.content_type, size=size,
+            sha256=self._sha.hexdigest(), author=self.author,
+        )
+
+
+def _too_large_message() -> str:
+    return "The file is too large: at most %(n)s."
+
+
+def _human(n: int) -> str:
+    return f"{n / 1024**3:.0f} GiB" if n >= 1024**3 else f"{n / 1024**2:.0f} MiB"
+
+
+def _store_finished(
+    db: Session, settings: Settings, *, case: Case, case_key: bytes, file_id: str, file_key: bytes, name: str,
+    content_type: str, size: int, sha256: str, author: Author,
+) -> FileView:
+    """Move the sealed body into place and record the file in one transaction."""
+    at = _now()
+    nonce = events.record(
+        db, case_id=case.id, case_key=case_key, kind="file_in" if author.kind == "contact" else "file_out",
+        plaintext=json.dumps({"name": name, "sha256": sha256, "size": size}).encode(), at=at,
+    )
+    meta = {"v": 1, "name": name, "size": size, "content_type": content_type, "sha256": sha256,
+            "key": base64.b64encode(file_key).decode(), "author": author.to_json(), "at": at.isoformat(),
+            "nonce": base64.b64encode(nonce).decode()}
+    settings.files_dir.mkdir(parents=True, exist_ok=True)
+    final = _final_path(settings, file_id)
+    os.replace(_part_path(settings, file_id), final)
+    try:
+        db.add(CaseFile(id=file_id, case_id=case.id, created_on=at.date(),
+                        meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), _meta_aad(case.id, file_id))))
+        _touch(case, at)
+        db.commit()
+    except Exception:
+        db.rollback()
+        final.unlink(missing_ok=True)
+        raise
+    return FileView(id=file_id, name=name, size=size, content_type=content_type, author=author, at=at, sha256=sha256)
+
+
+def _file_view(case_id: str, case_key: bytes, row: CaseFile) -> tuple[FileView, bytes]:
+    meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _meta_aad(case_id, row.id)))
+    view = FileView(id=row.id, name=meta["name"], size=meta["size"], content_type=meta["content_type"],
+                    author=Author.from_json(meta["author"]), at=dt.datetime.fromisoformat(meta["at"]),
+                    sha256=meta["sha256"])
+    return view, base64.b64decode(meta["key"])
+
+
+def list_files(db: Session, *, case_id: str, case_key: bytes) -> list[FileView]:
+    rows = db.scalars(select(CaseFile).where(CaseFile.case_id == case_id).order_by(CaseFile.created_on))
+    views = [_file_view(case_id, case_key, row)[0] for row in rows]
+    return sorted(views, key=lambda v: v.at)
+
+
+def open_file(db: Session, settings: Settings, *, case_id: str, case_key: bytes,
+              file_id: str) -> tuple[FileView, Iterator[bytes]]:
+    """The file's description and a generator of its decrypted body (memory: one block)."""
+    row = db.get(CaseFile, file_id)
+    if row is None or row.case_id != case_id:
+        raise NotFound("No such file in this case.")
+    view, key = _file_view(case_id, case_key, row)
+    return view, filestream.decrypt_blocks(_final_path(settings, file_id), file_id.encode(), key)
+
+
+# --- resumable uploads (tus) ----------------------------------------------------------------------
+
+_upload_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(upload_id: str) -> threading.Lock:
+    with _locks_guard:
+        return _upload_locks.setdefault(upload_id, threading.Lock())
+
+
+@dataclass(frozen=True)
+class UploadState:
+    id: str
+    offset: int
+    length: int
+    file: FileView | None = None
+
+
+def _upload_aad(case_id: str, upload_id: str) -> bytes:
+    return f"upload:{case_id}:{upload_id}".encode()
+
+
+def create_upload(db: Session, settings: Settings, *, case: Case, case_key: bytes, author: Author,
+                  length: object, name: object, content_type: object) -> UploadState:
+    """Announce a resumable upload; refuses a file that is too large before any byte of it is sent."""
+    if not isinstance(length, int) or isinstance(length, bool) or length < 0:
+        raise InvalidInput("The upload length must be a whole number of bytes.")
+    if length > settings.max_upload_bytes:
+        raise TooLarge(_too_large_message(), n=_human(settings.max_upload_bytes))
+    upload_id = secrets.token_hex(16)
+    file_key = aead.new_key()
+    meta = {"name": clean_filename(name), "content_type": clean_content_type(content_type),
+            "key": base64.b64encode(file_key).decode(), "author": author.to_json()}
+    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+    writer = filestream.EncryptedFileWriter.create(_part_path(settings, upload_id), upload_id.encode(), file_key)
+    writer.close()
+    db.add(Upload(id=upload_id, case_id=case.id, length=length,
+                  meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), _upload_aad(case.id, upload_id)),
+                  expires_at=_now() + dt.timedelta(hours=settings.upload_expiry_hours)))
+    db.commit()
+    if length == 0:
+        return append_upload(db, settings, case_id=case.id, case_key=case_key, upload_id=upload_id, offset=0,
+                             chunks=iter(()))
+    return UploadState(id=upload_id, offset=0, length=length)
+
+
+def upload_state(db: Session, settings: Settings, *, case_id: str, case_key: bytes, upload_id: str) -> UploadState:
+    """Where a resumable upload stands (a finished one reports its full length)."""
+    row = db.get(Upload, upload_id)
+    if row is None or row.case_id != case_id:
+        done = db.get(CaseFile, upload_id)
+        if done is not None and done.case_id == case_id:
+            view, _ = _file_view(case_id, case_key, done)
+            return UploadState(id=upload_id, offset=view.size, length=view.size, file=view)
+        raise NotFound("No such upload.")
+    meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
+    writer = filestream.EncryptedFileWriter.resume(
+        _part_path(settings, upload_id), upload_id.encode(), base64.b64decode(meta["key"])
+    )
+    offset = writer.offset
+    writer.close()
+    return UploadState(id=upload_id, offset=offset, length=row.length)
+
+
+def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: bytes, upload_id: str,
+                  offset: int, chunks: Iterator[bytes]) -> UploadState:
+    """Add bytes at `offset`; whatever arrived before a dropped connection is kept for the next try."""
+    with _lock_for(upload_id):
+        row = db.get(Upload, upload_id)
+        if row is None or row.case_id != case_id:
+            raise NotFound("No such upload.")
+        meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
+        file_key = base64.b64decode(meta["key"])
+        part = _part_path(settings, upload_id)
+        writer = filestream.EncryptedFileWriter.resume(part, upload_id.encode(), file_key)
+        if offset != writer.offset:
+            writer.close()
+            raise Conflict("The upload is at byte %(n)s, not at the offset given.", n=writer.offset)
+        try:
+            for chunk in chunks:
+                if writer.offset + len(chunk) > row.length:
+                    raise InvalidInput("More bytes were sent than the upload announced.")
+                writer.write(chunk)
+        finally:
+            if writer.offset < row.length:
+                writer.close()
+        if writer.offset < row.length:
+            return UploadState(id=upload_id, offset=writer.offset, length=row.length)
+        size = writer.finish()
+        sha = hashlib.sha256()
+        for block in filestream.decrypt_blocks(part, upload_id.encode(), file_key):
+            sha.update(block)
+        db.delete(row)
+        view = _store_finished(
+            db, settings, case=get_case(db, case_id), case_key=case_key, file_id=upload_id, file_key=file_key,
+            name=meta["name"], content_type=meta["content_type"], size=size, sha256=sha.hexdigest(),
+            author=Author.from_json(meta["author"]),
+        )
+        return UploadState(id=upload_id, offset=size, length=size, file=view)

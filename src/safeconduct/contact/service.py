@@ -1,0 +1,92 @@
+"""The contact's side: start a conversation, come back with the codename, write and read.
+
+No name, no account, no address: the codename is the only credential, and it is never stored.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from safeconduct.cases import keys as case_keys
+from safeconduct.cases.models import Case
+from safeconduct.crypto import codename as codenames
+from safeconduct.crypto.aead import DecryptionError
+from safeconduct.errors import AuthenticationFailed, RateLimited
+from safeconduct.org.service import OrgKeys
+from safeconduct.staff import service as staff_service
+
+UNKNOWN_CODENAME = (
+    "This codename does not open any conversation. Check each word and try again, "
+    "or start a new conversation."
+)
+TOO_MANY_TRIES = "Too many attempts right now. Please wait a minute and try again."
+
+
+@dataclass(frozen=True)
+class ContactAccess:
+    """A contact who proved their codename: the case and its key, in memory only."""
+
+    case_id: str
+    case_key: bytes
+
+
+class AttemptLimiter:
+    """A server-wide sliding window: bounds guessing without remembering who tried."""
+
+    def __init__(self, per_minute: int) -> None:
+        self._per_minute = per_minute
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            while self._times and now - self._times[0] > 60:
+                self._times.popleft()
+            if len(self._times) >= self._per_minute:
+                raise RateLimited(TOO_MANY_TRIES)
+            self._times.append(now)
+
+
+def start_conversation(db: Session, org: OrgKeys) -> tuple[str, ContactAccess]:
+    """Create a case for a new contact; return the codename (to show once) and their access."""
+    for _ in range(3):
+        codename = codenames.generate()
+        secrets_ = codenames.derive(codename, org.codename_salt)
+        case, case_key = case_keys.create_case(
+            db,
+            contact_lookup=secrets_.lookup_id,
+            contact_public_key=secrets_.public_key,
+            recovery_public_key=org.recovery_public_key,
+            team=staff_service.intake_team(db),
+        )
+        try:
+            db.commit()
+        except IntegrityError:  # a label or lookup collision: astronomically rare, draw again
+            db.rollback()
+            continue
+        return codename, ContactAccess(case_id=case.id, case_key=case_key)
+    raise RuntimeError("could not create a conversation")
+
+
+def log_in(db: Session, org: OrgKeys, codename: str, limiter: AttemptLimiter | None = None) -> ContactAccess:
+    """Open a conversation by codename. Every failure costs the same slow hash and says the same thing."""
+    if limiter is not None:
+        limiter.check()
+    text = codename if isinstance(codename, str) else ""
+    secrets_ = codenames.derive(text[:400], org.codename_salt)
+    case = db.scalar(select(Case).where(Case.contact_lookup == secrets_.lookup_id))
+    if case is None:
+        raise AuthenticationFailed(UNKNOWN_CODENAME)
+    try:
+        case_key = case_keys.unseal_for_recipient(db, case.id, "contact", secrets_.private_key)
+    except DecryptionError as exc:
+        raise AuthenticationFailed(UNKNOWN_CODENAME) from exc
+    return ContactAccess(case_id=case.id, case_key=case_key)

@@ -1,0 +1,46 @@
+"""Refusals the domain services raise, each with a message a person can act on.
+
+The services know nothing of HTTP; the web layer maps each class to a status code and translates the
+message. Every refusal leaves the stored data as it was.
+"""
+
+from __future__ import annotations
+
+
+class Refusal(Exception):
+    """Base class: `message` is shown to the person, in their language, as is."""
+
+    code = "refused"
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+class InvalidInput(Refusal):
+    code = "invalid_input"
+
+
+class NotFound(Refusal):
+    code = "not_found"
+
+
+class TooLarge(Refusal):
+    code = "too_large"
+
+
+class Conflict(Refusal):
+    code = "conflict"
+
+
+class Forbidden(Refusal):
+    code = "forbidden"
+
+
+class AuthenticationFailed(Refusal):
+    code = "authentication_failed"
+
+
+class RateLimited(Refusal):
+    code = "rate_limited"

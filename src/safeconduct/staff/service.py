@@ -1,0 +1,179 @@
+"""Staff accounts: creation, log-in with password and TOTP, administration.
+
+Failed log-ins are counted per account (never per address) and every failure, whatever its cause, costs
+one password hash and gets the same message, so a prober learns nothing about which part was wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from nacl.public import PrivateKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safeconduct.config import Settings
+from safeconduct.crypto import wrapping
+from safeconduct.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from safeconduct.staff.models import StaffMember
+
+ROLES = ("caseworker", "admin")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 12
+ISSUER = "safeconduct"
+LOGIN_FAILED = (
+    "Log-in failed. Check your username, password and the current six-digit code. "
+    "After repeated failures the account is locked for a while."
+)
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    staff_id: int
+    username: str
+    totp_secret: str
+    totp_uri: str
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    """A logged-in staff member: identity and private key, in memory only."""
+
+    staff_id: int
+    username: str
+    role: str
+    private_key: PrivateKey
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def add_staff(db: Session, *, username: str, role: str, password: str, intake: bool = True) -> NewStaff:
+    """Create an account with its key pair and TOTP secret (shown once to the new member)."""
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise InvalidInput("A username is 2 to 64 characters: lower-case letters, digits, '.', '_' or '-'.")
+    if role not in ROLES:
+        raise InvalidInput("The role must be 'caseworker' or 'admin'.")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("A password needs at least %(n)s characters.", n=MIN_PASSWORD)
+    if db.scalar(select(StaffMember.id).where(StaffMember.username == username)) is not None:
+        raise Conflict("The username %(username)s is taken.", username=username)
+    key = PrivateKey.generate()
+    secret = pyotp.random_base32()
+    member = StaffMember(
+        username=username,
+        role=role,
+        password_hash=_hasher.hash(password),
+        totp_secret=secret,
+        last_totp_counter=0,
+        public_key=bytes(key.public_key),
+        wrapped_private_key=wrapping.wrap(bytes(key), password),
+        active=True,
+        intake=intake and role == "caseworker",
+        created_on=_now().date(),
+        failed_logins=0,
+    )
+    db.add(member)
+    db.commit()
+    uri = pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
+    return NewStaff(staff_id=member.id, username=username, totp_secret=secret, totp_uri=uri)
+
+
+def _check_totp(member: StaffMember, code: str) -> bool:
+    """Accept the current code or its neighbours, never the same code twice."""
+    code = "".join(code.split())
+    totp = pyotp.TOTP(member.totp_secret)
+    now = time.time()
+    for drift in (0, -1, 1):
+        at = now + drift * totp.interval
+        counter = int(at // totp.interval)
+        if counter > member.last_totp_counter and pyotp.utils.strings_equal(totp.at(at), code):
+            member.last_totp_counter = counter
+            return True
+    return False
+
+
+def authenticate(db: Session, settings: Settings, *, username: str, password: str, totp: str) -> StaffAccess:
+    """Check password and TOTP, unwrap the private key; raise one identical refusal on any failure."""
+    member = db.scalar(select(StaffMember).where(StaffMember.username == username.strip().lower()))
+    if member is None or not member.active:
+        _verify(_DUMMY_HASH, password)
+        raise AuthenticationFailed(LOGIN_FAILED)
+    locked = member.locked_until
+    if locked is not None and locked.tzinfo is None:
+        locked = locked.replace(tzinfo=dt.UTC)
+    password_ok = _verify(member.password_hash, password)
+    if locked is not None and locked > _now():
+        raise AuthenticationFailed(LOGIN_FAILED)
+    if not password_ok or not _check_totp(member, totp):
+        member.failed_logins += 1
+        if member.failed_logins >= settings.staff_failures_before_lock:
+            member.locked_until = _now() + dt.timedelta(minutes=settings.staff_lock_minutes)
+            member.failed_logins = 0
+        db.commit()
+        raise AuthenticationFailed(LOGIN_FAILED)
+    member.failed_logins = 0
+    member.locked_until = None
+    private = PrivateKey(wrapping.unwrap(member.wrapped_private_key, password))
+    db.commit()
+    return StaffAccess(staff_id=member.id, username=member.username, role=member.role, private_key=private)
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def list_staff(db: Session) -> list[StaffMember]:
+    return list(db.scalars(select(StaffMember).order_by(StaffMember.username)))
+
+
+def get_staff(db: Session, staff_id: int) -> StaffMember:
+    member = db.get(StaffMember, staff_id)
+    if member is None:
+        raise NotFound("No such staff member.")
+    return member
+
+
+def intake_team(db: Session) -> list[StaffMember]:
+    """The caseworkers a new conversation is sealed to."""
+    return list(
+        db.scalars(
+            select(StaffMember).where(
+                StaffMember.active.is_(True), StaffMember.intake.is_(True), StaffMember.role == "caseworker"
+            )
+        )
+    )
+
+
+def set_intake(db: Session, staff_id: int, intake: bool) -> None:
+    """Put a caseworker on the intake team or take them off it (admins cannot be on it)."""
+    member = get_staff(db, staff_id)
+    if intake and member.role != "caseworker":
+        raise InvalidInput("Only caseworkers can be on the intake team.")
+    member.intake = intake
+    db.commit()
+
+
+def set_active(db: Session, staff_id: int, active: bool) -> None:
+    """Deactivate (or reactivate) an account; its sealed case keys stay, its log-ins stop."""
+    member = get_staff(db, staff_id)
+    member.active = active
+    db.commit()
