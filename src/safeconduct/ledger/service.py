@@ -1,0 +1,126 @@
+"""What the contact and case code calls: append an event, read a case's chain back for export.
+
+Nothing here commits. :func:`append_event` joins the caller's transaction, so the message (or state
+change, or note) and its ledger entry are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+
+from nacl.signing import SigningKey, VerifyKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safeconduct.crypto import aead
+from safeconduct.ledger import chain, log
+from safeconduct.ledger.chain import ChainError, ChainEvent
+from safeconduct.ledger.commitments import COMMITMENT_BYTES, NONCE_BYTES
+from safeconduct.ledger.models import LedgerEntry
+
+
+class LedgerIntegrityError(Exception):
+    """What the database holds for a case no longer matches its hashes or signatures."""
+
+
+def _meta_aad(case_id: str, seq: int) -> bytes:
+    return b"safeconduct ledger meta v1\x00" + case_id.encode("ascii") + b"\x00" + str(seq).encode("ascii")
+
+
+def append_event(
+    db: Session,
+    *,
+    case_id: str,
+    kind: str,
+    commitment: bytes,
+    at: dt.datetime,
+    signing_key: SigningKey,
+    case_key: bytes,
+) -> LedgerEntry:
+    """Chain, sign and log one case event inside the caller's transaction (the caller commits).
+
+    `commitment` comes from :func:`safeconduct.ledger.commitments.commit`; the caller keeps its nonce
+    inside the encrypted content. Kind and exact time are sealed under `case_key`; only hashes, the
+    signature and positions are stored in the clear.
+    """
+    chain.check_case_id(case_id)
+    if not isinstance(commitment, bytes) or len(commitment) != COMMITMENT_BYTES:
+        raise ChainError(f"commitment must be {COMMITMENT_BYTES} bytes")
+    if len(case_key) != aead.KEY_BYTES:
+        raise ChainError(f"case key must be {aead.KEY_BYTES} bytes")
+    at_text = chain.format_time(at)
+    meta_nonce = secrets.token_bytes(NONCE_BYTES)
+    meta_commit = chain.meta_commitment(kind, at_text, meta_nonce)
+
+    state = log.locked_state(db)  # serialises every append until the caller commits
+    last = db.execute(
+        select(LedgerEntry.seq, LedgerEntry.entry_hash)
+        .where(LedgerEntry.case_id == case_id)
+        .order_by(LedgerEntry.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev = (0, chain.GENESIS) if last is None else (last.seq + 1, last.entry_hash)
+    h = chain.entry_hash(case_id, seq, prev, meta_commit, commitment)
+    sealed = aead.encrypt(
+        case_key,
+        json.dumps({"kind": kind, "at": at_text, "meta_nonce": meta_nonce.hex()}).encode(),
+        _meta_aad(case_id, seq),
+    )
+    entry = LedgerEntry(
+        case_id=case_id, seq=seq, prev_hash=prev, meta_commitment=meta_commit, commitment=commitment,
+        entry_hash=h, signature=chain.sign_head(signing_key, h),
+        leaf_index=log.append_leaf(db, state, chain.head_message(h)), sealed_meta=sealed,
+    )
+    db.add(entry)
+    db.flush()
+    return entry
+
+
+def case_entries(db: Session, case_id: str) -> list[LedgerEntry]:
+    """Every entry of one case, in chain order."""
+    chain.check_case_id(case_id)
+    return list(db.scalars(select(LedgerEntry).where(LedgerEntry.case_id == case_id).order_by(LedgerEntry.seq)))
+
+
+def open_events(entries: list[LedgerEntry], case_key: bytes) -> list[ChainEvent]:
+    """Decrypt kind and time of each entry and check the chain links and meta commitments on the way."""
+    events: list[ChainEvent] = []
+    prev = chain.GENESIS
+    for expected_seq, row in enumerate(entries):
+        if row.seq != expected_seq:
+            raise LedgerIntegrityError(f"case {row.case_id}: entry {expected_seq} is missing")
+        if row.prev_hash != prev:
+            raise LedgerIntegrityError(f"case {row.case_id}: entry {row.seq} does not link to entry {row.seq - 1}")
+        try:
+            meta = json.loads(aead.decrypt(case_key, row.sealed_meta, _meta_aad(row.case_id, row.seq)))
+        except aead.DecryptionError as exc:
+            raise LedgerIntegrityError(f"case {row.case_id}: entry {row.seq} metadata does not decrypt") from exc
+        event = ChainEvent(
+            case_id=row.case_id, seq=row.seq, prev_hash=row.prev_hash, meta_commitment=row.meta_commitment,
+            commitment=row.commitment, signature=row.signature, kind=meta["kind"], at=meta["at"],
+            meta_nonce=bytes.fromhex(meta["meta_nonce"]),
+        )
+        if chain.meta_commitment(event.kind or "", event.at or "", event.meta_nonce or b"") != row.meta_commitment:
+            raise LedgerIntegrityError(f"case {row.case_id}: entry {row.seq} metadata does not match its commitment")
+        if event.entry_hash != row.entry_hash:
+            raise LedgerIntegrityError(f"case {row.case_id}: entry {row.seq} hash does not match its fields")
+        events.append(event)
+        prev = row.entry_hash
+    return events
+
+
+def check_case_chain(db: Session, case_id: str, verify_key: VerifyKey) -> int:
+    """Audit a case's chain without its key (hashes, links, signatures); return the number of entries."""
+    prev = chain.GENESIS
+    entries = case_entries(db, case_id)
+    for expected_seq, row in enumerate(entries):
+        if row.seq != expected_seq or row.prev_hash != prev:
+            raise LedgerIntegrityError(f"case {case_id}: chain broken at entry {expected_seq}")
+        if chain.entry_hash(case_id, row.seq, row.prev_hash, row.meta_commitment, row.commitment) != row.entry_hash:
+            raise LedgerIntegrityError(f"case {case_id}: entry {row.seq} hash does not match its fields")
+        if not chain.head_signature_ok(verify_key, row.entry_hash, row.signature):
+            raise LedgerIntegrityError(f"case {case_id}: entry {row.seq} signature does not verify")
+        prev = row.entry_hash
+    return len(entries)
