@@ -110,6 +110,19 @@ def tree_head_message(tree_size: int, issued_at_ms: int, root: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
+class SignedTreeHead:
+    """The org-wide log's size and root at a moment, signed with the organisation key."""
+
+    tree_size: int
+    root_hash: bytes
+    issued_at_ms: int
+    signature: bytes
+
+    def message(self) -> bytes:
+        return tree_head_message(self.tree_size, self.issued_at_ms, self.root_hash)
+
+
+@dataclass(frozen=True)
 class ChainEvent:
     """One event as the chain sees it. ``kind``/``at``/``meta_nonce`` are None where withheld."""
 
@@ -134,6 +147,6 @@ class ChainEvent:
 
 __all__ = [
     "COMMITMENT_BYTES", "NONCE_BYTES", "GENESIS", "ChainError", "ChainEvent", "entry_hash", "format_time",
-    "head_message", "head_signature_ok", "meta_bytes", "meta_commitment", "parse_time", "sign_head",
+    "SignedTreeHead", "head_message", "head_signature_ok", "meta_bytes", "meta_commitment", "parse_time", "sign_head",
     "tree_head_message",
 ]

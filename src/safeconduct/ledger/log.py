@@ -8,14 +8,13 @@ commits, so a rolled-back message leaves no leaf behind.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from nacl.signing import SigningKey
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from safeconduct.ledger import merkle
-from safeconduct.ledger.chain import tree_head_message
+from safeconduct.ledger.chain import SignedTreeHead
 from safeconduct.ledger.models import LogState, MerkleNode, TreeHead
 
 _STATE_ID = 1
@@ -23,17 +22,6 @@ _STATE_ID = 1
 
 class LogError(Exception):
     """The stored log is inconsistent or a request does not fit its size."""
-
-
-@dataclass(frozen=True)
-class SignedTreeHead:
-    tree_size: int
-    root_hash: bytes
-    issued_at_ms: int
-    signature: bytes
-
-    def message(self) -> bytes:
-        return tree_head_message(self.tree_size, self.issued_at_ms, self.root_hash)
 
 
 def locked_state(db: Session) -> LogState:

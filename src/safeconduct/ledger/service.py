@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Iterable
 
 from nacl.signing import SigningKey, VerifyKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.crypto import aead
-from safeconduct.ledger import chain, log
+from safeconduct.ledger import bundle, chain, log
+from safeconduct.ledger.bundle import Disclosure
 from safeconduct.ledger.chain import ChainError, ChainEvent
 from safeconduct.ledger.commitments import COMMITMENT_BYTES, NONCE_BYTES
 from safeconduct.ledger.models import LedgerEntry
@@ -124,3 +126,37 @@ def check_case_chain(db: Session, case_id: str, verify_key: VerifyKey) -> int:
             raise LedgerIntegrityError(f"case {case_id}: entry {row.seq} signature does not verify")
         prev = row.entry_hash
     return len(entries)
+
+
+def export_bundle(
+    db: Session,
+    *,
+    case_id: str,
+    case_key: bytes,
+    signing_key: SigningKey,
+    disclosures: Iterable[Disclosure],
+    reveal_metadata: Iterable[int] = (),
+    now: dt.datetime,
+) -> bytes:
+    """Build the verifiable bundle of a case (zip bytes) with a freshly signed tree head.
+
+    `disclosures` are the (nonce, plaintext) pairs the person chose to show; each is matched to its event
+    by commitment. Kind and time are shown for those events and for the seqs in `reveal_metadata` only.
+    The new tree head is added to the session; the caller commits (together with its "export" event).
+    """
+    events = open_events(case_entries(db, case_id), case_key)
+    if not events:
+        raise bundle.BundleError(f"case {case_id} has no ledger events to export")
+    content = bundle.match_disclosures(events, disclosures)
+    db.flush()
+    head = log.sign_tree_head(db, signing_key, now=now)
+    last = db.execute(
+        select(LedgerEntry.leaf_index).where(LedgerEntry.case_id == case_id, LedgerEntry.seq == events[-1].seq)
+    ).scalar_one()
+    return bundle.build(
+        bundle.BundleContent(
+            case_id=case_id, public_key=bytes(signing_key.verify_key), events=events, content=content,
+            tree_head=head, head_leaf_index=last, inclusion_path=log.inclusion_proof(db, last, head.tree_size),
+        ),
+        reveal_metadata=reveal_metadata,
+    )

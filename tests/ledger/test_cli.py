@@ -1,0 +1,50 @@
+"""`safeconduct verify`: exit status and the one line a person reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from nacl.signing import SigningKey
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from safeconduct.cli import ledger as ledger_cli
+from safeconduct.ledger.verify import fingerprint
+from tests.ledger.helpers import make_bundle
+
+
+def app() -> typer.Typer:
+    application = typer.Typer()
+    ledger_cli.register(application)
+    return application
+
+
+def test_verify_prints_what_holds_and_exits_zero(tmp_path: Path, db: Session, org_key: SigningKey,
+                                                 case_key: bytes) -> None:
+    path = tmp_path / "case.zip"
+    path.write_bytes(make_bundle(db, org_key, case_key))
+    fp = fingerprint(bytes(org_key.verify_key))
+    result = CliRunner().invoke(app(), ["verify", str(path), "--expect-key", fp])
+    assert result.exit_code == 0, result.output
+    assert f"VERIFIED: 12 events, 9 disclosed, chain intact, signed by key {fp}, first event 2026-03-02" in result.output
+
+
+def test_verify_fails_non_zero_naming_the_broken_link(tmp_path: Path, db: Session, org_key: SigningKey,
+                                                      case_key: bytes) -> None:
+    path = tmp_path / "case.zip"
+    data = bytearray(make_bundle(db, org_key, case_key))
+    data[len(data) // 2] ^= 0x20
+    path.write_bytes(bytes(data))
+    result = CliRunner().invoke(app(), ["verify", str(path)])
+    assert result.exit_code == 1
+    assert "NOT VERIFIED:" in result.output
+
+
+def test_verify_of_a_file_that_is_not_a_zip_or_missing(tmp_path: Path) -> None:
+    pdf = tmp_path / "dossier.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    result = CliRunner().invoke(app(), ["verify", str(pdf)])
+    assert result.exit_code == 1 and "not a zip archive" in result.output
+    result = CliRunner().invoke(app(), ["verify", str(tmp_path / "nope.zip")])
+    assert result.exit_code == 1 and "cannot read" in result.output
