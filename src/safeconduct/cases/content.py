@@ -329,38 +329,87 @@ def upload_state(db: Session, settings: Settings, *, case_id: str, case_key: byt
     return UploadState(id=upload_id, offset=offset, length=row.length)
 
 
-def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: bytes, upload_id: str,
-                  offset: int, chunks: Iterator[bytes]) -> UploadState:
-    """Add bytes at `offset`; whatever arrived before a dropped connection is kept for the next try."""
-    with _lock_for(upload_id):
+class UploadAppender:
+    """Adds bytes to a resumable upload as they arrive; `close` keeps what came, or stores the finished file.
+
+    One appender per upload at a time: a second concurrent request is refused rather than interleaved.
+    """
+
+    def __init__(self, db: Session, settings: Settings, *, case_id: str, case_key: bytes, upload_id: str,
+                 offset: int) -> None:
         row = db.get(Upload, upload_id)
         if row is None or row.case_id != case_id:
             raise NotFound("No such upload.")
-        meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
-        file_key = base64.b64decode(meta["key"])
-        part = _part_path(settings, upload_id)
-        writer = filestream.EncryptedFileWriter.resume(part, upload_id.encode(), file_key)
-        if offset != writer.offset:
-            writer.close()
-            raise Conflict("The upload is at byte %(n)s, not at the offset given.", n=writer.offset)
+        self._lock = _lock_for(upload_id)
+        if not self._lock.acquire(blocking=False):
+            raise Conflict("This upload is already receiving data from another request.")
         try:
-            for chunk in chunks:
-                if writer.offset + len(chunk) > row.length:
-                    raise InvalidInput("More bytes were sent than the upload announced.")
-                writer.write(chunk)
+            meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
+            self._settings, self._case_id, self._case_key = settings, case_id, case_key
+            self._upload_id, self._length, self._meta = upload_id, row.length, meta
+            self._file_key = base64.b64decode(meta["key"])
+            self._writer = filestream.EncryptedFileWriter.resume(
+                _part_path(settings, upload_id), upload_id.encode(), self._file_key
+            )
+            if offset != self._writer.offset:
+                current = self._writer.offset
+                self._writer.close()
+                raise Conflict("The upload is at byte %(n)s, not at the offset given.", n=current)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    @property
+    def offset(self) -> int:
+        return self._writer.offset
+
+    def write(self, chunk: bytes) -> None:
+        if self._writer.offset + len(chunk) > self._length:
+            raise InvalidInput("More bytes were sent than the upload announced.")
+        self._writer.write(chunk)
+
+    def close(self, db: Session) -> UploadState:
+        """Checkpoint an unfinished upload, or seal and record a complete one."""
+        try:
+            if self._writer.offset < self._length:
+                self._writer.close()
+                return UploadState(id=self._upload_id, offset=self._writer.offset, length=self._length)
+            part = _part_path(self._settings, self._upload_id)
+            size = self._writer.finish()
+            sha = hashlib.sha256()
+            for block in filestream.decrypt_blocks(part, self._upload_id.encode(), self._file_key):
+                sha.update(block)
+            row = db.get(Upload, self._upload_id)
+            if row is not None:
+                db.delete(row)
+            view = _store_finished(
+                db, self._settings, case=get_case(db, self._case_id), case_key=self._case_key,
+                file_id=self._upload_id, file_key=self._file_key, name=self._meta["name"],
+                content_type=self._meta["content_type"], size=size, sha256=sha.hexdigest(),
+                author=Author.from_json(self._meta["author"]),
+            )
+            return UploadState(id=self._upload_id, offset=size, length=size, file=view)
         finally:
-            if writer.offset < row.length:
-                writer.close()
-        if writer.offset < row.length:
-            return UploadState(id=upload_id, offset=writer.offset, length=row.length)
-        size = writer.finish()
-        sha = hashlib.sha256()
-        for block in filestream.decrypt_blocks(part, upload_id.encode(), file_key):
-            sha.update(block)
-        db.delete(row)
-        view = _store_finished(
-            db, settings, case=get_case(db, case_id), case_key=case_key, file_id=upload_id, file_key=file_key,
-            name=meta["name"], content_type=meta["content_type"], size=size, sha256=sha.hexdigest(),
-            author=Author.from_json(meta["author"]),
-        )
-        return UploadState(id=upload_id, offset=size, length=size, file=view)
+            self._lock.release()
+
+
+def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: bytes, upload_id: str,
+                  offset: int, chunks: Iterator[bytes]) -> UploadState:
+    """Add bytes at `offset`; whatever arrived before a failure is kept for the next try."""
+    appender = UploadAppender(db, settings, case_id=case_id, case_key=case_key, upload_id=upload_id, offset=offset)
+    try:
+        for chunk in chunks:
+            appender.write(chunk)
+    finally:
+        state = appender.close(db)
+    return state
+
+
+def cancel_upload(db: Session, settings: Settings, *, case_id: str, upload_id: str) -> None:
+    """Forget an unfinished upload (tus termination)."""
+    row = db.get(Upload, upload_id)
+    if row is None or row.case_id != case_id:
+        raise NotFound("No such upload.")
+    db.delete(row)
+    db.commit()
+    filestream.discard(_part_path(settings, upload_id))

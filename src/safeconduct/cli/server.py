@@ -1,0 +1,172 @@
+"""`safeconduct init`, `staff add`, `serve` and `recover`: installing and running the contact channel."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+console = Console()
+err = Console(stderr=True)
+
+DataOption = typer.Option(..., "--data", help="The data folder of this installation.")
+staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts.")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+def _runtime(data: Path):  # type: ignore[no-untyped-def]
+    from safeconduct.config import load_settings
+    from safeconduct.runtime import Runtime
+
+    return Runtime.open(load_settings(data))
+
+
+def init(data: Path = DataOption, name: str = typer.Option("safeconduct", help="The organisation's name.")) -> None:
+    """Create the data folder, the database, the organisation's keys; print the recovery key once."""
+    from safeconduct.org import service as org_service
+
+    runtime = _runtime(data)
+    try:
+        with runtime.db() as db:
+            recovery = org_service.initialise(runtime.settings, runtime.engine, db, name=name)
+    except org_service.AlreadyInitialised as exc:
+        _fail(f"{exc}. Nothing was changed.")
+        return
+    console.print(f"Installation created in [bold]{runtime.settings.data_dir}[/].")
+    console.print("\n[bold]Recovery key[/] — shown only this once, never stored on this server:\n")
+    console.print(f"    [bold yellow]{recovery}[/]\n")
+    console.print(
+        "Write it down on paper and keep it offline, away from this server. With it, an administrator can "
+        "open any case even when every caseworker who held it is gone (`safeconduct recover`)."
+    )
+
+
+@staff_app.command("add")
+def staff_add(
+    data: Path = DataOption,
+    username: str = typer.Option(..., help="Log-in name."),
+    role: str = typer.Option("caseworker", help="caseworker or admin."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    intake: bool = typer.Option(True, help="Put a caseworker on the intake team."),
+) -> None:
+    """Create a staff account and print its TOTP secret (and a QR code to scan)."""
+    import segno
+
+    from safeconduct.errors import Refusal
+    from safeconduct.staff import service as staff_service
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    runtime = _runtime(data)
+    _require_installation(runtime)
+    try:
+        with runtime.db() as db:
+            new = staff_service.add_staff(db, username=username, role=role, password=password, intake=intake)
+    except Refusal as exc:
+        _fail(str(exc))
+        return
+    console.print(f"Staff account [bold]{new.username}[/] ({role}) created.")
+    console.print(f"TOTP secret: [bold]{new.totp_secret}[/]")
+    console.print(f"TOTP URI:    {new.totp_uri}", soft_wrap=True, highlight=False)
+    qr = segno.make(new.totp_uri, error="m")
+    qr.terminal(out=sys.stdout, compact=True)
+    console.print("Scan it with an authenticator app. It is shown only this once.")
+
+
+def _require_installation(runtime) -> None:  # type: ignore[no-untyped-def]
+    from safeconduct.org.service import NotInitialised
+
+    try:
+        _ = runtime.org
+    except NotInitialised as exc:
+        _fail(str(exc))
+    except Exception as exc:  # no database at all yet
+        _fail(f"no installation in {runtime.settings.data_dir}: run `safeconduct init --data "
+              f"{runtime.settings.data_dir}` first ({type(exc).__name__})")
+
+
+def serve(
+    data: Path = DataOption,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (behind Tor, keep it local)."),
+    port: int = typer.Option(8080, help="Port to listen on."),
+) -> None:
+    """Serve the contact pages, the staff console and the API."""
+    import logging
+
+    import uvicorn
+
+    from safeconduct.store import migrate
+    from safeconduct.web.app import create_app
+
+    runtime = _runtime(data)
+    _require_installation(runtime)
+    migrate.upgrade(runtime.engine)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    console.print(f"safeconduct serving {runtime.settings.data_dir} on http://{host}:{port}/")
+    # No access log: it would write client addresses. Our own middleware logs method, path and status.
+    uvicorn.run(create_app(runtime), host=host, port=port, access_log=False, server_header=False,
+                date_header=False, proxy_headers=False, log_config=None)
+
+
+def recover(
+    data: Path = DataOption,
+    case: str = typer.Argument(..., help="The case id (shown in the staff console's address bar)."),
+    grant: str = typer.Option(None, help="Also share the case with this staff member."),
+) -> None:
+    """Open a case with the recovery key (read from standard input) and print its conversation."""
+    from safeconduct.cases import content, keys
+    from safeconduct.crypto.aead import DecryptionError
+    from safeconduct.crypto.keys import InvalidRecoveryKey, parse_recovery_key
+    from safeconduct.errors import Refusal
+    from safeconduct.staff.models import StaffMember
+
+    runtime = _runtime(data)
+    _require_installation(runtime)
+    text = sys.stdin.readline() if not sys.stdin.isatty() else typer.prompt("Recovery key", hide_input=True)
+    try:
+        private = parse_recovery_key(text)
+        with runtime.db() as db:
+            case_key = keys.unseal_for_recipient(db, case, "recovery", private)
+            messages = content.read_messages(db, case_id=case, case_key=case_key)
+            files = content.list_files(db, case_id=case, case_key=case_key)
+            if grant:
+                from sqlalchemy import select
+
+                member = db.scalar(select(StaffMember).where(StaffMember.username == grant))
+                if member is None:
+                    _fail(f"no staff member named {grant}")
+                    return
+                keys.seal_to_staff(db, case, case_key, member)
+                db.commit()
+    except InvalidRecoveryKey as exc:
+        _fail(str(exc))
+        return
+    except DecryptionError:
+        _fail("this recovery key does not open this case (wrong key, or another installation)")
+        return
+    except Refusal as exc:
+        _fail(str(exc))
+        return
+    console.print(f"Case {case}: {len(messages)} messages, {len(files)} files.")
+    for m in messages:
+        who = "contact" if m.author.kind == "contact" else f"caseworker {m.author.name}"
+        console.print(f"[dim]{m.at:%Y-%m-%d %H:%M} UTC[/] [bold]{who}[/]: {m.text}", markup=True, highlight=False)
+    for f in files:
+        console.print(f"file {f.id}: {f.name} ({f.size} bytes, sha256 {f.sha256})", highlight=False)
+    if grant:
+        console.print(f"The case is now shared with {grant}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(serve)
+    app.command()(recover)
+    app.add_typer(staff_app, name="staff")

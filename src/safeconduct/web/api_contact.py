@@ -1,0 +1,106 @@
+"""JSON API of the contact side (for mobile clients and automated checks)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
+
+from safeconduct.auth import sessions
+from safeconduct.cases import content
+from safeconduct.cases.content import CONTACT, FileSink
+from safeconduct.contact import service as contact
+from safeconduct.contact.service import ContactAccess
+from safeconduct.errors import InvalidInput
+from safeconduct.web.deps import contact_access, get_db, runtime
+from safeconduct.web.schemas import CodenameIn, CodenameOut, ConversationOut, FileOut, MessageOut, TextIn, TokenOut
+from safeconduct.web.streaming_form import read_form, refuse_if_declared_too_large
+
+router = APIRouter(prefix="/api/v1/contact", tags=["contact"])
+
+
+def start_session(request: Request, db: Session, access: ContactAccess) -> str:
+    minutes = runtime(request).settings.contact_session_minutes
+    token = sessions.create(db, kind="contact", subject=access.case_id, secret=access.case_key, minutes=minutes)
+    db.commit()
+    return token
+
+
+@router.post("/start", response_model=CodenameOut, status_code=201)
+def start(request: Request, db: Session = Depends(get_db)) -> CodenameOut:
+    """Open a new conversation. The codename is returned once and never stored."""
+    codename, _ = contact.start_conversation(db, runtime(request).org)
+    return CodenameOut(codename=codename)
+
+
+@router.post("/session", response_model=TokenOut)
+def log_in(body: CodenameIn, request: Request, db: Session = Depends(get_db)) -> TokenOut:
+    """Exchange a codename for a bearer token."""
+    access = contact.log_in(db, runtime(request).org, body.codename, request.app.state.codename_limiter)
+    token = start_session(request, db, access)
+    return TokenOut(token=token, expires_in=runtime(request).settings.contact_session_minutes * 60)
+
+
+@router.delete("/session", status_code=204)
+def log_out(request: Request, db: Session = Depends(get_db), _: ContactAccess = Depends(contact_access)) -> Response:
+    sessions.end(db, request.headers.get("authorization", "")[7:].strip())
+    return Response(status_code=204)
+
+
+@router.get("/messages", response_model=ConversationOut)
+def conversation(access: ContactAccess = Depends(contact_access), db: Session = Depends(get_db)) -> ConversationOut:
+    """The whole conversation, replies included, decrypted in memory."""
+    messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
+    files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
+    return ConversationOut(messages=[MessageOut.of(m, for_staff=False) for m in messages],
+                           files=[FileOut.of(f) for f in files])
+
+
+@router.post("/messages", response_model=MessageOut, status_code=201)
+def send(body: TextIn, request: Request, access: ContactAccess = Depends(contact_access),
+         db: Session = Depends(get_db)) -> MessageOut:
+    case = content.get_case(db, access.case_id)
+    view = content.post_message(db, runtime(request).settings, case=case, case_key=access.case_key,
+                                author=CONTACT, text=body.text)
+    return MessageOut.of(view, for_staff=False)
+
+
+@router.get("/files", response_model=list[FileOut])
+def files(access: ContactAccess = Depends(contact_access), db: Session = Depends(get_db)) -> list[FileOut]:
+    return [FileOut.of(f) for f in content.list_files(db, case_id=access.case_id, case_key=access.case_key)]
+
+
+@router.post("/files", response_model=FileOut, status_code=201,
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
+                 "type": "object", "required": ["file"],
+                 "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
+async def upload(request: Request, access: ContactAccess = Depends(contact_access),
+                 db: Session = Depends(get_db)) -> FileOut:
+    """A small file in one request (multipart field `file`); large ones should use the resumable route."""
+    view = await receive_file(request, db, access, CONTACT)
+    return FileOut.of(view)
+
+
+async def receive_file(request: Request, db: Session, access: ContactAccess | tuple[str, bytes],
+                       author: content.Author, check_fields: object = None) -> content.FileView:
+    """Stream a multipart upload into encrypted storage and record it (shared by API and pages)."""
+    settings = runtime(request).settings
+    case_id, case_key = (access.case_id, access.case_key) if isinstance(access, ContactAccess) else access
+    refuse_if_declared_too_large(request, settings.max_upload_bytes, "The file is too large: at most %(n)s.",
+                                 n=f"{settings.max_upload_bytes / 1024**3:.0f} GiB")
+
+    def open_sink(name: str, content_type: str) -> FileSink:
+        return FileSink(settings, case_id=case_id, case_key=case_key, author=author, name=name,
+                        content_type=content_type)
+
+    form = await read_form(request, open_sink)
+    if callable(check_fields):
+        try:
+            check_fields(form.fields)
+        except Exception:
+            if form.sink is not None:
+                form.sink.abort()
+            raise
+    if form.sink is None:
+        raise InvalidInput("Choose a file to send.")
+    return await run_in_threadpool(form.sink.finish, db)

@@ -1,0 +1,107 @@
+"""The contact's pages: fully usable with JavaScript off, nothing loaded from anywhere else."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from safeconduct.auth import sessions
+from safeconduct.cases import content
+from safeconduct.cases.content import CONTACT
+from safeconduct.contact import service as contact
+from safeconduct.contact.service import ContactAccess
+from safeconduct.errors import AuthenticationFailed, Refusal
+from safeconduct.web.api_contact import receive_file, start_session
+from safeconduct.web.deps import CONTACT_COOKIE, contact_access, get_db, runtime
+from safeconduct.web.errors import status_for
+from safeconduct.web.forms import check_csrf_fields, checked_form
+from safeconduct.web.render import render, translate
+from safeconduct.web.security import set_cookie
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    return render(request, "contact/home.html")
+
+
+@router.post("/contact/start", response_class=HTMLResponse)
+async def start(request: Request, db: Session = Depends(get_db)) -> Response:
+    await checked_form(request)
+    codename, access = contact.start_conversation(db, runtime(request).org)
+    response = render(request, "contact/codename.html", {"codename": codename.split(" ")})
+    set_cookie(request, response, CONTACT_COOKIE, start_session(request, db, access))
+    return response
+
+
+@router.get("/contact/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    return render(request, "contact/login.html", {"ended": request.query_params.get("ended") == "1"})
+
+
+@router.post("/contact/login", response_class=HTMLResponse)
+async def login(request: Request, db: Session = Depends(get_db)) -> Response:
+    form = await checked_form(request)
+    try:
+        access = contact.log_in(db, runtime(request).org, str(form.get("codename", "")),
+                                request.app.state.codename_limiter)
+    except AuthenticationFailed as exc:
+        return render(request, "contact/login.html",
+                      {"error": translate(request, exc.message, **exc.params)}, status_code=status_for(exc))
+    response = RedirectResponse("/contact/conversation", status_code=303)
+    set_cookie(request, response, CONTACT_COOKIE, start_session(request, db, access))
+    return response
+
+
+def conversation_page(request: Request, db: Session, access: ContactAccess, *, error: str | None = None,
+                      draft: str = "", status_code: int = 200) -> Response:
+    messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
+    files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
+    return render(request, "contact/conversation.html",
+                  {"messages": messages, "files": files, "error": error, "draft": draft,
+                   "max_upload_gib": runtime(request).settings.max_upload_bytes / 1024**3},
+                  status_code=status_code)
+
+
+@router.get("/contact/conversation", response_class=HTMLResponse)
+def conversation(request: Request, access: ContactAccess = Depends(contact_access),
+                 db: Session = Depends(get_db)) -> Response:
+    return conversation_page(request, db, access)
+
+
+@router.post("/contact/messages", response_class=HTMLResponse)
+async def send(request: Request, access: ContactAccess = Depends(contact_access),
+               db: Session = Depends(get_db)) -> Response:
+    form = await checked_form(request)
+    text = str(form.get("text", ""))
+    try:
+        content.post_message(db, runtime(request).settings, case=content.get_case(db, access.case_id),
+                             case_key=access.case_key, author=CONTACT, text=text)
+    except Refusal as exc:  # show the page again with the text kept, so nothing typed is lost
+        return conversation_page(request, db, access, error=translate(request, exc.message, **exc.params),
+                                 draft=text, status_code=status_for(exc))
+    return RedirectResponse("/contact/conversation?sent=1#latest", status_code=303)
+
+
+@router.post("/contact/files", response_class=HTMLResponse)
+async def upload(request: Request, access: ContactAccess = Depends(contact_access),
+                 db: Session = Depends(get_db)) -> Response:
+    try:
+        await receive_file(request, db, access, CONTACT, check_csrf_fields(request))
+    except Refusal as exc:
+        return conversation_page(request, db, access, error=translate(request, exc.message, **exc.params),
+                                 status_code=status_for(exc))
+    return RedirectResponse("/contact/conversation?uploaded=1#files", status_code=303)
+
+
+@router.post("/contact/logout")
+async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+    await checked_form(request)
+    token = request.cookies.get(CONTACT_COOKIE)
+    if token:
+        sessions.end(db, token)
+    response = RedirectResponse("/?left=1", status_code=303)
+    response.delete_cookie(CONTACT_COOKIE, path="/")
+    return response

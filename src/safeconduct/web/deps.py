@@ -1,0 +1,95 @@
+"""FastAPI dependencies: the database session and who is asking."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+
+from fastapi import Depends, Request
+from nacl.public import PrivateKey
+from sqlalchemy.orm import Session
+
+from safeconduct.auth import sessions
+from safeconduct.contact.service import ContactAccess
+from safeconduct.errors import AuthenticationFailed, Forbidden
+from safeconduct.runtime import Runtime
+from safeconduct.staff.models import StaffMember
+from safeconduct.staff.service import StaffAccess
+from safeconduct.web.security import CSRF_COOKIE
+
+CONTACT_COOKIE = "sc_contact"
+STAFF_COOKIE = "sc_staff"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class SessionEnded(AuthenticationFailed):
+    """No valid session: pages send the person to the log-in page, the API answers 401."""
+
+    def __init__(self, message: str, login_url: str) -> None:
+        super().__init__(message)
+        self.login_url = login_url
+
+
+CONTACT_SESSION_ENDED = "Your session has ended. Please enter your codename again."
+STAFF_SESSION_ENDED = "Your session has ended. Please log in again."
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with runtime(request).db() as db:
+        yield db
+
+
+def _bearer_or_cookie(request: Request, cookie: str) -> tuple[str | None, bool]:
+    """The token, and whether it came from a cookie (which then needs a CSRF check on the API)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), False
+    return request.cookies.get(cookie), True
+
+
+def _check_api_csrf(request: Request, from_cookie: bool) -> None:
+    """A script of ours calling the API with the page's cookie must echo the CSRF token in a header."""
+    if from_cookie and request.method in UNSAFE and request.url.path.startswith("/api/"):
+        sent, cookie = request.headers.get("x-csrf-token", ""), request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(sent, cookie):
+            raise Forbidden("Missing or wrong CSRF token.")
+
+
+def contact_access(request: Request, db: Session = Depends(get_db)) -> ContactAccess:
+    token, from_cookie = _bearer_or_cookie(request, CONTACT_COOKIE)
+    if not token:
+        raise SessionEnded(CONTACT_SESSION_ENDED, "/contact/login")
+    try:
+        opened = sessions.open_session(
+            db, token, kind="contact", minutes=runtime(request).settings.contact_session_minutes
+        )
+    except sessions.InvalidSession as exc:
+        raise SessionEnded(CONTACT_SESSION_ENDED, "/contact/login") from exc
+    _check_api_csrf(request, from_cookie)
+    return ContactAccess(case_id=opened.subject, case_key=opened.secret)
+
+
+def staff_access(request: Request, db: Session = Depends(get_db)) -> StaffAccess:
+    token, from_cookie = _bearer_or_cookie(request, STAFF_COOKIE)
+    if not token:
+        raise SessionEnded(STAFF_SESSION_ENDED, "/staff/login")
+    try:
+        opened = sessions.open_session(db, token, kind="staff", minutes=runtime(request).settings.staff_session_minutes)
+    except sessions.InvalidSession as exc:
+        raise SessionEnded(STAFF_SESSION_ENDED, "/staff/login") from exc
+    member = db.get(StaffMember, int(opened.subject))
+    if member is None or not member.active:
+        raise SessionEnded(STAFF_SESSION_ENDED, "/staff/login")
+    _check_api_csrf(request, from_cookie)
+    return StaffAccess(staff_id=member.id, username=member.username, role=member.role,
+                       private_key=PrivateKey(opened.secret))
+
+
+def admin_access(staff: StaffAccess = Depends(staff_access)) -> StaffAccess:
+    if not staff.is_admin:
+        raise Forbidden("Only administrators can do this.")
+    return staff

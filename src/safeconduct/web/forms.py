@@ -1,0 +1,29 @@
+"""Small url-encoded forms of the pages, with their CSRF check."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.datastructures import FormData
+
+from safeconduct.errors import Forbidden
+from safeconduct.web.security import CSRF_FIELD, csrf_ok
+
+FORM_EXPIRED = "This form has expired. Go back, reload the page and send it again."
+
+
+async def checked_form(request: Request) -> FormData:
+    """The submitted form, once its CSRF token matches this browser's."""
+    form = await request.form(max_files=0, max_fields=20, max_part_size=64 * 1024)
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        raise Forbidden(FORM_EXPIRED)
+    return form
+
+
+def check_csrf_fields(request: Request):  # type: ignore[no-untyped-def]
+    """For streamed multipart forms: validate the CSRF field once the body is read."""
+
+    def check(fields: dict[str, str]) -> None:
+        if not csrf_ok(request, fields.get(CSRF_FIELD)):
+            raise Forbidden(FORM_EXPIRED)
+
+    return check

@@ -1,0 +1,59 @@
+"""Rendering server-side pages in the visitor's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from safeconduct.web import i18n
+from safeconduct.web.security import CSRF_FIELD, csrf_token, issue_csrf_cookie, set_cookie
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def translate(request: Request, message: str, **params: object) -> str:
+    """A message in the visitor's language (used for refusals raised by the services)."""
+    text = i18n.gettext_for(i18n.choose_language(request)).gettext(message)
+    return text % params if params else text
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    lang = i18n.choose_language(request)
+    translations = i18n.gettext_for(lang)
+
+    def gettext(message: str, **params: object) -> str:
+        text = translations.gettext(message)
+        return text % params if params else text
+
+    values: dict[str, Any] = {
+        "request": request,
+        "lang": lang,
+        "dir": "rtl" if lang in i18n.RTL else "ltr",
+        "languages": i18n.LANGUAGES,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "path": request.url.path,
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": translations.ngettext,
+    }
+    values.update(context or {})
+    html = environment.get_template(template).render(values)
+    response = HTMLResponse(html, status_code=status_code)
+    issue_csrf_cookie(request, response)
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        set_cookie(request, response, i18n.COOKIE, lang)
+    return response

@@ -1,0 +1,106 @@
+"""JSON shapes of the API (what the OpenAPI schema documents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from safeconduct.cases.content import FileView, MessageView
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class CodenameIn(Strict):
+    codename: str = Field(max_length=400, description="The codename shown when the conversation started.")
+
+
+class TextIn(Strict):
+    text: str = Field(description="The message; at most 20,000 characters.")
+
+
+class StaffLoginIn(Strict):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+    totp: str = Field(max_length=16, description="The current six-digit code of the authenticator app.")
+
+
+class CodenameOut(BaseModel):
+    codename: str = Field(description="Shown once, never stored: the only way back into the conversation.")
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_in: int = Field(description="Seconds of inactivity before the session ends.")
+
+
+class MessageOut(BaseModel):
+    id: int
+    author: str = Field(description="'contact' or 'caseworker'")
+    author_name: str | None = Field(None, description="The caseworker's username (staff API only).")
+    text: str
+    at: dt.datetime
+
+    @classmethod
+    def of(cls, view: MessageView, *, for_staff: bool) -> MessageOut:
+        author = "contact" if view.author.kind == "contact" else "caseworker"
+        return cls(id=view.id, author=author, author_name=view.author.name if for_staff else None,
+                   text=view.text, at=view.at)
+
+
+class FileOut(BaseModel):
+    id: str
+    name: str
+    size: int
+    content_type: str
+    author: str
+    at: dt.datetime
+    sha256: str
+
+    @classmethod
+    def of(cls, view: FileView) -> FileOut:
+        return cls(id=view.id, name=view.name, size=view.size, content_type=view.content_type,
+                   author="contact" if view.author.kind == "contact" else "caseworker", at=view.at,
+                   sha256=view.sha256)
+
+
+class ConversationOut(BaseModel):
+    messages: list[MessageOut]
+    files: list[FileOut]
+
+
+class CaseOut(BaseModel):
+    id: str
+    label: str = Field(description="A pseudonymous label; never the codename.")
+    state: str
+    created_on: dt.date
+    last_activity_on: dt.date
+    unread: int
+
+
+class StaffOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    active: bool
+    intake: bool
+
+
+class NewStaffIn(Strict):
+    username: str = Field(max_length=64)
+    role: str
+    password: str = Field(max_length=1024)
+
+
+class NewStaffOut(BaseModel):
+    id: int
+    username: str
+    totp_secret: str
+    totp_uri: str
+
+
+class StaffFlagsIn(Strict):
+    active: bool | None = None
+    intake: bool | None = None

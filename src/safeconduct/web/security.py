@@ -1,0 +1,100 @@
+"""Headers, CSRF and log hygiene applied to every response.
+
+Nothing on any page may come from elsewhere (CSP), no page may be framed or leak where the visitor came
+from, and contact pages must not stay in a browser cache on a phone that may be searched.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import time
+from fastapi import Request
+from starlette.datastructures import MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+CSRF_COOKIE = "sc_csrf"
+CSRF_FIELD = "csrf_token"
+
+log = logging.getLogger("safeconduct.http")
+
+
+class SecurityHeaders:
+    """ASGI middleware: security headers, no caching but for static files, logs without addresses.
+
+    Plain ASGI rather than Starlette's BaseHTTPMiddleware, so large uploads stream through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path: str = scope["path"]
+        status = 0
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if path.startswith("/static/"):
+                    headers["Cache-Control"] = "public, max-age=3600"
+                else:
+                    headers["Cache-Control"] = "no-store"
+                    headers["Pragma"] = "no-cache"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            # Method, path and status only: never the client address, user agent or query string.
+            log.info("%s %s %s %.0fms", scope["method"], path, status, (time.perf_counter() - started) * 1000)
+
+
+def csrf_token(request: Request) -> str:
+    """The token for this browser, minted on first use and set as a cookie by `issue_csrf_cookie`."""
+    token = request.cookies.get(CSRF_COOKIE)
+    if not token or len(token) != 43:
+        token = getattr(request.state, "new_csrf", None) or secrets.token_urlsafe(32)
+        request.state.new_csrf = token
+    return token
+
+
+def issue_csrf_cookie(request: Request, response: Response) -> None:
+    new = getattr(request.state, "new_csrf", None)
+    if new:
+        set_cookie(request, response, CSRF_COOKIE, new)
+
+
+def csrf_ok(request: Request, submitted: object) -> bool:
+    """Double-submit check: the form field must equal the browser's cookie."""
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    return bool(cookie) and isinstance(submitted, str) and hmac.compare_digest(cookie, submitted)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+    """Session-lifetime cookies only, invisible to scripts, never sent cross-site."""
+    response.set_cookie(
+        name, value, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
+    )

@@ -1,0 +1,143 @@
+"""The caseworker console and staff administration (server-rendered)."""
+
+from __future__ import annotations
+
+import segno
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from safeconduct.auth import sessions
+from safeconduct.cases import content, inbox
+from safeconduct.errors import AuthenticationFailed, RateLimited, Refusal
+from safeconduct.staff import service as staff_service
+from safeconduct.staff.service import StaffAccess
+from safeconduct.web.api_staff import download_response, staff_author, start_session
+from safeconduct.web.deps import STAFF_COOKIE, admin_access, get_db, runtime, staff_access
+from safeconduct.web.errors import status_for
+from safeconduct.web.forms import checked_form
+from safeconduct.web.render import render, translate
+from safeconduct.web.security import set_cookie
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    return render(request, "staff/login.html", {"ended": request.query_params.get("ended") == "1"})
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, db: Session = Depends(get_db)) -> Response:
+    form = await checked_form(request)
+    try:
+        request.app.state.staff_limiter.check()
+        access = staff_service.authenticate(
+            db, runtime(request).settings, username=str(form.get("username", "")),
+            password=str(form.get("password", "")), totp=str(form.get("totp", "")))
+    except (AuthenticationFailed, RateLimited) as exc:
+        return render(request, "staff/login.html", {"error": translate(request, exc.message, **exc.params),
+                                                    "username": str(form.get("username", ""))[:64]},
+                      status_code=status_for(exc))
+    response = RedirectResponse("/staff", status_code=303)
+    set_cookie(request, response, STAFF_COOKIE, start_session(request, db, access))
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+    await checked_form(request)
+    token = request.cookies.get(STAFF_COOKIE)
+    if token:
+        sessions.end(db, token)
+    response = RedirectResponse("/staff/login", status_code=303)
+    response.delete_cookie(STAFF_COOKIE, path="/")
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+def inbox_page(request: Request, staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
+    return render(request, "staff/inbox.html", {"staff": staff, "cases": inbox.list_cases(db, staff.staff_id)})
+
+
+def case_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
+              draft: str = "", status_code: int = 200) -> Response:
+    case, key = inbox.open_case(db, staff, case_id)
+    summary = next((c for c in inbox.list_cases(db, staff.staff_id) if c.id == case_id), None)
+    return render(request, "staff/case.html", {
+        "staff": staff, "case": case, "unread": summary.unread if summary else 0,
+        "messages": content.read_messages(db, case_id=case_id, case_key=key),
+        "files": content.list_files(db, case_id=case_id, case_key=key),
+        "error": error, "draft": draft}, status_code=status_code)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_view(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+              db: Session = Depends(get_db)) -> Response:
+    return case_page(request, db, staff, case_id)
+
+
+@router.post("/cases/{case_id}/replies", response_class=HTMLResponse)
+async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                db: Session = Depends(get_db)) -> Response:
+    form = await checked_form(request)
+    text = str(form.get("text", ""))
+    case, key = inbox.open_case(db, staff, case_id)
+    try:
+        content.post_message(db, runtime(request).settings, case=case, case_key=key, author=staff_author(staff),
+                             text=text)
+    except Refusal as exc:
+        return case_page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
+                         draft=text, status_code=status_for(exc))
+    inbox.mark_read(db, staff.staff_id, case_id)
+    return RedirectResponse(f"/staff/cases/{case_id}#latest", status_code=303)
+
+
+@router.post("/cases/{case_id}/read")
+async def mark_read(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                    db: Session = Depends(get_db)) -> Response:
+    await checked_form(request)
+    inbox.open_case(db, staff, case_id)
+    inbox.mark_read(db, staff.staff_id, case_id)
+    return RedirectResponse("/staff", status_code=303)
+
+
+@router.get("/cases/{case_id}/files/{file_id}")
+def download(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+             db: Session = Depends(get_db)) -> Response:
+    _, key = inbox.open_case(db, staff, case_id)
+    view, blocks = content.open_file(db, runtime(request).settings, case_id=case_id, case_key=key, file_id=file_id)
+    return download_response(blocks, view)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> Response:
+    return render(request, "staff/admin.html", {"staff": staff, "members": staff_service.list_staff(db)})
+
+
+@router.post("/admin/staff", response_class=HTMLResponse)
+async def add_member(request: Request, staff: StaffAccess = Depends(admin_access),
+                     db: Session = Depends(get_db)) -> Response:
+    form = await checked_form(request)
+    try:
+        new = staff_service.add_staff(db, username=str(form.get("username", "")), role=str(form.get("role", "")),
+                                      password=str(form.get("password", "")))
+    except Refusal as exc:
+        return render(request, "staff/admin.html", {
+            "staff": staff, "members": staff_service.list_staff(db),
+            "error": translate(request, exc.message, **exc.params),
+            "username": str(form.get("username", ""))[:64]}, status_code=status_for(exc))
+    qr_svg = segno.make(new.totp_uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    return render(request, "staff/new_member.html", {"staff": staff, "new": new, "qr_svg": qr_svg})
+
+
+@router.post("/admin/staff/{member_id}")
+async def change_member(member_id: int, request: Request, staff: StaffAccess = Depends(admin_access),
+                        db: Session = Depends(get_db)) -> Response:
+    form = await checked_form(request)
+    action = form.get("action")
+    if action in ("activate", "deactivate"):
+        staff_service.set_active(db, member_id, action == "activate")
+    elif action in ("intake_on", "intake_off"):
+        staff_service.set_intake(db, member_id, action == "intake_on")
+    return RedirectResponse("/staff/admin", status_code=303)
