@@ -16,6 +16,7 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
+from safeconduct import logs
 from safeconduct.config import Settings, load_settings
 from safeconduct.org import service as org_service
 from safeconduct.runtime import Runtime
@@ -111,7 +112,7 @@ def sqlite_installation(tmp_path: Path) -> Iterator[Installation]:
 def client_for(inst: Installation) -> TestClient:
     from safeconduct.web.app import create_app
 
-    return TestClient(create_app(inst.runtime), base_url="http://testserver")
+    return TestClient(create_app(inst.runtime), base_url="http://testserver", follow_redirects=False)
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ class LiveServer:
                                 server_header=False, date_header=False, log_config=None, log_level="info")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self._handler = _Capture(self.records)
+        self._handler = logs.redacting_handler(_Capture(self.records))
 
     def __enter__(self) -> LiveServer:
         root = logging.getLogger()
@@ -174,7 +175,6 @@ class _Capture(logging.Handler):
     def __init__(self, sink: list[str]) -> None:
         super().__init__(level=logging.DEBUG)
         self.sink = sink
-        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
         self.sink.append(self.format(record))

@@ -99,17 +99,16 @@ def serve(
     port: int = typer.Option(8080, help="Port to listen on."),
 ) -> None:
     """Serve the contact pages, the staff console and the API."""
-    import logging
-
     import uvicorn
 
+    from safeconduct import logs
     from safeconduct.store import migrate
     from safeconduct.web.app import create_app
 
     runtime = _runtime(data)
     _require_installation(runtime)
     migrate.upgrade(runtime.engine)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()
     console.print(f"safeconduct serving {runtime.settings.data_dir} on http://{host}:{port}/")
     # No access log: it would write client addresses. Our own middleware logs method, path and status.
     uvicorn.run(create_app(runtime), host=host, port=port, access_log=False, server_header=False,

@@ -1,0 +1,48 @@
+"""Logging that cannot leak where people connect from.
+
+Our own HTTP log line never contains an address, but libraries may (a server's start-up line, an error
+message). Every handler we install therefore passes records through a filter that blanks anything shaped
+like an IPv4 or IPv6 address before it is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+_IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"
+_H = r"[0-9A-Fa-f]{1,4}"
+# Full eight-group form, or any compressed form with "::" (times like 12:30:45 are left alone).
+_IPV6 = rf"(?<![\w:])(?:(?:{_H}:){{7}}{_H}|(?:{_H}(?::{_H})*)?::(?:{_H}(?::{_H})*)?)(?![\w:])"
+ADDRESS = re.compile(f"{_IPV4}|\\[?{_IPV6}\\]?")
+REDACTED = "[address]"
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+class AddressRedactingFilter(logging.Filter):
+    """Rewrites each record's final message with addresses replaced."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = ADDRESS.sub(REDACTED, message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_text is None:
+            record.exc_text = ADDRESS.sub(REDACTED, logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def redacting_handler(handler: logging.Handler) -> logging.Handler:
+    handler.addFilter(AddressRedactingFilter())
+    handler.setFormatter(logging.Formatter(FORMAT))
+    return handler
+
+
+def configure(level: int = logging.INFO) -> None:
+    """Route every log record to standard error through the redacting filter."""
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(redacting_handler(logging.StreamHandler(sys.stderr)))
+    root.setLevel(level)
