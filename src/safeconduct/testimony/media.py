@@ -74,7 +74,16 @@ def probe(path: Path) -> MediaInfo:
     path = Path(path)
     if not path.is_file():
         raise MediaError(f"no such file: {path}")
-    cmd = [_tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]
+    cmd = [
+        _tool("ffprobe"),
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        str(path),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "unknown error"
@@ -218,7 +227,19 @@ def replace_audio_track(video: Path, audio: Path, out: Path) -> None:
     """
     codec = VIDEO_AUDIO_CODEC.get(Path(out).suffix.lower(), ["-c:a", "aac", "-b:a", "160k"])
     cmd = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", str(video), "-i", str(audio)]
-    cmd += ["-map", "0:v", "-map", "1:a", "-c:v", "copy", *codec, "-map_metadata", "-1", "-map_chapters", "-1"]
+    cmd += [
+        "-map",
+        "0:v",
+        "-map",
+        "1:a",
+        "-c:v",
+        "copy",
+        *codec,
+        "-map_metadata",
+        "-1",
+        "-map_chapters",
+        "-1",
+    ]
     cmd += ["-fflags", "+bitexact", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:

@@ -82,23 +82,37 @@ class Disguise(VoiceMethod):
     name: ClassVar[str] = "disguise"
     summary: ClassVar[str] = "WORLD re-synthesis: random formant warp, replaced F0 level, random colouring"
 
-    def __init__(self, seed: int | None = None):
+    def __init__(
+        self,
+        seed: int | None = None,
+        pattern_removal: float = PATTERN_REMOVAL,
+        colour_db: float = 1.0,
+        min_warp: float = 1.08,
+        wobble: float = 0.0,
+    ):
         super().__init__(seed)
         rng = self._rng
+        self._removal, self._min_warp, self._wobble = pattern_removal, min_warp, wobble
+        self._wobble_phase = rng.uniform(0, 2 * np.pi, size=3)
+        self._wobble_rate = rng.uniform(0.15, 0.6, size=3)  # Hz: slow changes of vocal-tract length
         self._target_f0 = float(np.exp(rng.uniform(*np.log(TARGET_F0))))
         self._range = float(rng.uniform(0.75, 1.25))
         self._warp_jitter = rng.uniform(-0.07, 0.07, size=WARP_KNOTS.size)
         self._alpha_noise = float(rng.uniform(0.93, 1.07))
         self._alpha_sign = 1.0 if rng.random() < 0.5 else -1.0
         # Random colouring: a smooth curve of ±few dB (low cepstral coefficients) plus a random tilt.
-        self._colour_cep = rng.normal(0.0, 1.0, size=8) * np.array([0, 3, 2.5, 2, 2, 1.5, 1.5, 1.0]) * DB
+        self._colour_cep = (
+            rng.normal(0.0, 1.0, size=8) * np.array([0, 3, 2.5, 2, 2, 1.5, 1.5, 1.0]) * DB * colour_db
+        )
         self._tilt_db = float(rng.uniform(-4.0, 4.0))
 
     def _alpha(self, source_f0: float) -> float:
         """Warp factor: voices with a higher F0 tend to have shorter vocal tracts, so follow the F0 move."""
         alpha = (self._target_f0 / source_f0) ** 0.25 * self._alpha_noise
-        if abs(np.log(alpha)) < np.log(1.08):  # always move formants by at least 8 %
-            alpha = 1.08 ** (self._alpha_sign if abs(np.log(alpha)) < 1e-3 else np.sign(np.log(alpha)))
+        if abs(np.log(alpha)) < np.log(self._min_warp):  # always move formants by at least this much
+            alpha = self._min_warp ** (
+                self._alpha_sign if abs(np.log(alpha)) < 1e-3 else np.sign(np.log(alpha))
+            )
         return float(np.clip(alpha, 0.78, 1.3))
 
     def _knots(self, alpha: float) -> np.ndarray:
@@ -135,10 +149,23 @@ class Disguise(VoiceMethod):
             mean_env = logsp.mean(axis=0)
         # Remove part of the speaker's long-term formant pattern (what remains after the broad tilt).
         pattern = _lifter(mean_env, 30) - _lifter(mean_env, 4)
-        logsp = logsp - PATTERN_REMOVAL * pattern
+        logsp = logsp - self._removal * pattern
         knots_to = self._knots(self._alpha(float(np.exp(source_level))))
-        logsp = warp_spectra(logsp, WARP_KNOTS, knots_to) + self._colour(logsp.shape[1])
-        ap = np.clip(warp_spectra(ap, WARP_KNOTS, knots_to), 1e-6, 1.0 - 1e-6)
+        if self._wobble > 0:
+            t = np.arange(logsp.shape[0]) * FRAME_MS / 1000
+            wob = np.sin(2 * np.pi * self._wobble_rate[:, None] * t + self._wobble_phase[:, None]).mean(
+                axis=0
+            )
+            scale = np.exp(self._wobble * wob)[:, None]
+            knots_t = np.minimum(knots_to[None, :] * scale, SAMPLE_RATE / 2)
+            knots_t[:, -1] = SAMPLE_RATE / 2
+            logsp = np.stack([warp_spectra(logsp[i], WARP_KNOTS, knots_t[i]) for i in range(logsp.shape[0])])
+            ap = np.stack([warp_spectra(ap[i], WARP_KNOTS, knots_t[i]) for i in range(ap.shape[0])])
+        else:
+            logsp = warp_spectra(logsp, WARP_KNOTS, knots_to)
+            ap = warp_spectra(ap, WARP_KNOTS, knots_to)
+        logsp = logsp + self._colour(logsp.shape[1])
+        ap = np.clip(ap, 1e-6, 1.0 - 1e-6)
         return _synthesize(f0, np.exp(logsp), ap, x)
 
     def invert(self, audio: np.ndarray) -> np.ndarray:

@@ -1,0 +1,163 @@
+"""Anonymize the voice of a whole audio or video file, streamed in blocks, and write its privacy report.
+
+The input is decoded at its own rate and mixed to mono; each block is brought to 16 kHz for the method
+and back, so the output keeps the sample rate, channel count (the anonymized voice in every channel) and
+length. A video keeps its picture bit for bit and gets the new sound track. Output is written to a
+temporary file beside the target and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from safeconduct.testimony.media import (
+    AUDIO_ENCODERS,
+    VIDEO_SUFFIXES,
+    AudioWriter,
+    is_video_output,
+    iter_audio_blocks,
+    probe,
+    replace_audio_track,
+    require_audio,
+)
+from safeconduct.testimony.voice.method import SAMPLE_RATE, fit_length, make_method
+from safeconduct.testimony.voice.report import GENERAL_NOTES, PrivacyReport, verdict, write_report
+from safeconduct.testimony.voice.stream import blocks_at_pauses
+
+#: The privacy measurement compares this much of the start of the recording (bounded memory and time).
+MEASURE_SECONDS = 120.0
+
+
+class AnonymizeError(Exception):
+    """The request cannot be carried out (bad path, no audio, …), with a message meant for the user."""
+
+
+def _resample(x: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:
+    if rate_from == rate_to:
+        return x.astype(np.float32)
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(rate_from, rate_to)
+    return resample_poly(x, rate_to // g, rate_from // g).astype(np.float32)
+
+
+def check_paths(src: Path, dst: Path, overwrite: bool) -> None:
+    """Refuse, before any work, an output that exists, equals the input or has an unknown suffix."""
+    if not src.is_file():
+        raise AnonymizeError(f"input not found: {src}")
+    if dst.exists() and not overwrite:
+        raise AnonymizeError(f"{dst} already exists (choose another output or pass --overwrite)")
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise AnonymizeError("the output must not be the input file")
+    suffix = dst.suffix.lower()
+    if suffix not in AUDIO_ENCODERS and suffix not in VIDEO_SUFFIXES:
+        known = ", ".join(sorted({*AUDIO_ENCODERS, *VIDEO_SUFFIXES}))
+        raise AnonymizeError(f"unsupported output type {suffix or '(none)'}; use one of {known}")
+    if not dst.parent.is_dir():
+        raise AnonymizeError(f"output folder does not exist: {dst.parent}")
+
+
+def anonymize_file(
+    src: Path,
+    dst: Path,
+    method: str = "disguise",
+    seed: int | None = None,
+    overwrite: bool = False,
+    measure: bool = True,
+    progress: Callable[[float, float], None] | None = None,
+    method_options: dict[str, Any] | None = None,
+) -> PrivacyReport:
+    """Anonymize `src` into `dst` and write `dst`.privacy.json/.html; return the report.
+
+    `seed` is for reproducible evaluation only: by default the method draws its secrets with `secrets`.
+    `progress(done_seconds, total_seconds)` is called after each block.
+    """
+    src, dst = Path(src), Path(dst)
+    check_paths(src, dst, overwrite)
+    info = probe(src)
+    stream = require_audio(info)
+    video_out = is_video_output(dst)
+    if video_out and not info.has_video:
+        raise AnonymizeError(f"{src.name} has no picture: choose an audio output such as .flac or .wav")
+    voice = make_method(method, seed, **(method_options or {}))
+    rate, channels = stream.sample_rate, stream.channels
+    original: list[np.ndarray] = []
+    anonymized: list[np.ndarray] = []
+    kept = 0
+    done = 0
+    with tempfile.TemporaryDirectory(dir=dst.parent, prefix=".safeconduct-") as tmp:
+        audio_path = Path(tmp) / ("voice.mka" if video_out else "out" + dst.suffix.lower())
+        with AudioWriter(audio_path, rate, channels, ["-c:a", "flac"] if video_out else None) as writer:
+            for block in blocks_at_pauses(iter_audio_blocks(src, 10.0, mono=True), rate):
+                x16 = _resample(block, rate, SAMPLE_RATE)
+                y16 = fit_length(voice.process(x16), x16.size)
+                y = fit_length(_resample(y16, SAMPLE_RATE, rate), block.size)
+                writer.write(np.repeat(y[:, None], channels, axis=1))
+                if measure and kept < MEASURE_SECONDS * SAMPLE_RATE:
+                    original.append(x16)
+                    anonymized.append(y16)
+                    kept += x16.size
+                done += block.size
+                if progress:
+                    progress(done / rate, info.duration)
+            if done == 0:
+                raise AnonymizeError(f"{src.name}: the audio track is empty")
+        final = audio_path
+        if video_out:
+            final = Path(tmp) / ("out" + dst.suffix.lower())
+            replace_audio_track(src, audio_path, final)
+        os.replace(final, dst)
+    report = _report(voice.name, voice.summary, dst, done / rate, original, anonymized, measure)
+    write_report(dst, report)
+    return report
+
+
+def _report(
+    name: str,
+    summary: str,
+    dst: Path,
+    duration: float,
+    original: list[np.ndarray],
+    anonymized: list[np.ndarray],
+    measure: bool,
+) -> PrivacyReport:
+    similarity = None
+    notes = list(GENERAL_NOTES)
+    measured = 0.0
+    if measure:
+        from safeconduct.testimony.voice.attacker import AttackerUnavailable, embed
+        from safeconduct.testimony.voice.attacker import similarity as cosine
+
+        try:
+            x, y = np.concatenate(original), np.concatenate(anonymized)
+            measured = x.size / SAMPLE_RATE
+            ex, ey = embed(x), embed(y)
+            if ex is not None and ey is not None:
+                similarity = cosine(ex, ey)
+        except (ImportError, AttackerUnavailable):
+            notes.append("The attacker model (resemblyzer) is not installed, so nothing was measured.")
+    if name == "revoice":
+        from safeconduct.testimony.voice.revoice import redaction_available
+
+        if not redaction_available():
+            notes.append("Text redaction was not installed: names said aloud are re-spoken as recognised.")
+    level, sentence = verdict(similarity)
+    return PrivacyReport(
+        name,
+        summary,
+        dst.name,
+        round(duration, 3),
+        round(measured, 1),
+        None if similarity is None else round(similarity, 4),
+        sentence,
+        level,
+        notes=notes,
+    )

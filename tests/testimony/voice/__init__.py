@@ -1,0 +1,1 @@
+"""Tests of voice anonymization and its privacy measurement."""
