@@ -83,9 +83,9 @@ def test_exact_time_and_kind_are_not_stored_in_the_clear(db: Session, org_key: S
 
 def test_tampering_in_the_database_is_found_by_the_audit(db: Session, org_key: SigningKey, case_key: bytes) -> None:
     append(db, org_key, case_key)
-    second = append(db, org_key, case_key, minutes=1)
+    append(db, org_key, case_key, minutes=1)
     db.commit()
-    second.commitment = commit(b"other words")[1]
+    service.case_entries(db, CASE)[1].commitment = commit(b"other words")[1]
     db.commit()
     with pytest.raises(service.LedgerIntegrityError, match="entry 1 hash"):
         service.check_case_chain(db, CASE, org_key.verify_key)

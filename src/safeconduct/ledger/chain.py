@@ -56,8 +56,11 @@ def format_time(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 def parse_time(text: str) -> dt.datetime:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", text):
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
         raise ChainError(f"event time {text!r} is not of the form 2026-01-31T12:00:00Z")
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
 
@@ -66,7 +69,8 @@ def meta_bytes(kind: str, at: str) -> bytes:
     """The committed metadata of an event: canonical JSON (sorted keys, no spaces, ASCII)."""
     if not KIND.match(kind):
         raise ChainError(f"event kind must be a short lowercase identifier, got {kind!r}")
-    parse_time(at)
+    if not isinstance(at, str) or not _TIME.fullmatch(at):
+        raise ChainError(f"event time {at!r} is not of the form 2026-01-31T12:00:00Z")
     return json.dumps({"at": at, "kind": kind}, sort_keys=True, separators=(",", ":")).encode("ascii")
 
 

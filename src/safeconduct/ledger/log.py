@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from nacl.signing import SigningKey
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from safeconduct.ledger import merkle
@@ -24,30 +24,46 @@ class LogError(Exception):
     """The stored log is inconsistent or a request does not fit its size."""
 
 
-def locked_state(db: Session) -> LogState:
-    """The log state row, locked for this transaction; created on first use."""
-    state = db.execute(select(LogState).where(LogState.id == _STATE_ID).with_for_update()).scalar_one_or_none()
-    if state is None:
-        state = LogState(id=_STATE_ID, tree_size=0, frontier=b"")
-        db.add(state)
+def locked_state(db: Session) -> tuple[int, bytes]:
+    """``(tree_size, frontier)`` of the log, row-locked for this transaction; the row is created on first use."""
+    query = select(LogState.tree_size, LogState.frontier).where(LogState.id == _STATE_ID).with_for_update()
+    row = db.execute(query).first()
+    if row is None:
+        ensure_log(db)
+        row = db.execute(query).one()
+    return row.tree_size, bytes(row.frontier)
+
+
+def store_state(db: Session, frontier: merkle.Frontier) -> None:
+    """Write the new size and right edge (under the lock taken by :func:`locked_state`)."""
+    db.execute(
+        update(LogState).where(LogState.id == _STATE_ID).values(tree_size=frontier.size, frontier=frontier.to_bytes())
+    )
+
+
+def ensure_log(db: Session) -> None:
+    """Create the log's state row if absent, race-free (``INSERT … ON CONFLICT DO NOTHING``).
+
+    Call it at ``init``; :func:`locked_state` also calls it, so two first appenders cannot both create it.
+    """
+    dialect = db.get_bind().dialect.name
+    values = {"id": _STATE_ID, "tree_size": 0, "frontier": b""}
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        db.execute(pg_insert(LogState).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        db.execute(sqlite_insert(LogState).values(**values).on_conflict_do_nothing())
+    elif db.get(LogState, _STATE_ID) is None:
+        db.add(LogState(**values))
         db.flush()
-    return state
-
-
-def append_leaf(db: Session, state: LogState, leaf: bytes) -> int:
-    """Append raw leaf data under the lock held on `state`; return the leaf index."""
-    frontier = merkle.Frontier.from_bytes(state.tree_size, state.frontier)
-    index = frontier.size
-    created = frontier.append(merkle.leaf_hash(leaf))
-    db.add_all([MerkleNode(level=level, index=i, hash=h) for level, i, h in created])
-    state.tree_size = frontier.size
-    state.frontier = frontier.to_bytes()
-    return index
 
 
 def current_size(db: Session) -> int:
-    state = db.get(LogState, _STATE_ID)
-    return 0 if state is None else state.tree_size
+    size = db.execute(select(LogState.tree_size).where(LogState.id == _STATE_ID)).scalar_one_or_none()
+    return 0 if size is None else size
 
 
 def _lookup_for(db: Session, keys: set[tuple[int, int]]) -> merkle.NodeSource:

@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from nacl.signing import SigningKey, VerifyKey
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from safeconduct.crypto import aead
-from safeconduct.ledger import bundle, chain, log
+from safeconduct.ledger import bundle, chain, log, merkle
 from safeconduct.ledger.bundle import Disclosure
 from safeconduct.ledger.chain import ChainError, ChainEvent
 from safeconduct.ledger.commitments import COMMITMENT_BYTES, NONCE_BYTES
-from safeconduct.ledger.models import LedgerEntry
+from safeconduct.ledger.models import LedgerEntry, MerkleNode
 
 
 class LedgerIntegrityError(Exception):
@@ -29,6 +30,17 @@ class LedgerIntegrityError(Exception):
 
 def _meta_aad(case_id: str, seq: int) -> bytes:
     return b"safeconduct ledger meta v1\x00" + case_id.encode("ascii") + b"\x00" + str(seq).encode("ascii")
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One event to append with :func:`append_events` (same meaning as :func:`append_event`'s arguments)."""
+
+    case_id: str
+    kind: str
+    commitment: bytes
+    at: dt.datetime
+    case_key: bytes
 
 
 def append_event(
@@ -45,39 +57,76 @@ def append_event(
 
     `commitment` comes from :func:`safeconduct.ledger.commitments.commit`; the caller keeps its nonce
     inside the encrypted content. Kind and exact time are sealed under `case_key`; only hashes, the
-    signature and positions are stored in the clear.
+    signature and positions are stored in the clear. Holds the log lock until the caller commits.
     """
-    chain.check_case_id(case_id)
-    if not isinstance(commitment, bytes) or len(commitment) != COMMITMENT_BYTES:
-        raise ChainError(f"commitment must be {COMMITMENT_BYTES} bytes")
-    if len(case_key) != aead.KEY_BYTES:
-        raise ChainError(f"case key must be {aead.KEY_BYTES} bytes")
-    at_text = chain.format_time(at)
-    meta_nonce = secrets.token_bytes(NONCE_BYTES)
-    meta_commit = chain.meta_commitment(kind, at_text, meta_nonce)
+    return append_events(db, [NewEvent(case_id, kind, commitment, at, case_key)], signing_key=signing_key)[0]
 
-    state = log.locked_state(db)  # serialises every append until the caller commits
-    last = db.execute(
-        select(LedgerEntry.seq, LedgerEntry.entry_hash)
-        .where(LedgerEntry.case_id == case_id)
-        .order_by(LedgerEntry.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev = (0, chain.GENESIS) if last is None else (last.seq + 1, last.entry_hash)
-    h = chain.entry_hash(case_id, seq, prev, meta_commit, commitment)
-    sealed = aead.encrypt(
-        case_key,
-        json.dumps({"kind": kind, "at": at_text, "meta_nonce": meta_nonce.hex()}).encode(),
-        _meta_aad(case_id, seq),
+
+def append_events(db: Session, events: Sequence[NewEvent], *, signing_key: SigningKey) -> list[LedgerEntry]:
+    """Append several events (any cases) in one go: five statements whatever their number.
+
+    Every event is validated before anything is written, so a bad one leaves nothing behind. The entries
+    returned are records of what was written, not attached to the session (do not ``db.add`` them);
+    read them back with :func:`case_entries`.
+    """
+    prepared = []
+    for e in events:
+        chain.check_case_id(e.case_id)
+        if not isinstance(e.commitment, bytes) or len(e.commitment) != COMMITMENT_BYTES:
+            raise ChainError(f"commitment must be {COMMITMENT_BYTES} bytes")
+        if not isinstance(e.case_key, bytes) or len(e.case_key) != aead.KEY_BYTES:
+            raise ChainError(f"case key must be {aead.KEY_BYTES} bytes")
+        at_text = chain.format_time(e.at)
+        meta_nonce = secrets.token_bytes(NONCE_BYTES)
+        prepared.append((e, at_text, meta_nonce, chain.meta_commitment(e.kind, at_text, meta_nonce)))
+    if not prepared:
+        return []
+
+    size, frontier_blob = log.locked_state(db)  # serialises every append until the caller commits
+    heads = _chain_heads(db, {e.case_id for e, *_ in prepared})
+    frontier = merkle.Frontier.from_bytes(size, frontier_blob)
+    rows: list[dict[str, object]] = []
+    nodes: list[dict[str, object]] = []
+    for e, at_text, meta_nonce, meta_commit in prepared:
+        seq, prev = heads.get(e.case_id, (-1, chain.GENESIS))
+        seq += 1
+        h = chain.entry_hash(e.case_id, seq, prev, meta_commit, e.commitment)
+        heads[e.case_id] = (seq, h)
+        leaf_index = frontier.size
+        for level, index, node in frontier.append(merkle.leaf_hash(chain.head_message(h))):
+            nodes.append({"level": level, "index": index, "hash": node})
+        sealed = aead.encrypt(
+            e.case_key,
+            json.dumps({"kind": e.kind, "at": at_text, "meta_nonce": meta_nonce.hex()}).encode(),
+            _meta_aad(e.case_id, seq),
+        )
+        rows.append({
+            "case_id": e.case_id, "seq": seq, "prev_hash": prev, "meta_commitment": meta_commit,
+            "commitment": e.commitment, "entry_hash": h, "signature": chain.sign_head(signing_key, h),
+            "leaf_index": leaf_index, "sealed_meta": sealed,
+        })
+    # Plain executemany (pipelined by psycopg): RETURNING would make SQLAlchemy build one huge statement
+    # per batch, which cost more than everything else together in bench/ledger_append.py.
+    db.execute(insert(LedgerEntry.__table__), rows)
+    db.execute(insert(MerkleNode.__table__), nodes)
+    log.store_state(db, frontier)
+    return [LedgerEntry(**row) for row in rows]
+
+
+def _chain_heads(db: Session, case_ids: set[str]) -> dict[str, tuple[int, bytes]]:
+    """Last (seq, entry_hash) of each given case, in one query."""
+    last = (
+        select(LedgerEntry.case_id, func.max(LedgerEntry.seq).label("seq"))
+        .where(LedgerEntry.case_id.in_(sorted(case_ids)))
+        .group_by(LedgerEntry.case_id)
+        .subquery()
     )
-    entry = LedgerEntry(
-        case_id=case_id, seq=seq, prev_hash=prev, meta_commitment=meta_commit, commitment=commitment,
-        entry_hash=h, signature=chain.sign_head(signing_key, h),
-        leaf_index=log.append_leaf(db, state, chain.head_message(h)), sealed_meta=sealed,
+    rows = db.execute(
+        select(LedgerEntry.case_id, LedgerEntry.seq, LedgerEntry.entry_hash).join(
+            last, (LedgerEntry.case_id == last.c.case_id) & (LedgerEntry.seq == last.c.seq)
+        )
     )
-    db.add(entry)
-    db.flush()
-    return entry
+    return {case_id: (seq, h) for case_id, seq, h in rows}
 
 
 def case_entries(db: Session, case_id: str) -> list[LedgerEntry]:

@@ -1,0 +1,85 @@
+"""The ledger on PostgreSQL: same results, and concurrent appenders serialise on the log lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from nacl.signing import SigningKey
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import safeconduct.ledger.models  # noqa: F401
+from safeconduct.ledger import chain, log, merkle, service
+from safeconduct.ledger.commitments import commit
+from safeconduct.ledger.verify import verify_bundle
+from safeconduct.store.base import Base
+from tests.ledger.helpers import CASE, make_case
+from tests.support import require
+
+URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg() -> Iterator[Engine]:
+    schema = "ledger_test_" + uuid.uuid4().hex[:8]
+    try:
+        admin = create_engine(URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001
+        require(False, f"PostgreSQL not reachable at {URL}: {exc}")
+    engine = create_engine(URL, connect_args={"options": f"-csearch_path={schema}"}, pool_size=8)
+    tables = [t for name, t in Base.metadata.tables.items() if name.startswith("ledger_")]
+    Base.metadata.create_all(engine, tables=tables)
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_append_export_and_verify_on_postgresql(pg: Engine, org_key: SigningKey, case_key: bytes) -> None:
+    with Session(pg) as db:
+        disclosures = make_case(db, org_key, case_key, n=5)
+        data = service.export_bundle(db, case_id=CASE, case_key=case_key, signing_key=org_key,
+                                     disclosures=disclosures[:3], now=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+        db.commit()
+        assert service.check_case_chain(db, CASE, org_key.verify_key) == 5
+    assert verify_bundle(data).summary().startswith("5 events, 3 disclosed, chain intact")
+
+
+def test_concurrent_appenders_build_one_consistent_log(pg: Engine, org_key: SigningKey, case_key: bytes) -> None:
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(15):
+                with Session(pg) as db:
+                    service.append_event(db, case_id=f"{n:02x}" * 16, kind="message_in", commitment=commit(b"x")[1],
+                                         at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=i),
+                                         signing_key=org_key, case_key=case_key)
+                    db.commit()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Session(pg) as db:
+        assert log.current_size(db) == 60
+        reference = merkle.MemoryTree()
+        rows = db.scalars(text("SELECT entry_hash FROM ledger_entries ORDER BY leaf_index")).all()
+        for h in rows:
+            reference.append_leaf(chain.head_message(bytes(h)))
+        assert log.root_at(db, 60) == reference.root()
+        for n in range(4):
+            assert service.check_case_chain(db, f"{n:02x}" * 16, org_key.verify_key) == 15
