@@ -75,7 +75,7 @@ def capabilities(request: Request) -> Response:
 def create(request: Request, access: ContactAccess = Depends(contact_access), db: Session = Depends(get_db)) -> Response:
     """Announce a file (Upload-Length, Upload-Metadata filename/filetype); too large is refused here."""
     _require_tus(request)
-    length = _int_header(request, "upload-length")
+    length = _int_header(request, "Upload-Length")
     meta = _metadata(request.headers.get("upload-metadata", ""))
     state = content.create_upload(
         db, runtime(request).settings, case=content.get_case(db, access.case_id), case_key=access.case_key,
@@ -103,7 +103,7 @@ async def append(upload_id: str, request: Request, access: ContactAccess = Depen
     _require_tus(request)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/offset+octet-stream":
         raise WrongContentType("PATCH bodies must be application/offset+octet-stream.")
-    start = _int_header(request, "upload-offset")
+    start = _int_header(request, "Upload-Offset")
     settings = runtime(request).settings
     appender = await run_in_threadpool(
         UploadAppender, db, settings, case_id=access.case_id, case_key=access.case_key,
