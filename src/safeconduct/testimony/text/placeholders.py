@@ -1,0 +1,134 @@
+"""Turning raw detections into findings: merge overlaps, find every other mention, number the entities.
+
+Protection is per entity: a name hidden in one sentence and left in the next still names the person, so
+every mention of a detected entity (and, for people, each part of a full name) is hidden the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from safeconduct.testimony.text.model import Finding, Kind
+from safeconduct.testimony.text.recognizers.lexicon import NOT_IDENTIFYING
+
+#: When merged detections disagree and score the same, the first kind here wins.
+PRIORITY = [Kind.EMAIL, Kind.HANDLE, Kind.PHONE, Kind.ID, Kind.PERSON, Kind.UNIT, Kind.PLACE, Kind.NATIONALITY, Kind.DATE]
+_LEAD = re.compile(r"^(?:the|le|la|les|l'|l’)\s*", re.IGNORECASE)
+_TRIM = " \t\n\r.,;:!?\"“”«»()[]{}،؛؟"
+#: Parts of names that are not names ("Abu", "Colonel"): never propagated on their own.
+_NOT_A_NAME = frozenset(
+    """abu abou umm oum om ibn bin ben bint ould ag al el the le la de du des mr mrs ms dr dr. mme colonel
+    captain lieutenant commander general major sheikh cheikh cheick imam emir hajj hajja malam mallam
+    doctor madame monsieur capitaine commandant marabout docteur uncle aunt mama papa sergeant el-hadj
+    أبو أم ابن بن بنت العقيد الدكتور الضابط الشيخ القائد الحاج""".split()
+)
+_PROPAGATE = {Kind.PERSON, Kind.PLACE, Kind.UNIT, Kind.NATIONALITY, Kind.EMAIL, Kind.HANDLE, Kind.PHONE, Kind.ID}
+
+
+@dataclass
+class Span:
+    """A detection before numbering."""
+
+    kind: Kind
+    start: int
+    end: int
+    score: float
+    source: str
+
+
+def clean(spans: Iterable[Span], text: str) -> list[Span]:
+    """Trim punctuation and drop detections of nothing identifying ("WhatsApp", "God")."""
+    kept = []
+    for s in spans:
+        while s.start < s.end and text[s.start] in _TRIM:
+            s.start += 1
+        while s.end > s.start and text[s.end - 1] in _TRIM:
+            s.end -= 1
+        _trim_words(s, text)
+        surface = text[s.start:s.end]
+        if not surface.strip() or _LEAD.sub("", surface).lower() in NOT_IDENTIFYING:
+            continue
+        if s.source == "SpacyRecognizer" and s.kind in (Kind.PERSON, Kind.PLACE) and surface.islower():
+            continue
+        kept.append(s)
+    return kept
+
+
+def _trim_words(s: Span, text: str) -> None:
+    """Drop words like "Telegram" that a model glued to the edge of a detection ("Telegram @handle")."""
+    while True:
+        words = list(re.finditer(r"\S+", text[s.start:s.end]))
+        if len(words) < 2:
+            return
+        if words[0].group().lower().strip(_TRIM) in NOT_IDENTIFYING:
+            s.start += words[1].start()
+        elif words[-1].group().lower().strip(_TRIM) in NOT_IDENTIFYING:
+            s.end = s.start + words[-2].end()
+        else:
+            return
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w@.]){re.escape(term)}(?!\w)")
+
+
+def propagate(spans: list[Span], text: str) -> list[Span]:
+    """Add every other occurrence of each detected entity, and of each part of a person's full name."""
+    found = list(spans)
+    terms: dict[tuple[Kind, str], float] = {}
+    for s in spans:
+        if s.kind not in _PROPAGATE:
+            continue
+        surface = text[s.start:s.end]
+        terms[(s.kind, surface)] = max(terms.get((s.kind, surface), 0), s.score)
+        parts = re.split(r"\s+", surface)
+        if s.kind is Kind.PERSON and len(parts) > 1:
+            for part in parts:
+                if len(part) >= 3 and part.lower() not in _NOT_A_NAME and not part.islower():
+                    # Part of a detected full name: stronger evidence than a model's guess about the lone word.
+                    terms[(Kind.PERSON, part)] = max(terms.get((Kind.PERSON, part), 0), s.score + 0.05)
+    for (kind, term), score in terms.items():
+        for m in _pattern(term).finditer(text):
+            found.append(Span(kind, m.start(), m.end(), score, "propagated"))
+    return found
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    """Merge overlapping detections into one span (the union), of the kind the surest detector gave."""
+    merged: list[list[Span]] = []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and s.start < max(x.end for x in merged[-1]):
+            merged[-1].append(s)
+        else:
+            merged.append([s])
+    out = []
+    for group in merged:
+        best = max(group, key=lambda s: (s.score, -PRIORITY.index(s.kind), s.end - s.start))
+        out.append(Span(best.kind, min(s.start for s in group), max(s.end for s in group), best.score, best.source))
+    return out
+
+
+def canonical(surface: str) -> str:
+    """The form under which mentions count as the same entity: no article, no title, case-folded."""
+    words = [w for w in _LEAD.sub("", surface).split() if w.lower() not in _NOT_A_NAME or len(surface.split()) == 1]
+    return " ".join(words).casefold() or surface.casefold()
+
+
+def number(spans: list[Span], text: str) -> list[Finding]:
+    """Give each entity one placeholder ("[PERSON 1]"), numbered per kind in order of first mention."""
+    keys: list[tuple[Kind, str]] = [(s.kind, canonical(text[s.start:s.end])) for s in spans]
+    persons = sorted({k for kind, k in keys if kind is Kind.PERSON and " " in k}, key=len, reverse=True)
+    placeholders: dict[tuple[Kind, str], str] = {}
+    counters: dict[Kind, int] = {}
+    findings = []
+    for s, (kind, key) in zip(spans, keys, strict=True):
+        if kind is Kind.PERSON and " " not in key:
+            key = next((full for full in persons if key in full.split()), key)
+        if (kind, key) not in placeholders:
+            counters[kind] = counters.get(kind, 0) + 1
+            placeholders[(kind, key)] = f"[{kind.value} {counters[kind]}]"
+        findings.append(Finding(kind, text[s.start:s.end], s.start, s.end, placeholders[(kind, key)],
+                                round(s.score, 3), s.source))
+    return findings

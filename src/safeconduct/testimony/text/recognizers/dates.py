@@ -1,0 +1,34 @@
+"""Dates, times of day and durations: they pin a testimony to an event a group can look up."""
+
+from __future__ import annotations
+
+from safeconduct.testimony.text.recognizers.base import Rule, rule
+from safeconduct.testimony.text.recognizers.lexicon import DAYS_EN, DAYS_FR, MONTHS_AR, MONTHS_EN, MONTHS_FR
+
+_ORD = r"\d{1,2}(?:st|nd|rd|th)?"
+_NUM_EN = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|\d{1,3}"
+_NUM_FR = r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|\d{1,3}"
+_DIGITS = r"[0-9٠-٩]"
+_AR_DAYS = "الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت"
+
+
+def date_rules() -> list[Rule]:
+    """Rules for dates and times in English, French and Arabic."""
+    return [
+        rule("DATE", rf"\b(?:(?:{DAYS_EN}),?\s+)?(?:(?:the\s+)?{_ORD}\s+(?:of\s+)?)?(?:{MONTHS_EN})(?:\s+{_ORD})?(?:,?\s+\d{{4}})?\b", 0.7),
+        rule("DATE", rf"\bthe\s+\d{{1,2}}(?:st|nd|rd|th)\b(?:\s+of\s+(?:{MONTHS_EN}))?", 0.65),
+        rule("DATE", rf"\b(?:{DAYS_EN}|{DAYS_FR})\b(?:\s+{_ORD})?", 0.5),
+        rule("DATE", r"\b(?:1[89]|20)\d{2}s?\b", 0.55),
+        rule("DATE", r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b", 0.75),
+        rule("DATE", r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h\d{0,2}|heures?)(?!\w)", 0.6),
+        rule("DATE", r"\b(?:midnight|noon|midday|dawn|dusk|minuit|midi|l'aube)\b", 0.55),
+        rule("DATE", rf"\b(?:{_NUM_EN})\s+(?:o'clock\s+)?in\s+the\s+(?:morning|evening|afternoon|night)\b", 0.6),
+        rule("DATE", rf"\b(?:{_NUM_FR})\s+heures?(?:\s+du\s+(?:matin|soir)|\s+de\s+l'après-midi)?\b", 0.6),
+        rule("DATE", rf"\b(?:{_NUM_EN})\s+(?:days?|weeks?|months?|years?)\b(?!\s+old)", 0.45),
+        rule("DATE", rf"\b(?:{_NUM_FR})\s+(?:jours?|semaines?|mois|ans|années?)\b", 0.45),
+        rule("DATE", rf"\b(?:(?:{DAYS_FR})\s+)?(?:\d{{1,2}}(?:er)?\s+)?(?:{MONTHS_FR})(?:\s+\d{{4}})?\b", 0.6),
+        rule("DATE", rf"(?<![\u0621-\u064A])(?:{_DIGITS}{{1,2}}\s+)?(?:{MONTHS_AR})(?![\u0621-\u064A])(?:\s+{_DIGITS}{{4}})?", 0.7),
+        rule("DATE", rf"(?<![\u0621-\u064A])(?:يوم\s+)?(?:{_AR_DAYS})(?![\u0621-\u064A])", 0.5),
+        rule("DATE", r"منتصف الليل|الفجر|عند الظهر|منتصف النهار", 0.55),
+        rule("DATE", rf"{_DIGITS}{{4}}", 0.5),
+    ]

@@ -1,0 +1,20 @@
+"""Passport, identity card and registration numbers: codes with digits, or long numbers near a document word."""
+
+from __future__ import annotations
+
+from safeconduct.testimony.text.recognizers.base import Rule, rule
+
+_CONTEXT = (
+    r"passport|passeport|ID|identity|identité|card|carte|registration|enregistrement|licen[cs]e|permis|"
+    r"matricule|serial|family book|livret|جواز|هوي|بطاقة|سجل|قيد|دفتر"
+)
+_DIGITS = r"[0-9٠-٩]"
+
+
+def document_rules() -> list[Rule]:
+    """Codes with letters and digits ("A04519873", "DDR-IT-004417") and long numbers after a document word."""
+    return [
+        rule("ID", r"\b(?=[A-Z0-9-]*\d[A-Z0-9-]*\d[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z-])[A-Z0-9]+(?:-[A-Z0-9]+)*\b", 0.7),
+        rule("ID", rf"(?:{_CONTEXT})[^.\n]{{0,60}}?(?<![\d+])(?P<m>{_DIGITS}{{6,}})(?!\d)", 0.85),
+        rule("ID", rf"(?<![\d+\s])(?P<m>{_DIGITS}{{6,}})(?![\d])", 0.5),
+    ]

@@ -1,0 +1,71 @@
+"""Word lists the rules share: Arabic given names and stop words, nationalities and peoples, platforms."""
+
+from __future__ import annotations
+
+ARABIC_GIVEN_NAMES = frozenset(
+    """محمد أحمد محمود مصطفى علي عمر عثمان أبوبكر حسن حسين خالد سعيد سعد سعيد سامر سامي سليم سليمان
+    يوسف يونس يحيى يعقوب إبراهيم إسماعيل إسحاق إدريس موسى عيسى هارون داود آدم نوح صالح طارق طاهر
+    طه ياسين ياسر عمار عادل عماد عبدالله عبدالرحمن عبدالكريم عبدالعزيز عبدالقادر عبدالرزاق عبدالحميد
+    فارس فيصل فهد فؤاد جاسم جمال جميل جابر حمزة حامد حمد حمدي حازم حسام هشام هاني هيثم وليد وائل
+    زياد زيد زكريا زهير ناصر نبيل نادر نزار نور نعيم منصور مهدي مراد مالك ماجد معاذ مازن قاسم قتيبة
+    كريم كمال رامي رياض رضا رشيد شادي شريف صلاح ضياء عامر عباس عدنان عزيز غسان لؤي بلال بشير بكر
+    أنس أسامة أيمن أيوب إياد باسل تامر ثامر
+    مريم فاطمة عائشة خديجة زينب أسماء آمنة أمينة سارة سلمى سعاد ليلى ليلى نور هدى هند رقية صفية
+    حفصة سمية رنا رانيا دعاء منى نادية هالة وفاء ياسمين لينا جميلة زهرة كلثوم""".split()
+)
+
+ARABIC_STOPWORDS = frozenset(
+    """في من إلى على عن مع بعد قبل عند حتى ثم أو و أن إن كان كانت كانوا يكون قال قالت هو هي هم
+    نحن أنا أنت الذي التي الذين هذا هذه ذلك تلك لا لم لن ما قد كل بعض كتب سنة يوم أمام خارج داخل
+    قرب بين حين منذ الى علي""".split()
+)
+
+#: Nationalities, demonyms and peoples (English and French forms; matched case-insensitively).
+PEOPLES_LATIN = frozenset(
+    """afghan algerian american arab bahraini belgian british burkinabe burkinabè burundian cameroonian
+    central-african chadian chechen congolese dutch egyptian emirati eritrean ethiopian french gambian
+    german ghanaian guinean indonesian iranian iraqi ivorian jordanian kenyan kuwaiti lebanese liberian
+    libyan malian mauritanian moroccan mozambican nigerian nigerien omani pakistani palestinian qatari
+    russian rwandan saudi senegalese sierra-leonean somali south-sudanese sudanese swedish syrian tajik
+    tanzanian tunisian turkish turkmen ugandan uzbek uyghur yemeni british kurdish kurd yazidi
+    kanuri hausa fulani fula peul peuhl peulh tuareg touareg songhai songhay djerma zarma bambara dogon bozo
+    mossi dioula dyula senufo sénoufo toubou tubu zaghawa massalit fur baggara nuer dinka acholi lango
+    hema lendu hutu tutsi banyamulenge shuwa ifoghas imghad idnane kel-adagh shammar jubur shaitat
+    uqaydat bedouin druze alawite circassian assyrian
+    afghane algérien algérienne américain américaine arabe belge britannique burundais burundaise
+    camerounais camerounaise centrafricain centrafricaine tchadien tchadienne tchétchène congolais
+    congolaise égyptien égyptienne érythréen éthiopien français française allemand allemande ghanéen
+    guinéen guinéenne iranien iranienne irakien irakienne ivoirien ivoirienne jordanien jordanienne
+    kényan libanais libanaise libérien libyen libyenne malien malienne mauritanien mauritanienne
+    marocain marocaine nigérian nigériane nigérien nigérienne pakistanais pakistanaise palestinien
+    palestinienne russe rwandais rwandaise saoudien saoudienne sénégalais sénégalaise somalien somalienne
+    soudanais soudanaise syrien syrienne tadjik tunisien tunisienne turc turque ougandais ougandaise
+    ouzbek yéménite kurde yézidi haoussa songhaï bambaras bozos dogons mossis peuls touaregs""".split()
+)
+
+PEOPLES_ARABIC = frozenset(
+    """ليبي عراقي سوري تونسي جزائري مغربي موريتاني سوداني صومالي تشادي نيجيري مالي إيراني أفغاني
+    باكستاني سعودي يمني مصري أردني لبناني تركي شيشاني فرنسي ألماني بلجيكي بريطاني روسي كردي تركماني
+    إيزيدي أوزبكي طاجيكي فلسطيني إريتري إثيوبي كيني أوغندي كونغولي نيجري""".split()
+)
+
+#: Names the NER models tag as organisations that identify nobody (apps, religions, big institutions).
+NOT_IDENTIFYING = frozenset(
+    """whatsapp telegram signal facebook instagram twitter tiktok youtube viber messenger gmail google
+    protonmail tutanota islam allah god quran coran dieu sharia charia hcr unhcr un onu icrc cicr
+    red cross croix-rouge ddr""".split()
+)
+
+MONTHS_EN = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan\\.|Feb\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\."
+)
+MONTHS_FR = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+MONTHS_AR = (
+    "كانون الثاني|كانون الأول|تشرين الأول|تشرين الثاني|شباط|آذار|اذار|نيسان|أيار|ايار|حزيران|تموز|آب|"
+    "أيلول|ايلول|يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|"
+    "نوفمبر|ديسمبر|محرم|صفر|ربيع الأول|ربيع الآخر|جمادى الأولى|جمادى الآخرة|رجب|شعبان|رمضان|شوال|"
+    "ذو القعدة|ذو الحجة"
+)
+DAYS_EN = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+DAYS_FR = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"

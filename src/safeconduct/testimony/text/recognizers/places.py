@@ -1,0 +1,47 @@
+"""Places by their shape: Arabic toponym heads (Tel, Kafr, Wadi, Bir…), "village of …", prepositions."""
+
+from __future__ import annotations
+
+from safeconduct.testimony.text.recognizers.base import ART, ARW, CAP, Rule, rule
+from safeconduct.testimony.text.recognizers.lexicon import (
+    ARABIC_STOPWORDS,
+    DAYS_EN,
+    DAYS_FR,
+    MONTHS_EN,
+    MONTHS_FR,
+)
+
+_HEADS = (
+    r"Tel|Tell|Tal|Kafr|Kfar|Kfr|Wadi|Oued|Bir|Bi'r|Jabal|Jebel|Djebel|Ain|Ayn|Aïn|Deir|Dayr|Ras|Khirbet|"
+    r"Khirbat|Souk|Suq|Dar|Zawiyat|Zaouiat|Beit|Bayt|Bab|Kurmi|Tin|Hassi|Ksar|Qasr|Mazraat|Hay|Hai|Birni"
+)
+_PLACE = rf"{ART}?{CAP}(?:[\s-]+{ART}?{CAP}){{0,2}}"
+# Capitalised words after a preposition, unless they are months, days or words for God.
+_NOT_PLACE = rf"(?!(?:{MONTHS_EN}|{DAYS_EN}|{MONTHS_FR}|{DAYS_FR}|God|Allah|Dieu|I|Abu|Abou|Umm|Oum|Mr|Mrs|Dr|The)\b)"
+_PREP_EN = r"in|at|near|from|to|outside|towards|toward|around|via|reached|crossed|left|into|through"
+_PREP_FR = (
+    r"à|au|près de|vers|jusqu'à|depuis|venait de|originaire de|né à|née à|habite à|vit à|vivait à|"
+    r"de|d'|entre"
+)
+_NOUNS_EN = r"village|town|city|camp|district|region|province|valley|neighbourhood|neighborhood|quarter|market|mosque|checkpoint|bridge|hills?"
+_NOUNS_FR = r"village|ville|quartier|camp|région|province|vallée|commune|cercle|marché|mosquée|poste|piste|route|pont|mairie|hameau|localité|forêt"
+_AR_HEADS = "تل|كفر|وادي|بئر|جبل|عين|دير|رأس|خربة|سوق|دار|حي|مخيم|قرية|مدينة|بلدة|منطقة|ساحة"
+_AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
+
+
+def place_rules() -> list[Rule]:
+    """Rules for places that the gazetteer cannot know (villages, camps, wadis)."""
+    return [
+        rule("PLACE", rf"\b(?:{_HEADS})[\s-]+{ART}?{CAP}(?:[\s-]+{ART}?{CAP})?", 0.7),
+        rule("PLACE", rf"\b(?:{_NOUNS_EN})\s+(?:of|near|at|in)\s+(?P<m>{_PLACE})", 0.65),
+        rule("PLACE", rf"\b(?:{_NOUNS_FR})\s+(?:de|d'|du|des|près de)\s*(?P<m>{_PLACE})", 0.65),
+        rule("PLACE", rf"\b(?:{_PREP_EN})\s+(?:the\s+)?{_NOT_PLACE}(?P<m>{_PLACE})", 0.4),
+        rule("PLACE", rf"(?<!\w)(?:{_PREP_FR})\s*{_NOT_PLACE}(?P<m>{_PLACE})", 0.4),
+        rule("PLACE", rf"\bentre\s+(?P<m>{_PLACE})\s+et\s+(?P<m2>{_PLACE})", 0.6, groups=("m", "m2")),
+        rule(
+            "PLACE",
+            rf"(?<![\u0621-\u064A])(?:(?:قرية|مدينة|بلدة|منطقة|مخيم|ساحة|مسجد)\s+)?(?P<m>(?:{_AR_HEADS})\s+"
+            rf"(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW}(?:\s+ال{ARW})?)",
+            0.65,
+        ),
+    ]

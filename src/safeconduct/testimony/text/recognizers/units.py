@@ -1,0 +1,46 @@
+"""Armed groups, brigades and units, from their head nouns in English, French, Arabic and transliteration."""
+
+from __future__ import annotations
+
+from safeconduct.testimony.text.recognizers.base import ART, ARW, CAP, Rule, rule
+from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS
+
+_HEAD_EN = (
+    r"Brigades?|Battalions?|Company|Regiment|Division|Front|Army|Forces|Force|Group|Command|Faction|Militia|"
+    r"Movement|Corps|Unit|Squad|Cell|Platoon|Sector|Legion|Guard|Committee|Katiba|Kata'ib"
+)
+_HEAD_EN_LOWER = r"brigade|battalion|faction|militia|group|cell|company|unit|front"
+_MODIFIER = rf"(?:\d+(?:st|nd|rd|th)|{ART}?{CAP}(?:'s)?|ibn|bin|of|the|al|el)"
+_HEAD_TRANSLIT = (
+    r"Katiba|Katibat|Liwa|Liwaa|Saraya|Sarayat|Jaysh|Jaish|Kataib|Kata'ib|Jund|Ansar|Ansaroul|Harakat|Haraka|"
+    r"Jamaat|Jama'at|Fawj|Firqa|Jabhat|Jabha|Hizb|Tanzim|Sariyat|Sariya"
+)
+_HEAD_FR = (
+    r"[Kk]atiba|[Bb]rigade|[Bb]ataillon|[Cc]ompagnie|[Ss]ection|[Mm]ilice|[Gg]roupe|[Ff]ront|[Aa]rmée|"
+    r"[Ff]orces|[Mm]ouvement|[Rr]égiment|[Ee]scadron|[Uu]nité|[Pp]eloton|[Cc]ellule|[Cc]olonne"
+)
+_FR_LINK = r"(?:de la|de l'|du|des|de|d')"
+_AR_HEADS = "كتيبة|لواء|سرايا|جيش|فيلق|جبهة|حركة|قيادة|فوج|فرقة|جماعة|سرية|كتائب|ألوية|تنظيم|مجموعة"
+_AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
+
+
+def unit_rules() -> list[Rule]:
+    """Rules for named armed groups and units."""
+    return [
+        rule("UNIT", rf"\b(?:{_MODIFIER}\s+){{0,4}}(?:\d+(?:st|nd|rd|th)|{ART}?{CAP}(?:'s)?)\s+(?:{_HEAD_EN})\b", 0.75),
+        rule("UNIT", rf"\b(?!(?:Our|My|His|Her|Their|The|This|That|A|An|Your|Its|Every|Each|One|Another)\b)(?:{ART}?{CAP}\s+){{1,3}}(?:{_HEAD_EN_LOWER})\b", 0.55),
+        rule("UNIT", rf"\b(?:{_HEAD_EN})\s+of\s+(?:the\s+)?{ART}?{CAP}(?:\s+{ART}?{CAP}){{0,2}}", 0.7),
+        rule("UNIT", rf"\b(?:{_HEAD_TRANSLIT})\s+{ART}?{CAP}(?:\s+(?:{ART}?{CAP}|ibn|bin))*", 0.8),
+        rule("UNIT", r"\b(?:Hisba|Hisbah|Hesba|hisba)\b", 0.8),
+        rule("UNIT", rf"\b(?:{_HEAD_FR})\s+{ART}?{CAP}(?:[\s-]+{ART}?{CAP})*", 0.75),
+        rule("UNIT", rf"\b(?:{_HEAD_FR})(?:\s+[\w'’]+){{0,2}}?\s+{_FR_LINK}\s*{CAP}(?:[\s-]+{CAP})*", 0.7),
+        rule("UNIT", rf"\b(?:Forces|Armée|Front|Mouvement|Brigade|Groupe|Union|Rassemblement|Coalition|Alliance|Milice)(?:\s+[\w'’-]+){{0,3}}?\s+{_FR_LINK}\s*{CAP}(?:[\s-]+{CAP})*", 0.75),
+        rule("UNIT", rf"\b\d+(?:e|ème|eme|er|re)\s+(?:{_HEAD_FR})\b", 0.75),
+        rule(
+            "UNIT",
+            rf"(?<![\u0621-\u064A])(?:{_AR_HEADS})(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW}){{1,3}}",
+            0.7,
+        ),
+        rule("UNIT", r"(?<![\u0621-\u064A])(?:ال)?حسبة(?![\u0621-\u064A])", 0.8),
+        rule("UNIT", r"\b(?!(?:DDR|ID|TV|UN|OK|USA|HCR|ONU|SMS|GPS|AK)\b)[A-Z]{3,6}\b", 0.45),
+    ]
