@@ -109,7 +109,7 @@ def anonymize_file(
                 if progress:
                     progress(done / rate, info.duration)
             if done == 0:
-                raise AnonymizeError(f"{src.name}: the audio track is empty")
+                raise AnonymizeError(f"{src.name}: the audio track is empty or could not be decoded")
         final = audio_path
         if video_out:
             final = Path(tmp) / ("out" + dst.suffix.lower())

@@ -1,0 +1,161 @@
+"""`safeconduct voice anonymize`: formats, bad input, the report, and secrets that never leak."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from safeconduct.cli.voice import app
+from safeconduct.testimony.media import MediaError, decode_audio, probe, write_audio
+from safeconduct.testimony.voice import AnonymizeError, anonymize_file
+from safeconduct.testimony.voice.report import report_paths
+from tests.testimony.voice.conftest import require_module
+
+SEED = 982_451_653  # a distinctive number to look for in outputs
+
+
+@pytest.fixture(autouse=True)
+def _needs() -> None:
+    require_module("pyworld")
+    require_module("resemblyzer")
+
+
+@pytest.fixture
+def clip(tmp_path: Path, speech: np.ndarray) -> Path:
+    path = tmp_path / "clip.flac"
+    write_audio(path, speech[:48_000], 16_000)
+    return path
+
+
+def test_anonymize_writes_output_and_report(tmp_path: Path, clip: Path) -> None:
+    out = tmp_path / "out.wav"
+    report = anonymize_file(clip, out, "disguise")
+    audio, rate = decode_audio(out)
+    assert rate == 16_000 and audio.shape[0] == 48_000
+    json_path, html_path = report_paths(out)
+    data = json.loads(json_path.read_text())
+    assert data["method"] == "disguise" and data["similarity"] == report.similarity
+    assert data["level"] in {"strong", "moderate", "weak"} and data["verdict"]
+    page = html_path.read_text()
+    assert "<script" not in page and "http" not in page and "Voice privacy report" in page
+
+
+def test_seed_and_secrets_are_never_written(tmp_path: Path, clip: Path) -> None:
+    """test_per_recording_parameters_are_never_stored: not in the output, its metadata or the report."""
+    out = tmp_path / "out.flac"
+    anonymize_file(clip, out, "disguise", seed=SEED)
+    for path in [out, *report_paths(out)]:
+        blob = path.read_bytes()
+        assert str(SEED).encode() not in blob and SEED.to_bytes(8, "little") not in blob
+        assert b"seed" not in blob.lower() and b"clip.flac" not in blob
+    tags = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format_tags:stream_tags", "-of", "json", str(out)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert json.loads(tags).get("format", {}).get("tags", {}) == {}
+
+
+def test_stereo_48k_keeps_rate_channels_and_length(tmp_path: Path, speech: np.ndarray) -> None:
+    stereo = np.stack([speech[:32_000], 0.5 * speech[:32_000]], axis=1)
+    src = tmp_path / "st.wav"
+    from scipy.signal import resample_poly
+
+    write_audio(src, resample_poly(stereo, 3, 1, axis=0).astype(np.float32), 48_000)
+    out = tmp_path / "st.ogg"
+    anonymize_file(src, out, "mcadams", measure=False)
+    info = probe(out)
+    assert info.audio is not None and (info.audio.sample_rate, info.audio.channels) == (48_000, 2)
+    assert info.duration == pytest.approx(2.0, abs=0.05)
+
+
+def test_video_keeps_its_picture_and_gets_new_sound(tmp_path: Path, clip: Path) -> None:
+    src = tmp_path / "v.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=3", "-i", str(clip),
+         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(src)],
+        check=True,
+    )
+    out = tmp_path / "out.mp4"
+    anonymize_file(src, out, "mcadams", measure=False)
+    md5 = [
+        subprocess.run(["ffmpeg", "-v", "error", "-i", str(p), "-map", "0:v", "-c", "copy", "-f", "md5", "-"],
+                       capture_output=True, text=True, check=True).stdout
+        for p in (src, out)
+    ]
+    assert md5[0] == md5[1]
+    assert probe(out).audio is not None
+
+
+def test_silence_gives_silence_and_an_unmeasured_report(tmp_path: Path) -> None:
+    src = tmp_path / "silence.wav"
+    write_audio(src, np.zeros(32_000, np.float32), 16_000)
+    report = anonymize_file(src, tmp_path / "out.wav", "disguise")
+    audio, _ = decode_audio(tmp_path / "out.wav")
+    assert audio.shape[0] == 32_000 and np.abs(audio).max() < 1e-3
+    assert report.level == "not measured" and report.similarity is None
+
+
+def test_a_clip_of_a_fifth_of_a_second_works(tmp_path: Path, speech: np.ndarray) -> None:
+    src = tmp_path / "short.wav"
+    write_audio(src, speech[16_000:19_200], 16_000)
+    report = anonymize_file(src, tmp_path / "out.wav", "disguise")
+    assert decode_audio(tmp_path / "out.wav")[0].shape[0] == 3_200
+    assert report.level == "not measured"
+
+
+def test_an_existing_output_is_refused(tmp_path: Path, clip: Path) -> None:
+    out = tmp_path / "out.wav"
+    out.write_bytes(b"keep me")
+    with pytest.raises(AnonymizeError, match="already exists"):
+        anonymize_file(clip, out)
+    assert out.read_bytes() == b"keep me"
+
+
+def test_an_unknown_output_type_is_refused(tmp_path: Path, clip: Path) -> None:
+    with pytest.raises(AnonymizeError, match="unsupported output type .txt"):
+        anonymize_file(clip, tmp_path / "out.txt")
+
+
+def test_a_file_that_is_not_audio_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "letter.mp3"
+    src.write_text("Dear friend,\n" * 50)
+    with pytest.raises(MediaError, match="not a readable media file"):
+        anonymize_file(src, tmp_path / "out.wav")
+    assert not (tmp_path / "out.wav").exists()
+
+
+def test_a_corrupt_file_is_refused_and_leaves_nothing(tmp_path: Path, clip: Path) -> None:
+    src = tmp_path / "broken.flac"
+    src.write_bytes(clip.read_bytes()[:100] + bytes(range(256)) * 40)
+    with pytest.raises((MediaError, AnonymizeError), match="could not be decoded|not a readable"):
+        anonymize_file(src, tmp_path / "out.wav")
+    assert list(tmp_path.glob("out*")) == [] and list(tmp_path.glob(".safeconduct-*")) == []
+
+
+def test_a_video_without_sound_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "mute.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=1",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(src)], check=True)
+    with pytest.raises(MediaError, match="has no audio track"):
+        anonymize_file(src, tmp_path / "out.mp4")
+
+
+def test_audio_cannot_become_a_video(tmp_path: Path, clip: Path) -> None:
+    with pytest.raises(AnonymizeError, match="has no picture"):
+        anonymize_file(clip, tmp_path / "out.mp4")
+
+
+def test_cli_anonymizes_and_reports_errors_clearly(tmp_path: Path, clip: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(app, ["anonymize", str(clip), "-o", str(tmp_path / "o.mp3"), "--method", "mcadams"])
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "o.mp3").is_file()
+    again = runner.invoke(app, ["anonymize", str(clip), "-o", str(tmp_path / "o.mp3")])
+    assert again.exit_code == 2 and "already exists" in again.output
+    bad = runner.invoke(app, ["anonymize", str(clip), "-o", str(tmp_path / "x.wav"), "--method", "robot"])
+    assert bad.exit_code == 2 and "choose one of" in bad.output
