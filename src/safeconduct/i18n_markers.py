@@ -1,0 +1,109 @@
+"""Which strings are translated, and how the Babel catalogues are kept in step with the sources.
+
+Templates call `_("...")` and are read by Babel's Jinja2 extractor. Refusals are written in English where
+they are raised (`InvalidInput("Choose a file to send.")`) and translated only when they reach a person
+(`web.render.translate`), so the Python extractor is given the refusal classes as keywords. Messages held
+in module constants (`UNKNOWN_CODENAME`, `FORM_EXPIRED`, ...) are added by name, so the catalogue follows
+any change to them. `N_` marks any other string for extraction without translating it where it stands.
+
+    .venv/bin/python -m safeconduct.i18n_markers     # rewrite messages.pot and merge it into each .po
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = Path(__file__).with_name("web") / "translations"
+LOCALES = ("fr", "ar")
+
+
+def N_(message: str) -> str:  # noqa: N802 (the usual gettext name)
+    """Mark `message` for extraction; it is translated later, where it is shown."""
+    return message
+
+
+#: Calls whose first argument is a message shown to a person (besides gettext's own names).
+REFUSAL_KEYWORDS: dict[str, object] = {
+    name: None
+    for name in ("InvalidInput", "NotFound", "TooLarge", "Conflict", "Forbidden", "AuthenticationFailed",
+                 "RateLimited", "Refusal", "SessionEnded", "UnsupportedTusVersion", "WrongContentType")
+}
+REFUSAL_KEYWORDS["refuse_if_declared_too_large"] = (3,)
+
+#: Refusal messages kept in constants (a callable is called for its message).
+CONSTANTS = (
+    "safeconduct.contact.service:UNKNOWN_CODENAME",
+    "safeconduct.contact.service:TOO_MANY_TRIES",
+    "safeconduct.staff.service:LOGIN_FAILED",
+    "safeconduct.web.forms:FORM_EXPIRED",
+    "safeconduct.web.deps:CONTACT_SESSION_ENDED",
+    "safeconduct.web.deps:STAFF_SESSION_ENDED",
+    "safeconduct.cases.content:_too_large_message",
+)
+
+# Messages built in an expression rather than a call or constant (web/errors.py, invalid requests).
+N_("The request body is not valid JSON.")
+N_("The request is not in the expected form.")
+
+
+def constant_messages() -> list[tuple[str, str]]:
+    """(message, "module:NAME") for each entry of CONSTANTS."""
+    found = []
+    for ref in CONSTANTS:
+        module, _, name = ref.partition(":")
+        value = getattr(importlib.import_module(module), name)
+        found.append((value() if callable(value) else value, ref))
+    return found
+
+
+def extract(root: Path = ROOT):  # type: ignore[no-untyped-def]
+    """A Babel catalogue of every translatable string in the sources under `root`."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (root / "babel.cfg").open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    catalog = Catalog(project="safeconduct", msgid_bugs_address="", copyright_holder="safeconduct",
+                      charset="utf-8")
+    keywords = {**DEFAULT_KEYWORDS, **REFUSAL_KEYWORDS}
+    for filename, _lineno, message, comments, context in extract_from_dir(
+        root, method_map, options_map, keywords=keywords  # type: ignore[arg-type]
+    ):
+        catalog.add(message, None, [(filename, None)], auto_comments=comments, context=context)
+    for message, ref in constant_messages():
+        catalog.add(message, None, [("src/" + ref.split(":")[0].replace(".", "/") + ".py", None)])
+    for entry in catalog:
+        if entry.id and "%(" in str(entry.id):
+            entry.flags.add("python-format")
+    return catalog
+
+
+def write_catalogues() -> None:
+    """Rewrite messages.pot and merge it into the French and Arabic catalogues (no fuzzy guesses)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    template = extract()
+    pot = io.BytesIO()
+    write_po(pot, template, include_lineno=False, sort_by_file=False, width=100)
+    (TRANSLATIONS / "messages.pot").write_bytes(pot.getvalue())
+    for lang in LOCALES:
+        path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        if path.exists():
+            with path.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(locale=lang, project="safeconduct", charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+        out = io.BytesIO()
+        write_po(out, catalog, include_lineno=False, width=100, ignore_obsolete=True)
+        path.write_bytes(out.getvalue())
+
+
+if __name__ == "__main__":
+    write_catalogues()
