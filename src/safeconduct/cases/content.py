@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -97,13 +98,15 @@ def _message_aad(case_id: str) -> bytes:
 
 
 def post_message(
-    db: Session, settings: Settings, *, case: Case, case_key: bytes, author: Author, text: object
+    db: Session, settings: Settings, *, case: Case, case_key: bytes, signing_key: SigningKey, author: Author,
+    text: object,
 ) -> MessageView:
     """Encrypt and store a message or reply, record it in the ledger, commit both together."""
     body = clean_text(text, settings.max_message_chars)
     at = _now()
     kind = "message_in" if author.kind == "contact" else "reply_out"
-    nonce = events.record(db, case_id=case.id, case_key=case_key, kind=kind, plaintext=body.encode(), at=at)
+    nonce = events.record(db, case_id=case.id, case_key=case_key, signing_key=signing_key, kind=kind,
+                          plaintext=body.encode(), at=at)
     payload = {"v": 1, "author": author.to_json(), "text": body, "at": at.isoformat(),
                "nonce": base64.b64encode(nonce).decode()}
     row = Message(
@@ -167,9 +170,9 @@ def _final_path(settings: Settings, file_id: str) -> Path:
 class FileSink:
     """Receives a file body piece by piece, encrypting as it goes; `finish` stores it, `abort` forgets it."""
 
-    def __init__(self, settings: Settings, *, case_id: str, case_key: bytes, author: Author,
-                 name: str, content_type: str) -> None:
-        self._settings = settings
+    def __init__(self, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
+                 author: Author, name: str, content_type: str) -> None:
+        self._settings, self._signing_key = settings, signing_key
         self.case_id, self._case_key, self.author = case_id, case_key, author
         self.name, self.content_type = clean_filename(name), clean_content_type(content_type)
         self.file_id = secrets.token_hex(16)
@@ -198,7 +201,8 @@ class FileSink:
     def finish(self, db: Session) -> FileView:
         size = self._writer.finish()
         return _store_finished(
-            db, self._settings, case=get_case(db, self.case_id), case_key=self._case_key, file_id=self.file_id,
+            db, self._settings, case=get_case(db, self.case_id), case_key=self._case_key,
+            signing_key=self._signing_key, file_id=self.file_id,
             file_key=self._file_key, name=self.name, content_type=self.content_type, size=size,
             sha256=self._sha.hexdigest(), author=self.author,
         )
@@ -213,13 +217,15 @@ def _human(n: int) -> str:
 
 
 def _store_finished(
-    db: Session, settings: Settings, *, case: Case, case_key: bytes, file_id: str, file_key: bytes, name: str,
+    db: Session, settings: Settings, *, case: Case, case_key: bytes, signing_key: SigningKey, file_id: str,
+    file_key: bytes, name: str,
     content_type: str, size: int, sha256: str, author: Author,
 ) -> FileView:
     """Move the sealed body into place and record the file in one transaction."""
     at = _now()
     nonce = events.record(
-        db, case_id=case.id, case_key=case_key, kind="file_in" if author.kind == "contact" else "file_out",
+        db, case_id=case.id, case_key=case_key, signing_key=signing_key,
+        kind="file_in" if author.kind == "contact" else "file_out",
         plaintext=json.dumps({"name": name, "sha256": sha256, "size": size}).encode(), at=at,
     )
     meta = {"v": 1, "name": name, "size": size, "content_type": content_type, "sha256": sha256,
@@ -287,8 +293,8 @@ def _upload_aad(case_id: str, upload_id: str) -> bytes:
     return f"upload:{case_id}:{upload_id}".encode()
 
 
-def create_upload(db: Session, settings: Settings, *, case: Case, case_key: bytes, author: Author,
-                  length: object, name: object, content_type: object) -> UploadState:
+def create_upload(db: Session, settings: Settings, *, case: Case, case_key: bytes, signing_key: SigningKey,
+                  author: Author, length: object, name: object, content_type: object) -> UploadState:
     """Announce a resumable upload; refuses a file that is too large before any byte of it is sent."""
     if not isinstance(length, int) or isinstance(length, bool) or length < 0:
         raise InvalidInput("The upload length must be a whole number of bytes.")
@@ -306,8 +312,8 @@ def create_upload(db: Session, settings: Settings, *, case: Case, case_key: byte
                   expires_at=_now() + dt.timedelta(hours=settings.upload_expiry_hours)))
     db.commit()
     if length == 0:
-        return append_upload(db, settings, case_id=case.id, case_key=case_key, upload_id=upload_id, offset=0,
-                             chunks=iter(()))
+        return append_upload(db, settings, case_id=case.id, case_key=case_key, signing_key=signing_key,
+                             upload_id=upload_id, offset=0, chunks=iter(()))
     return UploadState(id=upload_id, offset=0, length=length)
 
 
@@ -335,8 +341,8 @@ class UploadAppender:
     One appender per upload at a time: a second concurrent request is refused rather than interleaved.
     """
 
-    def __init__(self, db: Session, settings: Settings, *, case_id: str, case_key: bytes, upload_id: str,
-                 offset: int) -> None:
+    def __init__(self, db: Session, settings: Settings, *, case_id: str, case_key: bytes,
+                 signing_key: SigningKey, upload_id: str, offset: int) -> None:
         row = db.get(Upload, upload_id)
         if row is None or row.case_id != case_id:
             raise NotFound("No such upload.")
@@ -346,6 +352,7 @@ class UploadAppender:
         try:
             meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
             self._settings, self._case_id, self._case_key = settings, case_id, case_key
+            self._signing_key = signing_key
             self._upload_id, self._length, self._meta = upload_id, row.length, meta
             self._file_key = base64.b64decode(meta["key"])
             self._writer = filestream.EncryptedFileWriter.resume(
@@ -384,7 +391,7 @@ class UploadAppender:
                 db.delete(row)
             view = _store_finished(
                 db, self._settings, case=get_case(db, self._case_id), case_key=self._case_key,
-                file_id=self._upload_id, file_key=self._file_key, name=self._meta["name"],
+                signing_key=self._signing_key, file_id=self._upload_id, file_key=self._file_key, name=self._meta["name"],
                 content_type=self._meta["content_type"], size=size, sha256=sha.hexdigest(),
                 author=Author.from_json(self._meta["author"]),
             )
@@ -393,10 +400,11 @@ class UploadAppender:
             self._lock.release()
 
 
-def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: bytes, upload_id: str,
-                  offset: int, chunks: Iterator[bytes]) -> UploadState:
+def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
+                  upload_id: str, offset: int, chunks: Iterator[bytes]) -> UploadState:
     """Add bytes at `offset`; whatever arrived before a failure is kept for the next try."""
-    appender = UploadAppender(db, settings, case_id=case_id, case_key=case_key, upload_id=upload_id, offset=offset)
+    appender = UploadAppender(db, settings, case_id=case_id, case_key=case_key, signing_key=signing_key,
+                              upload_id=upload_id, offset=offset)
     try:
         for chunk in chunks:
             appender.write(chunk)

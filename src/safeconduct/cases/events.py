@@ -1,17 +1,24 @@
-"""Every case event goes to the case's ledger; this is the one place the content code calls it."""
+"""Every case event goes to the case's ledger; this is the one place the case code calls it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
+from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
+from safeconduct.ledger import commitments
+from safeconduct.ledger import service as ledger
 
-def record(db: Session, *, case_id: str, case_key: bytes, kind: str, plaintext: bytes, at: dt.datetime) -> bytes:
-    """Append an event committing to `plaintext`; return the commitment nonce to keep inside the ciphertext.
 
-    The ledger integration (hash chain, signatures, Merkle log) is wired in by the ledger work; until then
-    the nonce is still drawn and stored, so events recorded now can be committed to retroactively.
+def record(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, kind: str, plaintext: bytes,
+           at: dt.datetime) -> bytes:
+    """Append an event committing to `plaintext` in the caller's transaction; return the commitment nonce.
+
+    The caller keeps the nonce inside the encrypted content, so that the person can later disclose exactly
+    this plaintext in a dossier and a verifier can check it against the signed chain.
     """
-    return secrets.token_bytes(16)
+    nonce, commitment = commitments.commit(plaintext)
+    ledger.append_event(db, case_id=case_id, kind=kind, commitment=commitment, at=at, signing_key=signing_key,
+                        case_key=case_key)
+    return nonce

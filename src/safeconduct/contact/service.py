@@ -5,6 +5,7 @@ No name, no account, no address: the codename is the only credential, and it is 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections import deque
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from safeconduct.cases import events
 from safeconduct.cases import keys as case_keys
 from safeconduct.cases.models import Case
 from safeconduct.crypto import codename as codenames
@@ -67,6 +69,8 @@ def start_conversation(db: Session, org: OrgKeys) -> tuple[str, ContactAccess]:
             recovery_public_key=org.recovery_public_key,
             team=staff_service.intake_team(db),
         )
+        events.record(db, case_id=case.id, case_key=case_key, signing_key=org.signing_key, kind="case_opened",
+                      plaintext=b"conversation started", at=dt.datetime.now(dt.UTC))
         try:
             db.commit()
         except IntegrityError:  # a label or lookup collision: astronomically rare, draw again

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from safeconduct.config import Settings
 from safeconduct.crypto import keys
+from safeconduct.ledger import log as ledger_log
 from safeconduct.org.models import Organisation
 from safeconduct.store import migrate
 
@@ -60,6 +61,7 @@ def initialise(settings: Settings, engine: Engine, db: Session, *, name: str) ->
             created_on=dt.datetime.now(dt.UTC).date(),
         )
     )
+    ledger_log.ensure_log(db)
     db.commit()
     return keys.format_recovery_key(recovery)
 

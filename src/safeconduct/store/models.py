@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safeconduct.auth.models import AuthSession
+from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
 from safeconduct.org.models import Organisation
 from safeconduct.staff.models import StaffMember
@@ -10,5 +11,5 @@ from safeconduct.store.base import Base
 
 __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
-    "StaffMember", "Upload",
+    "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
 ]

@@ -61,7 +61,7 @@ def send(body: TextIn, request: Request, access: ContactAccess = Depends(contact
          db: Session = Depends(get_db)) -> MessageOut:
     case = content.get_case(db, access.case_id)
     view = content.post_message(db, runtime(request).settings, case=case, case_key=access.case_key,
-                                author=CONTACT, text=body.text)
+                                signing_key=runtime(request).org.signing_key, author=CONTACT, text=body.text)
     return MessageOut.of(view, for_staff=False)
 
 
@@ -90,8 +90,8 @@ async def receive_file(request: Request, db: Session, access: ContactAccess | tu
                                  n=f"{settings.max_upload_bytes / 1024**3:.0f} GiB")
 
     def open_sink(name: str, content_type: str) -> FileSink:
-        return FileSink(settings, case_id=case_id, case_key=case_key, author=author, name=name,
-                        content_type=content_type)
+        return FileSink(settings, case_id=case_id, case_key=case_key, signing_key=runtime(request).org.signing_key,
+                        author=author, name=name, content_type=content_type)
 
     form = await read_form(request, open_sink)
     if callable(check_fields):

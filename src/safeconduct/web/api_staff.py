@@ -64,7 +64,8 @@ def reply(case_id: str, body: TextIn, request: Request, staff: StaffAccess = Dep
           db: Session = Depends(get_db)) -> MessageOut:
     case, key = inbox.open_case(db, staff, case_id)
     view = content.post_message(db, runtime(request).settings, case=case, case_key=key,
-                                author=staff_author(staff), text=body.text)
+                                signing_key=runtime(request).org.signing_key, author=staff_author(staff),
+                                text=body.text)
     inbox.mark_read(db, staff.staff_id, case_id)
     return MessageOut.of(view, for_staff=True)
 

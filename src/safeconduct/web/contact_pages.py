@@ -78,7 +78,8 @@ async def send(request: Request, access: ContactAccess = Depends(contact_access)
     text = str(form.get("text", ""))
     try:
         content.post_message(db, runtime(request).settings, case=content.get_case(db, access.case_id),
-                             case_key=access.case_key, author=CONTACT, text=text)
+                             case_key=access.case_key, signing_key=runtime(request).org.signing_key,
+                             author=CONTACT, text=text)
     except Refusal as exc:  # show the page again with the text kept, so nothing typed is lost
         return conversation_page(request, db, access, error=translate(request, exc.message, **exc.params),
                                  draft=text, status_code=status_for(exc))

@@ -84,8 +84,8 @@ async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(sta
     text = str(form.get("text", ""))
     case, key = inbox.open_case(db, staff, case_id)
     try:
-        content.post_message(db, runtime(request).settings, case=case, case_key=key, author=staff_author(staff),
-                             text=text)
+        content.post_message(db, runtime(request).settings, case=case, case_key=key,
+                             signing_key=runtime(request).org.signing_key, author=staff_author(staff), text=text)
     except Refusal as exc:
         return case_page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
                          draft=text, status_code=status_for(exc))

@@ -79,7 +79,7 @@ def create(request: Request, access: ContactAccess = Depends(contact_access), db
     meta = _metadata(request.headers.get("upload-metadata", ""))
     state = content.create_upload(
         db, runtime(request).settings, case=content.get_case(db, access.case_id), case_key=access.case_key,
-        author=CONTACT, length=length, name=meta.get("filename", ""),
+        signing_key=runtime(request).org.signing_key, author=CONTACT, length=length, name=meta.get("filename", ""),
         content_type=meta.get("filetype", ""),
     )
     return Response(status_code=201, headers=_tus_headers(
@@ -107,7 +107,7 @@ async def append(upload_id: str, request: Request, access: ContactAccess = Depen
     settings = runtime(request).settings
     appender = await run_in_threadpool(
         UploadAppender, db, settings, case_id=access.case_id, case_key=access.case_key,
-        upload_id=upload_id, offset=start,
+        signing_key=runtime(request).org.signing_key, upload_id=upload_id, offset=start,
     )
     try:
         async for chunk in request.stream():
