@@ -194,3 +194,27 @@ def test_export_of_a_case_without_events_is_refused(db: Session, org_key: Signin
     with pytest.raises(bundle.BundleError, match="no ledger events"):
         service.export_bundle(db, case_id="abcd", case_key=case_key, signing_key=org_key, disclosures=[], now=T_EXPORT)
 
+
+
+def test_a_bad_signature_before_a_broken_link_is_reported_first(good: bytes) -> None:
+    def damage(records: list[dict]) -> None:
+        records[2]["signature"] = "00" * 64
+        records.pop(6)
+
+    with pytest.raises(VerificationError, match=r"^event 2: signature does not verify"):
+        verify_bundle(edit_events(good, damage))
+
+
+def test_signatures_of_long_chains_are_checked_in_parallel_and_in_order(db: Session, org_key: SigningKey,
+                                                                       case_key: bytes) -> None:
+    disclosures = make_case(db, org_key, case_key, n=600, noise_cases=0)
+    data = service.export_bundle(db, case_id=CASE, case_key=case_key, signing_key=org_key,
+                                 disclosures=disclosures[:1], now=T_EXPORT)
+    assert verify_bundle(data).summary().startswith("600 events, 1 disclosed, chain intact")
+
+    def damage(records: list[dict]) -> None:
+        for i in (450, 333):
+            records[i]["signature"] = "11" * 64
+
+    with pytest.raises(VerificationError, match=r"^event 333: signature does not verify"):
+        verify_bundle(edit_events(data, damage))
