@@ -29,7 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 800}
-PASSWORD = "correct horse battery staple 42"
+PASSWORD = "correct horse battery staple 42"  # noqa: S105 (a test account)
 
 
 def _command() -> list[str]:
@@ -78,7 +78,8 @@ class Server:
 
 
 def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    done = subprocess.run(_command() + args, input=stdin, capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(_command() + args, input=stdin, capture_output=True, text=True, env=env,
+                          timeout=120)
     assert done.returncode == 0, f"safeconduct {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
@@ -94,16 +95,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     out = _run(["init", "--data", str(data), "--name", "Browser test"], env)
     recovery = re.search(r"\b(SCRK\S+)", out)
     assert recovery, out
-    out = _run(["staff", "add", "--data", str(data), "--username", "amina", "--password-stdin"], env,
-               stdin=PASSWORD + "\n")
-    secret = re.search(r"TOTP secret:\s*([A-Z2-7]+)", out)
-    assert secret, out
-
     port = _free_port()
     log = data.parent / "serve.log"
-    with log.open("wb") as sink:
+    with log.open("wb") as sink:  # the server starts while the staff account is made (both take seconds)
         process = subprocess.Popen(_command() + ["serve", "--data", str(data), "--port", str(port)],
                                    stdout=sink, stderr=subprocess.STDOUT, env=env)
+    try:
+        out = _run(["staff", "add", "--data", str(data), "--username", "amina", "--password-stdin"], env,
+                   stdin=PASSWORD + "\n")
+    except BaseException:
+        process.kill()
+        raise
+    secret = re.search(r"TOTP secret:\s*([A-Z2-7]+)", out)
+    assert secret, out
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -173,3 +173,9 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
     for context in (contact, arabic, console):
         context.close()
     assert requests.urls and not requests.foreign(server), requests.foreign(server)
+
+    # The server's log names paths and statuses, never a codename, a message or a browser.
+    log = server.log.read_text(errors="replace")
+    assert "GET /contact/conversation 200" in log
+    for secret in (codename, codename_ar, first, message_ar, reply, "Chrome", "Mozilla"):
+        assert secret not in log
