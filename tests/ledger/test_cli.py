@@ -48,3 +48,18 @@ def test_verify_of_a_file_that_is_not_a_zip_or_missing(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not a zip archive" in result.output
     result = CliRunner().invoke(app(), ["verify", str(tmp_path / "nope.zip")])
     assert result.exit_code == 1 and "cannot read" in result.output
+
+
+def test_dossier_pdf_renders_only_from_a_bundle_that_verifies(tmp_path: Path, db: Session, org_key: SigningKey,
+                                                              case_key: bytes) -> None:
+    bundle_path, pdf_path = tmp_path / "case.zip", tmp_path / "case.pdf"
+    data = make_bundle(db, org_key, case_key)
+    bundle_path.write_bytes(data)
+    result = CliRunner().invoke(app(), ["dossier", "pdf", str(bundle_path), "-o", str(pdf_path)])
+    assert result.exit_code == 0, result.output
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(data[:-10])
+    result = CliRunner().invoke(app(), ["dossier", "pdf", str(broken), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1 and "NOT VERIFIED" in result.output
+    assert not (tmp_path / "x.pdf").exists()
