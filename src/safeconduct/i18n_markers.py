@@ -14,6 +14,10 @@ from __future__ import annotations
 import importlib
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = Path(__file__).with_name("web") / "translations"
@@ -59,7 +63,7 @@ def constant_messages() -> list[tuple[str, str]]:
     return found
 
 
-def extract(root: Path = ROOT):  # type: ignore[no-untyped-def]
+def extract(root: Path = ROOT) -> Catalog:
     """A Babel catalogue of every translatable string in the sources under `root`."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -70,12 +74,12 @@ def extract(root: Path = ROOT):  # type: ignore[no-untyped-def]
     catalog = Catalog(project="safeconduct", msgid_bugs_address="", copyright_holder="safeconduct",
                       charset="utf-8")
     keywords = {**DEFAULT_KEYWORDS, **REFUSAL_KEYWORDS}
-    for filename, _lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, message, comments, context in extract_from_dir(
         root, method_map, options_map, keywords=keywords  # type: ignore[arg-type]
     ):
-        catalog.add(message, None, [(filename, None)], auto_comments=comments, context=context)
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for message, ref in constant_messages():
-        catalog.add(message, None, [("src/" + ref.split(":")[0].replace(".", "/") + ".py", None)])
+        catalog.add(message, None, [("src/" + ref.split(":")[0].replace(".", "/") + ".py", 0)])
     for entry in catalog:
         if entry.id and "%(" in str(entry.id):
             entry.flags.add("python-format")
