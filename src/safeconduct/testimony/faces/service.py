@@ -1,0 +1,146 @@
+"""`hide_faces`: find faces on scaled frames every few frames, track them, hide them on every frame.
+
+Two passes over the video: the first decodes small frames and runs the detector on every k-th one; the
+second decodes full frames, hides the tracked boxes and encodes at the source's exact frame rate with
+the source's audio copied, so length and sync match. The output is written under a temporary name and
+renamed only when complete.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from safeconduct.testimony.faces.hide import hide
+from safeconduct.testimony.faces.tracking import boxes_per_frame, link
+from safeconduct.testimony.faces.video import FrameWriter, VideoError, probe_video, read_frames
+
+MODES = ("blur", "mask", "silhouette", "keep")
+
+#: progress(stage, done, total): "detect" then "hide", counted in frames.
+Progress = Callable[[str, int, int], None]
+
+
+class FacesError(Exception):
+    """Faces could not be hidden; nothing was written under the output's name."""
+
+
+@dataclass(frozen=True)
+class FacesReport:
+    """What the faces stage did, for the report (no image content, only counts and time spans)."""
+
+    mode: str
+    frames: int
+    frame_rate: float
+    width: int
+    height: int
+    detector_frames: int
+    detections: int
+    tracks: int
+    frames_hidden: int
+    spans: list[tuple[float, float]]
+    seconds: float
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "frames_per_second": round(self.frames_per_second, 1)}
+
+
+def _spans(hidden: list[bool], rate: float) -> list[tuple[float, float]]:
+    spans, start = [], None
+    for i, flag in enumerate([*hidden, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            spans.append((round(start / rate, 2), round(i / rate, 2)))
+            start = None
+    return spans
+
+
+def hide_faces(
+    source: Path,
+    output: Path,
+    mode: str = "blur",
+    *,
+    detect_every: int = 3,
+    detect_width: int = 320,
+    threshold: float = 0.2,
+    hold: int | None = None,
+    progress: Progress | None = None,
+) -> FacesReport:
+    """Hide every face of `source` in `mode` and write `output` (same frame rate, length and audio).
+
+    The detector sees frames `detect_width` pixels wide on every `detect_every`-th frame; tracks fill the
+    frames between and hold each face `hold` frames (default: 2 × detect_every) either side of a sighting.
+    """
+    if mode not in MODES or mode == "keep":
+        raise FacesError(f"unknown faces mode {mode!r}: choose blur, mask or silhouette")
+    source, output = Path(source), Path(output)
+    started = time.perf_counter()
+    try:
+        info = probe_video(source)
+    except VideoError as error:
+        raise FacesError(str(error)) from error
+    if info is None:
+        raise FacesError(f"{source.name} has no video stream: there are no faces to hide")
+    hold = 2 * detect_every if hold is None else hold
+    max_gap = 4 * detect_every
+    scale = detect_width / info.width
+    small_w, small_h = detect_width - detect_width % 2, max(2, int(round(info.height * scale / 2)) * 2)
+
+    from safeconduct.testimony.faces.detector import FaceDetector
+
+    detector = FaceDetector(small_w, small_h, threshold)
+    detections: dict[int, np.ndarray] = {}
+    frames = 0
+    try:
+        for i, small in enumerate(read_frames(source, small_w, small_h)):
+            if i % detect_every == 0:
+                found = detector.detect(small)
+                if len(found):
+                    found[:, :4] *= np.array([info.width / small_w, info.height / small_h] * 2, np.float32)
+                    detections[i] = found
+            frames = i + 1
+            if progress and i % 25 == 0:
+                progress("detect", frames, info.frames)
+    except VideoError as error:
+        raise FacesError(str(error)) from error
+    if frames == 0:
+        raise FacesError(f"no frame could be decoded from {source.name} (corrupt or truncated file?)")
+    tracks = link(detections, max_gap)
+    per_frame = boxes_per_frame(tracks, frames, hold, max_gap)
+
+    partial = output.with_name(f".{output.stem}.partial{output.suffix}")
+    writer = FrameWriter(partial, info, source)
+    written = 0
+    try:
+        for i, frame in enumerate(read_frames(source, info.width, info.height)):
+            if i >= frames:
+                break
+            writer.write(hide(frame.copy(), per_frame[i], mode))
+            written += 1
+            if progress and i % 25 == 0:
+                progress("hide", written, frames)
+        writer.close()
+    except (VideoError, OSError, KeyboardInterrupt) as error:
+        writer.abort()
+        partial.unlink(missing_ok=True)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        raise FacesError(f"could not write {output.name}: {error}") from error
+    partial.replace(output)
+    if progress:
+        progress("hide", frames, frames)
+    hidden = [bool(b) for b in per_frame]
+    rate = float(info.rate)
+    return FacesReport(mode, frames, rate, info.width, info.height, len(range(0, frames, detect_every)),
+                       sum(len(d) for d in detections.values()), len(tracks), sum(hidden), _spans(hidden, rate),
+                       round(time.perf_counter() - started, 2))
