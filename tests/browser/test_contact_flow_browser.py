@@ -85,6 +85,20 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
     log_in_with(page, "  " + codename.upper().replace(" ", "  ") + " ")  # as people retype it
     assert page.locator("ol.thread li.mine .text").inner_text() == first
 
+    # --- A visitor whose browser prefers French; a form sent after the cookies were wiped -----------
+    french = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="fr-FR")
+    french.on("request", requests)
+    page_fr = french.new_page()
+    page_fr.goto(server.url + "/")
+    assert page_fr.locator("html").get_attribute("lang") == "fr"
+    assert page_fr.locator("h1").inner_text() == "Parlez-nous en toute sécurité"
+    shot(page_fr, "06-home-fr")
+    french.clear_cookies()  # as a phone's browser may do between two visits
+    page_fr.get_by_role("button", name="Commencer une conversation").click()
+    assert "Ce formulaire a expiré" in page_fr.locator(".notice.error").inner_text()
+    shot(page_fr, "07-form-expired-fr")
+    french.close()
+
     # --- Another contact, in Arabic ----------------------------------------------------------------
     arabic = contact_context(browser, requests)
     page_ar = arabic.new_page()
@@ -94,12 +108,12 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
     html = page_ar.locator("html")
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
     assert page_ar.locator("h1").inner_text() == "تحدّث إلينا بأمان"
-    shot(page_ar, "06-home-ar")
+    shot(page_ar, "08-home-ar")
     page_ar.locator("form[action='/contact/start'] button").click()
     assert page_ar.locator("html").get_attribute("dir") == "rtl"
     assert page_ar.locator("ol.codename").get_attribute("dir") == "ltr"
     codename_ar = " ".join(page_ar.locator("ol.codename li").all_inner_texts())
-    shot(page_ar, "07-codename-ar")
+    shot(page_ar, "09-codename-ar")
     page_ar.locator("a.button.primary").click()
     page_ar.wait_for_url(re.compile(r"/contact/conversation$"))
     message_ar = "أريد أن أترك الجماعة وأعود إلى أهلي. هل يمكنكم مساعدتي؟"
@@ -107,14 +121,14 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
     page_ar.locator("form.compose button").click()
     page_ar.wait_for_url(re.compile(r"sent=1"))
     assert page_ar.locator(".notice.ok").inner_text() == "أُرسلت رسالتك."
-    shot(page_ar, "08-conversation-ar")
+    shot(page_ar, "10-conversation-ar")
     leave(page_ar)
     page_ar.goto(server.url + "/contact/login")
     page_ar.locator("#codename").fill("wrong " * 7)
     page_ar.locator("form[action='/contact/login'] button[type=submit]").click()
     error_ar = page_ar.locator(".notice.error").inner_text()
     assert "الاسم الرمزي" in error_ar, error_ar  # the service's refusal, translated
-    shot(page_ar, "09-login-error-ar")
+    shot(page_ar, "11-login-error-ar")
     log_in_with(page_ar, codename_ar)
     assert page_ar.locator("ol.thread li.mine .text").inner_text() == message_ar
 
@@ -128,7 +142,7 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
     desk.get_by_label("Username").fill(worker.username)
     desk.get_by_label("Password").fill(worker.password)
     desk.get_by_label("Six-digit code from your authenticator app").fill(worker.code())
-    shot(desk, "10-staff-login")
+    shot(desk, "12-staff-login")
     desk.get_by_role("button", name="Log in").click()
     desk.wait_for_url(re.compile(r"/staff$"))
     labels = desk.locator("table.cases a.label").all_inner_texts()
@@ -137,7 +151,7 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
         assert label.lower() not in codename and label.lower() not in codename_ar
         assert not any(w in label.lower() for w in words)
     assert desk.locator("tr.unread").count() == 2
-    shot(desk, "11-staff-inbox")
+    shot(desk, "13-staff-inbox")
 
     for label in labels:  # find the English contact's case by reading it, as a caseworker would
         desk.get_by_role("link", name=label, exact=True).click()
@@ -158,19 +172,19 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
     desk.get_by_role("button", name="Send reply").click()
     desk.wait_for_url(re.compile(r"/staff/cases/[0-9a-f]+#latest$"))
     assert desk.locator("ol.thread li.mine .text").inner_text() == reply
-    shot(desk, "12-staff-case")
+    shot(desk, "14-staff-case")
 
     # --- The contact comes back and reads the reply ------------------------------------------------
     leave(page)
     page.get_by_role("link", name="I have a codename").click()
-    shot(page, "13-login-en")
+    shot(page, "15-login-en")
     log_in_with(page, codename)
     assert page.locator("ol.thread li.theirs .text").inner_text() == reply
     assert page.locator("ol.thread li.theirs .who").inner_text().startswith("Caseworker")
     assert worker.username not in page.content(), "the contact never learns the caseworker's name"
-    shot(page, "14-conversation-reply-en")
+    shot(page, "16-conversation-reply-en")
 
-    for context in (contact, arabic, console):
+    for context in (contact, arabic, console):  # (the French one is closed above)
         context.close()
     assert requests.urls and not requests.foreign(server), requests.foreign(server)
 

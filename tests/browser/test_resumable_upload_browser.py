@@ -56,10 +56,10 @@ def test_upload_with_javascript_resumes_after_a_dropped_piece(browser, server: S
     status.filter(has_text="Connection lost. Trying again").wait_for(timeout=10_000)
     assert page.locator(".upload .progress").is_visible()
     assert 0 < int(page.locator(".upload progress").get_attribute("value") or 0) < 100
-    shot(page, "15-upload-retrying-js-en")
+    shot(page, "17-upload-retrying-js-en")
     page.wait_for_url(re.compile(r"/contact/conversation\?uploaded=1"), timeout=20_000)
     assert NAME in page.locator("ul.files").inner_text()
-    shot(page, "16-upload-done-js-en")
+    shot(page, "18-upload-done-js-en")
 
     # The file went through tus, in pieces, resumed from the server's offset after the drop.
     methods = [(r.split("?")[0]) for r in requests.urls]
