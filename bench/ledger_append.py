@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import time
 import uuid
 
@@ -51,7 +52,7 @@ def main() -> None:
     t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     try:
         with Session(engine) as db:
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             if args.batch == 1:  # one append_event per transaction, as one message is stored
                 for i in range(args.events):
                     service.append_event(db, case_id=cases[i % len(cases)], kind="message_in",
@@ -65,9 +66,10 @@ def main() -> None:
                              for i in range(b, min(b + args.batch, args.events))]
                     service.append_events(db, batch, signing_key=key)
                     db.commit()
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         print(f"{args.events} events, batch {args.batch}, {args.cases} cases: {elapsed:.2f} s, "
-              f"{args.events / elapsed:,.0f} events/s ({engine.dialect.name})")
+              f"{args.events / elapsed:,.0f} events/s ({engine.dialect.name}); Python CPU {cpu:.2f} s; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         engine.dispose()
         if is_pg:
