@@ -127,10 +127,14 @@ def test_contact_and_caseworker_in_a_browser_without_javascript(browser, server:
     page_ar.locator("#codename").fill("wrong " * 7)
     page_ar.locator("form[action='/contact/login'] button[type=submit]").click()
     error_ar = page_ar.locator(".notice.error").inner_text()
+    # A failed log-in is the answer to a POST: its language links lead to the log-in page, not to a 405.
+    assert page_ar.locator("nav.langs a[hreflang=en]").get_attribute("href") == "/contact/login?lang=en"
     assert "الاسم الرمزي" in error_ar, error_ar  # the service's refusal, translated
     shot(page_ar, "11-login-error-ar")
     log_in_with(page_ar, codename_ar)
     assert page_ar.locator("ol.thread li.mine .text").inner_text() == message_ar
+    page_ar.locator("nav.langs a[hreflang=fr]").click()
+    assert page_ar.locator("h1").inner_text() == "Votre conversation"
 
     # --- The caseworker, in the console ------------------------------------------------------------
     console = browser.new_context(java_script_enabled=False, viewport=DESK, accept_downloads=True)
