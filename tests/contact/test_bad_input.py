@@ -24,7 +24,8 @@ def _read_response(sock: socket.socket) -> str:
     while b"\r\n\r\n" not in data:
         data += sock.recv(65536)
     head, _, body = data.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    lines = head.split(b"\r\n")
+    length = int(next(line.split(b":")[1] for line in lines if line.lower().startswith(b"content-length")))
     while len(body) < length:
         body += sock.recv(65536)
     return (head + b"\r\n\r\n" + body).decode()
@@ -39,7 +40,8 @@ def _texts(client: TestClient, token: str) -> list[str]:
 @pytest.fixture
 def conversation(sqlite_client: TestClient) -> tuple[TestClient, str]:
     _, token = start_contact(sqlite_client)
-    assert sqlite_client.post("/api/v1/contact/messages", json={"text": "kept"}, headers=bearer(token)).status_code == 201
+    r = sqlite_client.post("/api/v1/contact/messages", json={"text": "kept"}, headers=bearer(token))
+    assert r.status_code == 201
     return sqlite_client, token
 
 

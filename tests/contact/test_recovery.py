@@ -31,7 +31,8 @@ def test_recovery_key_opens_a_case_whose_caseworker_is_gone(sqlite_installation:
                                                              sqlite_client: TestClient) -> None:
     case_id = _case_whose_caseworker_is_gone(sqlite_installation, sqlite_client)
     data = str(sqlite_installation.settings.data_dir)
-    result = CliRunner().invoke(app, ["recover", "--data", data, case_id], input=sqlite_installation.recovery_key + "\n")
+    key = sqlite_installation.recovery_key + "\n"
+    result = CliRunner().invoke(app, ["recover", "--data", data, case_id], input=key)
     assert result.exit_code == 0, result.output
     assert "please help my son come home" in result.output and "note.txt" in result.output
 

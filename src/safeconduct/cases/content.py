@@ -391,7 +391,8 @@ class UploadAppender:
                 db.delete(row)
             view = _store_finished(
                 db, self._settings, case=get_case(db, self._case_id), case_key=self._case_key,
-                signing_key=self._signing_key, file_id=self._upload_id, file_key=self._file_key, name=self._meta["name"],
+                signing_key=self._signing_key, file_id=self._upload_id, file_key=self._file_key,
+                name=self._meta["name"],
                 content_type=self._meta["content_type"], size=size, sha256=sha.hexdigest(),
                 author=Author.from_json(self._meta["author"]),
             )

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import keys
-from safeconduct.cases.models import Case, CaseKeySeal, Message, ReadMark
 from safeconduct.cases.content import get_case, latest_message_id
+from safeconduct.cases.models import Case, CaseKeySeal, Message, ReadMark
 from safeconduct.staff.service import StaffAccess
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from safeconduct.runtime import Runtime
 
 console = Console()
 err = Console(stderr=True)
@@ -20,7 +24,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _runtime(data: Path):  # type: ignore[no-untyped-def]
+def _runtime(data: Path) -> Runtime:
     from safeconduct.config import load_settings
     from safeconduct.runtime import Runtime
 
@@ -81,7 +85,7 @@ def staff_add(
     console.print("Scan it with an authenticator app. It is shown only this once.")
 
 
-def _require_installation(runtime) -> None:  # type: ignore[no-untyped-def]
+def _require_installation(runtime: Runtime) -> None:
     from safeconduct.org.service import NotInitialised
 
     try:

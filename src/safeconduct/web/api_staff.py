@@ -16,8 +16,17 @@ from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, get_db, runtime, staff_access
 from safeconduct.web.schemas import (
-    CaseOut, ConversationOut, FileOut, MessageOut, NewStaffIn, NewStaffOut, StaffFlagsIn, StaffLoginIn, StaffOut,
-    TextIn, TokenOut,
+    CaseOut,
+    ConversationOut,
+    FileOut,
+    MessageOut,
+    NewStaffIn,
+    NewStaffOut,
+    StaffFlagsIn,
+    StaffLoginIn,
+    StaffOut,
+    TextIn,
+    TokenOut,
 )
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
@@ -51,7 +60,8 @@ def cases(staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_
 
 
 @router.get("/cases/{case_id}/messages", response_model=ConversationOut)
-def messages(case_id: str, staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> ConversationOut:
+def messages(case_id: str, staff: StaffAccess = Depends(staff_access),
+             db: Session = Depends(get_db)) -> ConversationOut:
     _, key = inbox.open_case(db, staff, case_id)
     return ConversationOut(
         messages=[MessageOut.of(m, for_staff=True) for m in content.read_messages(db, case_id=case_id, case_key=key)],

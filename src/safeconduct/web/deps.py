@@ -35,7 +35,8 @@ STAFF_SESSION_ENDED = "Your session has ended. Please log in again."
 
 
 def runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    runtime_: Runtime = request.app.state.runtime
+    return runtime_
 
 
 def get_db(request: Request) -> Iterator[Session]:

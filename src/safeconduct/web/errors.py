@@ -27,7 +27,7 @@ def status_for(exc: errors.Refusal) -> int:
         return explicit
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 400
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import Request
 from starlette.datastructures import FormData
 
@@ -19,7 +21,7 @@ async def checked_form(request: Request) -> FormData:
     return form
 
 
-def check_csrf_fields(request: Request):  # type: ignore[no-untyped-def]
+def check_csrf_fields(request: Request) -> Callable[[dict[str, str]], None]:
     """For streamed multipart forms: validate the CSRF field once the body is read."""
 
     def check(fields: dict[str, str]) -> None:

@@ -10,6 +10,7 @@ import hmac
 import logging
 import secrets
 import time
+
 from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response

@@ -21,6 +21,22 @@ OVERHEAD = 64 * 1024
 
 
 @dataclass
+class _Part:
+    """The part of the body being parsed."""
+
+    headers: dict[bytes, bytes] = field(default_factory=dict)
+    name: str = ""
+    kind: str = "field"  # "field", "file" or "empty"
+    buffer: bytearray = field(default_factory=bytearray)
+    header_field: bytearray = field(default_factory=bytearray)
+    header_value: bytearray = field(default_factory=bytearray)
+
+    def reset(self) -> None:
+        self.headers, self.name, self.kind = {}, "", "field"
+        self.buffer, self.header_field, self.header_value = bytearray(), bytearray(), bytearray()
+
+
+@dataclass
 class StreamedForm:
     fields: dict[str, str] = field(default_factory=dict)
     sink: FileSink | None = None
@@ -40,54 +56,52 @@ async def read_form(request: Request, open_sink: Callable[[str, str], FileSink])
     if content_type != b"multipart/form-data" or not boundary:
         raise InvalidInput("Send the file as multipart/form-data.")
     form = StreamedForm()
-    state: dict[str, object] = {}
+    part = _Part()
 
     def on_part_begin() -> None:
-        state.update(headers={}, name=None, filename=None, buffer=bytearray(), is_file=False)
+        part.reset()
 
     def on_header_field(data: bytes, start: int, end: int) -> None:
-        state["header_field"] = state.get("header_field", b"") + data[start:end]  # type: ignore[operator]
+        part.header_field += data[start:end]
 
     def on_header_value(data: bytes, start: int, end: int) -> None:
-        state["header_value"] = state.get("header_value", b"") + data[start:end]  # type: ignore[operator]
+        part.header_value += data[start:end]
 
     def on_header_end() -> None:
-        headers: dict[bytes, bytes] = state["headers"]  # type: ignore[assignment]
-        headers[bytes(state.pop("header_field", b"")).lower()] = bytes(state.pop("header_value", b""))  # type: ignore[arg-type]
+        part.headers[bytes(part.header_field).lower()] = bytes(part.header_value)
+        part.header_field.clear()
+        part.header_value.clear()
 
     def on_headers_finished() -> None:
-        headers: dict[bytes, bytes] = state["headers"]  # type: ignore[assignment]
-        _, disposition = parse_options_header(headers.get(b"content-disposition", b""))
-        name = disposition.get(b"name", b"").decode("utf-8", "replace")
+        _, disposition = parse_options_header(part.headers.get(b"content-disposition", b""))
+        part.name = disposition.get(b"name", b"").decode("utf-8", "replace")
         filename = disposition.get(b"filename")
-        state["name"] = name
-        if filename is not None:
-            if form.sink is not None:
-                raise InvalidInput("Send one file at a time.")
-            fname = filename.decode("utf-8", "replace")
-            if fname:
-                form.sink = open_sink(fname, headers.get(b"content-type", b"").decode("latin-1"))
-                state["is_file"] = True
-            else:
-                state["is_file"] = "empty"
+        if filename is None:
+            return
+        if form.sink is not None:
+            raise InvalidInput("Send one file at a time.")
+        if not filename:  # a file input left empty
+            part.kind = "empty"
+            return
+        part.kind = "file"
+        form.sink = open_sink(filename.decode("utf-8", "replace"),
+                              part.headers.get(b"content-type", b"").decode("latin-1"))
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        if state.get("is_file") is True:
-            assert form.sink is not None
+        if part.kind == "file" and form.sink is not None:
             form.sink.write(data[start:end])
-        elif state.get("is_file") is False:
-            buffer: bytearray = state["buffer"]  # type: ignore[assignment]
-            buffer += data[start:end]
-            if len(buffer) > FIELD_LIMIT:
+        elif part.kind == "field":
+            part.buffer += data[start:end]
+            if len(part.buffer) > FIELD_LIMIT:
                 raise InvalidInput("A form field is too long.")
 
     def on_part_end() -> None:
-        if state.get("is_file") is False and state.get("name"):
-            form.fields[str(state["name"])] = bytes(state["buffer"]).decode("utf-8", "replace")  # type: ignore[arg-type]
+        if part.kind == "field" and part.name:
+            form.fields[part.name] = bytes(part.buffer).decode("utf-8", "replace")
 
     parser = MultipartParser(
         boundary,
-        callbacks={  # type: ignore[arg-type]
+        callbacks={
             "on_part_begin": on_part_begin, "on_header_field": on_header_field,
             "on_header_value": on_header_value, "on_header_end": on_header_end,
             "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end,

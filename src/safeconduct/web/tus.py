@@ -72,7 +72,8 @@ def capabilities(request: Request) -> Response:
 
 
 @router.post("", status_code=201)
-def create(request: Request, access: ContactAccess = Depends(contact_access), db: Session = Depends(get_db)) -> Response:
+def create(request: Request, access: ContactAccess = Depends(contact_access),
+           db: Session = Depends(get_db)) -> Response:
     """Announce a file (Upload-Length, Upload-Metadata filename/filetype); too large is refused here."""
     _require_tus(request)
     length = _int_header(request, "Upload-Length")
