@@ -83,3 +83,24 @@ def test_concurrent_appenders_build_one_consistent_log(pg: Engine, org_key: Sign
         assert log.root_at(db, 60) == reference.root()
         for n in range(4):
             assert service.check_case_chain(db, f"{n:02x}" * 16, org_key.verify_key) == 15
+
+
+def test_bulk_append_uses_copy_and_gives_the_same_chains_and_tree(pg: Engine, org_key: SigningKey,
+                                                                 case_key: bytes) -> None:
+    t0 = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    batch = [service.NewEvent(f"{i % 3:02x}" * 16, "message_in", commit(b"m%d" % i)[1], t0, case_key)
+             for i in range(150)]
+    with Session(pg) as db:
+        service.append_event(db, case_id="00" * 16, kind="note", commitment=commit(b"first")[1], at=t0,
+                             signing_key=org_key, case_key=case_key)
+        appended = service.append_events(db, batch, signing_key=org_key)
+        db.commit()
+        assert [a.leaf_index for a in appended] == list(range(1, 151))
+        assert appended[0].seq == 1 and appended[1].seq == 0
+        reference = merkle.MemoryTree()
+        for h in db.scalars(text("SELECT entry_hash FROM ledger_entries ORDER BY leaf_index")).all():
+            reference.append_leaf(chain.head_message(bytes(h)))
+        assert log.root_at(db, 151) == reference.root()
+        assert service.check_case_chain(db, "00" * 16, org_key.verify_key) == 51
+        events = service.open_events(service.case_entries(db, "01" * 16), case_key)
+        assert len(events) == 50 and events[-1].at == "2026-02-01T00:00:00Z"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nacl.signing import SigningKey, VerifyKey
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from safeconduct.crypto import aead
@@ -59,16 +59,31 @@ def append_event(
     inside the encrypted content. Kind and exact time are sealed under `case_key`; only hashes, the
     signature and positions are stored in the clear. Holds the log lock until the caller commits.
     """
-    return append_events(db, [NewEvent(case_id, kind, commitment, at, case_key)], signing_key=signing_key)[0]
+    [row] = _append(db, [NewEvent(case_id, kind, commitment, at, case_key)], signing_key)
+    return LedgerEntry(**row)
 
 
-def append_events(db: Session, events: Sequence[NewEvent], *, signing_key: SigningKey) -> list[LedgerEntry]:
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """Where an event landed (what :func:`append_events` returns; cheaper than ORM objects in bulk)."""
+
+    case_id: str
+    seq: int
+    entry_hash: bytes
+    leaf_index: int
+
+
+def append_events(db: Session, events: Sequence[NewEvent], *, signing_key: SigningKey) -> list[Appended]:
     """Append several events (any cases) in one go: five statements whatever their number.
 
-    Every event is validated before anything is written, so a bad one leaves nothing behind. The entries
-    returned are records of what was written, not attached to the session (do not ``db.add`` them);
-    read them back with :func:`case_entries`.
+    Every event is validated before anything is written, so a bad one leaves nothing behind. Read the
+    rows back with :func:`case_entries`.
     """
+    rows = _append(db, events, signing_key)
+    return [Appended(r["case_id"], r["seq"], r["entry_hash"], r["leaf_index"]) for r in rows]  # type: ignore[arg-type]
+
+
+def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey) -> list[dict[str, object]]:
     prepared = []
     for e in events:
         chain.check_case_id(e.case_id)
@@ -105,12 +120,28 @@ def append_events(db: Session, events: Sequence[NewEvent], *, signing_key: Signi
             "commitment": e.commitment, "entry_hash": h, "signature": chain.sign_head(signing_key, h),
             "leaf_index": leaf_index, "sealed_meta": sealed,
         })
-    # Plain executemany (pipelined by psycopg): RETURNING would make SQLAlchemy build one huge statement
-    # per batch, which cost more than everything else together in bench/ledger_append.py.
-    db.execute(insert(LedgerEntry.__table__), rows)
-    db.execute(insert(MerkleNode.__table__), nodes)
+    _bulk_insert(db, LedgerEntry.__table__, rows)
+    _bulk_insert(db, MerkleNode.__table__, nodes)
     log.store_state(db, frontier)
-    return [LedgerEntry(**row) for row in rows]
+    return rows
+
+
+def _bulk_insert(db: Session, table: Table, rows: list[dict[str, object]]) -> None:
+    """COPY on PostgreSQL for big batches (in the session's transaction); executemany elsewhere.
+
+    RETURNING or multi-row VALUES made SQLAlchemy build one huge statement per batch, which cost more than
+    everything else together in bench/ledger_append.py; COPY is PostgreSQL's bulk path.
+    """
+    if len(rows) >= 50 and db.get_bind().dialect.name == "postgresql":
+        columns = list(rows[0])
+        dbapi = db.connection().connection.dbapi_connection
+        assert dbapi is not None
+        names = ", ".join(f'"{c}"' for c in columns)
+        with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    db.execute(insert(table), rows)
 
 
 def _chain_heads(db: Session, case_ids: set[str]) -> dict[str, tuple[int, bytes]]:
