@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from nacl.signing import SigningKey
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from safeconduct.ledger import merkle
@@ -24,21 +24,28 @@ class LogError(Exception):
     """The stored log is inconsistent or a request does not fit its size."""
 
 
+# Statements built once: constructing SQLAlchemy expressions per call cost more CPU than the crypto.
+_LOCK_STATE = select(LogState.tree_size, LogState.frontier).where(LogState.id == _STATE_ID).with_for_update()
+_STORE_STATE = (
+    update(LogState)
+    .where(LogState.id == _STATE_ID)
+    .values(tree_size=bindparam("new_size"), frontier=bindparam("new_frontier"))
+)
+_SIZE = select(LogState.tree_size).where(LogState.id == _STATE_ID)
+
+
 def locked_state(db: Session) -> tuple[int, bytes]:
     """``(tree_size, frontier)`` of the log, row-locked for this transaction; the row is created on first use."""
-    query = select(LogState.tree_size, LogState.frontier).where(LogState.id == _STATE_ID).with_for_update()
-    row = db.execute(query).first()
+    row = db.execute(_LOCK_STATE).first()
     if row is None:
         ensure_log(db)
-        row = db.execute(query).one()
+        row = db.execute(_LOCK_STATE).one()
     return row.tree_size, bytes(row.frontier)
 
 
 def store_state(db: Session, frontier: merkle.Frontier) -> None:
     """Write the new size and right edge (under the lock taken by :func:`locked_state`)."""
-    db.execute(
-        update(LogState).where(LogState.id == _STATE_ID).values(tree_size=frontier.size, frontier=frontier.to_bytes())
-    )
+    db.execute(_STORE_STATE, {"new_size": frontier.size, "new_frontier": frontier.to_bytes()})
 
 
 def ensure_log(db: Session) -> None:
@@ -62,7 +69,7 @@ def ensure_log(db: Session) -> None:
 
 
 def current_size(db: Session) -> int:
-    size = db.execute(select(LogState.tree_size).where(LogState.id == _STATE_ID)).scalar_one_or_none()
+    size = db.execute(_SIZE).scalar_one_or_none()
     return 0 if size is None else size
 
 
