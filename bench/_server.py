@@ -57,7 +57,8 @@ def postgres_url() -> Iterator[str]:
 
 
 @contextmanager
-def running_server(database_url: str | None = None, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+def running_server(database_url: str | None = None, extra_env: dict[str, str] | None = None,
+                   workers: int = 1) -> Iterator[Server]:
     data = Path(tempfile.mkdtemp(prefix="sc-bench-")) / "data"
     env = dict(os.environ, **(extra_env or {}))
     if database_url:
@@ -68,7 +69,8 @@ def running_server(database_url: str | None = None, extra_env: dict[str, str] | 
     secret = next(line.split(":", 1)[1].strip() for line in added.stdout.decode().splitlines()
                   if line.startswith("TOTP secret"))
     port = _free_port()
-    process = subprocess.Popen([str(BIN), "serve", "--data", str(data), "--port", str(port)], env=env,
+    process = subprocess.Popen([str(BIN), "serve", "--data", str(data), "--port", str(port),
+                                "--workers", str(workers)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

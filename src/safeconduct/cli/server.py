@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,6 +102,7 @@ def serve(
     data: Path = DataOption,
     host: str = typer.Option("127.0.0.1", help="Address to listen on (behind Tor, keep it local)."),
     port: int = typer.Option(8080, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, max=64, help="Server processes (sessions work across them)."),
 ) -> None:
     """Serve the contact pages, the staff console and the API."""
     import uvicorn
@@ -115,8 +117,13 @@ def serve(
     logs.configure()
     console.print(f"safeconduct serving {runtime.settings.data_dir} on http://{host}:{port}/")
     # No access log: it would write client addresses. Our own middleware logs method, path and status.
-    uvicorn.run(create_app(runtime), host=host, port=port, access_log=False, server_header=False,
-                date_header=False, proxy_headers=False, log_config=None)
+    options = dict(host=host, port=port, access_log=False, server_header=False, date_header=False,
+                   proxy_headers=False, log_config=None)
+    if workers == 1:
+        uvicorn.run(create_app(runtime), **options)  # type: ignore[arg-type]
+    else:
+        os.environ["SAFECONDUCT_DATA"] = str(runtime.settings.data_dir)
+        uvicorn.run("safeconduct.web.asgi:create", factory=True, workers=workers, **options)  # type: ignore[arg-type]
 
 
 def recover(
