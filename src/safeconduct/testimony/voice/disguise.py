@@ -31,7 +31,7 @@ POPULATION_F0 = 140.0
 #: Knots (Hz) of the piecewise-linear frequency warp.
 WARP_KNOTS = np.array([0.0, 600.0, 1500.0, 2600.0, 4000.0, 5500.0, 8000.0])
 #: Fraction of the speaker's long-term formant pattern that is removed.
-PATTERN_REMOVAL = 0.6
+PATTERN_REMOVAL = 1.0
 DB = np.log(10.0) / 10.0  # one decibel in natural-log power units
 
 
@@ -86,13 +86,16 @@ class Disguise(VoiceMethod):
         self,
         seed: int | None = None,
         pattern_removal: float = PATTERN_REMOVAL,
-        colour_db: float = 1.0,
-        min_warp: float = 1.08,
-        wobble: float = 0.0,
+        colour_db: float = 3.0,
+        min_warp: float = 1.15,
+        wobble: float = 0.12,
+        pattern_lifter: int = 30,
+        frame_lifter: int = 0,
     ):
         super().__init__(seed)
         rng = self._rng
         self._removal, self._min_warp, self._wobble = pattern_removal, min_warp, wobble
+        self._pattern_lifter, self._frame_lifter = pattern_lifter, frame_lifter
         self._wobble_phase = rng.uniform(0, 2 * np.pi, size=3)
         self._wobble_rate = rng.uniform(0.15, 0.6, size=3)  # Hz: slow changes of vocal-tract length
         self._target_f0 = float(np.exp(rng.uniform(*np.log(TARGET_F0))))
@@ -148,7 +151,9 @@ class Disguise(VoiceMethod):
             source_level = float(np.log(POPULATION_F0))
             mean_env = logsp.mean(axis=0)
         # Remove part of the speaker's long-term formant pattern (what remains after the broad tilt).
-        pattern = _lifter(mean_env, 30) - _lifter(mean_env, 4)
+        pattern = _lifter(mean_env, self._pattern_lifter) - _lifter(mean_env, 4)
+        if self._frame_lifter:
+            logsp = _lifter(logsp, self._frame_lifter)
         logsp = logsp - self._removal * pattern
         knots_to = self._knots(self._alpha(float(np.exp(source_level))))
         if self._wobble > 0:
