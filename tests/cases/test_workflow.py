@@ -7,8 +7,18 @@ import datetime as dt
 import pytest
 
 from safeconduct.cases.workflow import (
-    MAIN_PATH, STATES, FourEyesRequired, IllegalTransition, ReasonRequired, State, UnknownState, Workflow,
-    WorkflowConfig, WorkflowConfigError, WorkflowError, distinct_approvers,
+    MAIN_PATH,
+    STATES,
+    FourEyesRequired,
+    IllegalTransition,
+    ReasonRequired,
+    State,
+    UnknownState,
+    Workflow,
+    WorkflowConfig,
+    WorkflowConfigError,
+    WorkflowError,
+    distinct_approvers,
 )
 
 AT = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)

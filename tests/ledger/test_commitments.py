@@ -8,11 +8,11 @@ from safeconduct.ledger.commitments import commit, commitment_of, verify_commitm
 
 
 def test_commitment_opens_only_with_its_nonce_and_exact_plaintext() -> None:
-    nonce, c = commit("Ich will aussteigen.".encode())
+    nonce, c = commit(b"Ich will aussteigen.")
     assert len(nonce) == 32 and len(c) == 32
-    assert verify_commitment(c, nonce, "Ich will aussteigen.".encode())
-    assert not verify_commitment(c, nonce, "Ich will aussteigen!".encode())
-    assert not verify_commitment(c, bytes(32), "Ich will aussteigen.".encode())
+    assert verify_commitment(c, nonce, b"Ich will aussteigen.")
+    assert not verify_commitment(c, nonce, b"Ich will aussteigen!")
+    assert not verify_commitment(c, bytes(32), b"Ich will aussteigen.")
     assert not verify_commitment(c[:31], nonce, b"x")
 
 

@@ -25,7 +25,8 @@ def append(db: Session, key: SigningKey, case_key: bytes, case_id: str = CASE, k
                                 signing_key=key, case_key=case_key)
 
 
-def test_events_form_a_signed_chain_per_case_and_share_one_log(db: Session, org_key: SigningKey, case_key: bytes) -> None:
+def test_events_form_a_signed_chain_per_case_and_share_one_log(db: Session, org_key: SigningKey,
+                                                              case_key: bytes) -> None:
     a0 = append(db, org_key, case_key)
     b0 = append(db, org_key, case_key, case_id=OTHER)
     a1 = append(db, org_key, case_key, kind="reply_out", minutes=5)

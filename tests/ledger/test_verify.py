@@ -48,8 +48,9 @@ def good(db: Session, org_key: SigningKey, case_key: bytes) -> bytes:
 def test_an_honest_bundle_says_exactly_what_holds(good: bytes, org_key: SigningKey) -> None:
     report = verify_bundle(good, expect_key=fingerprint(bytes(org_key.verify_key)))
     summary = report.summary()
-    assert summary.startswith(f"12 events, 9 disclosed, chain intact, signed by key {fingerprint(bytes(org_key.verify_key))}, "
-                              "first event 2026-03-02T09:15:00Z")
+    fp = fingerprint(bytes(org_key.verify_key))
+    assert summary.startswith(
+        f"12 events, 9 disclosed, chain intact, signed by key {fp}, first event 2026-03-02T09:15:00Z")
     assert "log of 36 entries" in summary
     assert report.events[0].content is not None and "aussteigen" in report.events[0].content.decode()
     assert [e.kind for e in report.events[9:]] == [None, None, None]
@@ -141,9 +142,11 @@ def test_a_bundle_signed_with_another_key_fails(db: Session, org_key: SigningKey
     disclosures = make_case(db, org_key, case_key)
     intruder = SigningKey(bytes(32))
     events = service.open_events(service.case_entries(db, CASE), case_key)
-    resigned = [chain.ChainEvent(**{**e.__dict__, "signature": chain.sign_head(intruder, e.entry_hash)}) for e in events]
-    honest = json.loads(dict(unzip(service.export_bundle(
-        db, case_id=CASE, case_key=case_key, signing_key=org_key, disclosures=disclosures, now=T_EXPORT)))["inclusion.json"])
+    resigned = [chain.ChainEvent(**{**e.__dict__, "signature": chain.sign_head(intruder, e.entry_hash)})
+                for e in events]
+    exported = service.export_bundle(db, case_id=CASE, case_key=case_key, signing_key=org_key,
+                                     disclosures=disclosures, now=T_EXPORT)
+    honest = json.loads(dict(unzip(exported))["inclusion.json"])
     head = chain.SignedTreeHead(36, b"\x00" * 32, 0, b"")
     forged = bundle.build(bundle.BundleContent(
         case_id=CASE, public_key=bytes(org_key.verify_key), events=resigned, content={}, tree_head=head,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -55,7 +56,7 @@ def make_org_certificate(organisation: str, *, now: dt.datetime, years: int = 10
     return key_pem, cert.public_bytes(serialization.Encoding.PEM)
 
 
-def _signer(key_pem: bytes, cert_pem: bytes):  # type: ignore[no-untyped-def]
+def _signer(key_pem: bytes, cert_pem: bytes) -> Any:
     from asn1crypto import keys as asn1_keys
     from asn1crypto import pem as asn1_pem
     from asn1crypto import x509 as asn1_x509

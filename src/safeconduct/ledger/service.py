@@ -120,8 +120,8 @@ def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey) ->
             "commitment": e.commitment, "entry_hash": h, "signature": chain.sign_head(signing_key, h),
             "leaf_index": leaf_index, "sealed_meta": sealed,
         })
-    _bulk_insert(db, LedgerEntry.__table__, rows)
-    _bulk_insert(db, MerkleNode.__table__, nodes)
+    _bulk_insert(db, _ENTRIES, rows)
+    _bulk_insert(db, _NODES, nodes)
     log.store_state(db, frontier)
     return rows
 
@@ -153,7 +153,9 @@ _LAST_SEQ = (
 _CHAIN_HEADS = select(LedgerEntry.case_id, LedgerEntry.seq, LedgerEntry.entry_hash).join(
     _LAST_SEQ, (LedgerEntry.case_id == _LAST_SEQ.c.case_id) & (LedgerEntry.seq == _LAST_SEQ.c.seq)
 )
-_INSERT = {LedgerEntry.__tablename__: insert(LedgerEntry.__table__), MerkleNode.__tablename__: insert(MerkleNode.__table__)}
+_ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
+_NODES: Table = MerkleNode.__table__  # type: ignore[assignment]
+_INSERT = {_ENTRIES.name: insert(_ENTRIES), _NODES.name: insert(_NODES)}
 
 
 def _chain_heads(db: Session, case_ids: set[str]) -> dict[str, tuple[int, bytes]]:

@@ -12,8 +12,8 @@ import hashlib
 import io
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -264,16 +264,21 @@ def _check_event(position: int, rec: Any, prev: bytes, case_id: str, members: di
     return h
 
 
+def _count(value: Any, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value >= 2**63:
+        raise VerificationError(f"{name} is not a non-negative integer")
+    return value
+
+
 def _check_log(members: dict[str, bytes], head_hash: bytes, head_seq: int, verify_key: VerifyKey,
                report: VerificationReport) -> None:
     th = _json(members, "tree_head.json")
     inc = _json(members, "inclusion.json")
     if not isinstance(th, dict) or not isinstance(inc, dict):
         raise VerificationError("tree_head.json or inclusion.json is not a JSON object")
-    size, issued, leaf_index = th.get("tree_size"), th.get("issued_at_ms"), inc.get("leaf_index")
-    for name, value in (("tree_size", size), ("issued_at_ms", issued), ("leaf_index", leaf_index)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value >= 2**63:
-            raise VerificationError(f"{name} is not a non-negative integer")
+    size = _count(th.get("tree_size"), "tree_size")
+    issued = _count(th.get("issued_at_ms"), "issued_at_ms")
+    leaf_index = _count(inc.get("leaf_index"), "leaf_index")
     root = _hex(th.get("root_hash"), 32, "tree_head.json root_hash")
     head = chain.SignedTreeHead(size, root, issued, _hex(th.get("signature"), 64, "tree_head.json signature"))
     try:
