@@ -242,3 +242,23 @@ def test_tus_upload_survives_a_dropped_connection(sqlite_installation: Installat
         assert r.status_code == 204 and int(r.headers["upload-offset"]) == len(body)
         files = client.get("/api/v1/contact/files", headers=bearer(token)).json()
         assert files[0]["name"] == "رسالة.bin" and files[0]["sha256"] == hashlib.sha256(body).hexdigest()
+
+
+def test_abandoned_uploads_and_expired_sessions_are_purged(sqlite_installation: Installation,
+                                                          sqlite_client: TestClient) -> None:
+    from safeconduct.cases import housekeeping
+    from safeconduct.cases.models import Upload
+
+    _, token = start_contact(sqlite_client)
+    created = sqlite_client.post("/api/v1/contact/uploads", headers={**bearer(token), **TUS, "Upload-Length": "100"})
+    sqlite_client.patch(created.headers["location"], content=b"x" * 40, headers={
+        **bearer(token), **TUS, "Content-Type": "application/offset+octet-stream", "Upload-Offset": "0"})
+    assert list(sqlite_installation.settings.uploads_dir.iterdir())
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=sqlite_installation.settings.upload_expiry_hours + 1)
+    with sqlite_installation.runtime.db() as db:
+        assert housekeeping.purge_abandoned_uploads(db, sqlite_installation.settings, now=later) == 1
+        assert db.query(Upload).count() == 0
+        db.execute(update(AuthSession).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+        db.commit()
+        assert housekeeping.run(db, sqlite_installation.settings) == (1, 0)
+    assert list(sqlite_installation.settings.uploads_dir.iterdir()) == []

@@ -159,7 +159,7 @@ def _meta_aad(case_id: str, file_id: str) -> bytes:
     return f"file:{case_id}:{file_id}".encode()
 
 
-def _part_path(settings: Settings, file_id: str) -> Path:
+def part_path(settings: Settings, file_id: str) -> Path:
     return settings.uploads_dir / f"{file_id}.part"
 
 
@@ -180,7 +180,7 @@ class FileSink:
         self._sha = hashlib.sha256()
         settings.uploads_dir.mkdir(parents=True, exist_ok=True)
         self._writer = filestream.EncryptedFileWriter.create(
-            _part_path(settings, self.file_id), self.file_id.encode(), self._file_key
+            part_path(settings, self.file_id), self.file_id.encode(), self._file_key
         )
 
     @property
@@ -196,7 +196,7 @@ class FileSink:
 
     def abort(self) -> None:
         self._writer.close()
-        filestream.discard(_part_path(self._settings, self.file_id))
+        filestream.discard(part_path(self._settings, self.file_id))
 
     def finish(self, db: Session) -> FileView:
         size = self._writer.finish()
@@ -233,7 +233,7 @@ def _store_finished(
             "nonce": base64.b64encode(nonce).decode()}
     settings.files_dir.mkdir(parents=True, exist_ok=True)
     final = _final_path(settings, file_id)
-    os.replace(_part_path(settings, file_id), final)
+    os.replace(part_path(settings, file_id), final)
     try:
         db.add(CaseFile(id=file_id, case_id=case.id, created_on=at.date(),
                         meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), _meta_aad(case.id, file_id))))
@@ -305,7 +305,7 @@ def create_upload(db: Session, settings: Settings, *, case: Case, case_key: byte
     meta = {"name": clean_filename(name), "content_type": clean_content_type(content_type),
             "key": base64.b64encode(file_key).decode(), "author": author.to_json()}
     settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    writer = filestream.EncryptedFileWriter.create(_part_path(settings, upload_id), upload_id.encode(), file_key)
+    writer = filestream.EncryptedFileWriter.create(part_path(settings, upload_id), upload_id.encode(), file_key)
     writer.close()
     db.add(Upload(id=upload_id, case_id=case.id, length=length,
                   meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), _upload_aad(case.id, upload_id)),
@@ -328,7 +328,7 @@ def upload_state(db: Session, settings: Settings, *, case_id: str, case_key: byt
         raise NotFound("No such upload.")
     meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
     writer = filestream.EncryptedFileWriter.resume(
-        _part_path(settings, upload_id), upload_id.encode(), base64.b64decode(meta["key"])
+        part_path(settings, upload_id), upload_id.encode(), base64.b64decode(meta["key"])
     )
     offset = writer.offset
     writer.close()
@@ -356,7 +356,7 @@ class UploadAppender:
             self._upload_id, self._length, self._meta = upload_id, row.length, meta
             self._file_key = base64.b64decode(meta["key"])
             self._writer = filestream.EncryptedFileWriter.resume(
-                _part_path(settings, upload_id), upload_id.encode(), self._file_key
+                part_path(settings, upload_id), upload_id.encode(), self._file_key
             )
             if offset != self._writer.offset:
                 current = self._writer.offset
@@ -381,7 +381,7 @@ class UploadAppender:
             if self._writer.offset < self._length:
                 self._writer.close()
                 return UploadState(id=self._upload_id, offset=self._writer.offset, length=self._length)
-            part = _part_path(self._settings, self._upload_id)
+            part = part_path(self._settings, self._upload_id)
             size = self._writer.finish()
             sha = hashlib.sha256()
             for block in filestream.decrypt_blocks(part, self._upload_id.encode(), self._file_key):
@@ -421,4 +421,4 @@ def cancel_upload(db: Session, settings: Settings, *, case_id: str, upload_id: s
         raise NotFound("No such upload.")
     db.delete(row)
     db.commit()
-    filestream.discard(_part_path(settings, upload_id))
+    filestream.discard(part_path(settings, upload_id))

@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from safeconduct import __version__
+from safeconduct.cases import housekeeping
 from safeconduct.contact.service import AttemptLimiter
 from safeconduct.runtime import Runtime
 from safeconduct.web import api_contact, api_staff, contact_pages, errors, staff_pages, tus
 from safeconduct.web.security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
+HOUSEKEEPING_SECONDS = 15 * 60
+log = logging.getLogger("safeconduct.housekeeping")
+
+
+def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """Purge expired sessions and abandoned uploads at start-up and every quarter of an hour."""
+
+    def sweep() -> None:
+        with runtime.db() as db:
+            purged = housekeeping.run(db, runtime.settings)
+        if any(purged):
+            log.info("purged %d expired sessions and %d abandoned uploads", *purged)
+
+    async def loop() -> None:
+        while True:
+            with contextlib.suppress(Exception):
+                await run_in_threadpool(sweep)
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return lifespan
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -27,6 +60,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         "password and TOTP. Every content field is encrypted at rest.",
         docs_url=None,  # the interactive docs page loads scripts from a CDN: never on this server
         redoc_url=None,
+        lifespan=_lifespan(runtime),
     )
     app.state.runtime = runtime
     app.state.codename_limiter = AttemptLimiter(runtime.settings.codename_logins_per_minute)

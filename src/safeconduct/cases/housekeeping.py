@@ -1,0 +1,34 @@
+"""Forgetting what is no longer needed: expired log-in sessions and abandoned uploads.
+
+Nothing here touches case content: only session rows (whose secrets are useless without the client's
+token anyway) and unfinished uploads past their expiry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safeconduct.auth import sessions
+from safeconduct.cases.content import part_path
+from safeconduct.cases.models import Upload
+from safeconduct.config import Settings
+from safeconduct.crypto import filestream
+
+
+def purge_abandoned_uploads(db: Session, settings: Settings, now: dt.datetime | None = None) -> int:
+    """Delete unfinished uploads whose expiry has passed, with their encrypted partial bodies."""
+    now = now or dt.datetime.now(dt.UTC)
+    expired = list(db.scalars(select(Upload).where(Upload.expires_at <= now)))
+    for upload in expired:
+        filestream.discard(part_path(settings, upload.id))
+        db.delete(upload)
+    db.commit()
+    return len(expired)
+
+
+def run(db: Session, settings: Settings) -> tuple[int, int]:
+    """One round of housekeeping: (sessions purged, uploads purged)."""
+    return sessions.purge_expired(db), purge_abandoned_uploads(db, settings)
