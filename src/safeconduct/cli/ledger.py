@@ -14,12 +14,20 @@ def verify(
     expect_key: str | None = typer.Option(
         None, "--expect-key", help="The organisation's public key or fingerprint the bundle must be signed with."
     ),
+    tsa_root: Path | None = typer.Option(
+        None, "--tsa-root", help="PEM root certificate of the timestamp authority you trust (requires a timestamp)."
+    ),
 ) -> None:
     """Check every hash, signature, commitment and Merkle proof of a bundle, offline; say what holds."""
     from safeconduct.ledger.verify import VerificationError, verify_file
 
     try:
-        report = verify_file(bundle, expect_key=expect_key)
+        roots = tsa_root.read_bytes() if tsa_root else None
+    except OSError as exc:
+        typer.echo(f"NOT VERIFIED: cannot read {tsa_root}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        report = verify_file(bundle, expect_key=expect_key, tsa_roots_pem=roots)
     except VerificationError as exc:
         typer.echo(f"NOT VERIFIED: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -29,6 +29,9 @@ from safeconduct.ledger.commitments import commitment_of, verify_commitment
 
 FORMAT = "safeconduct-bundle/1"
 MEMBER_ORDER = ("manifest.json", "events.json", "tree_head.json", "inclusion.json")
+#: Present when the organisation has a timestamp authority: its RFC 3161 answer for the tree head, and
+#: the authority's root certificate(s) as the organisation configured them.
+TIMESTAMP_MEMBERS = ("timestamp/tree_head.tsr", "timestamp/authority_roots.pem")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -55,6 +58,8 @@ class BundleContent:
     tree_head: SignedTreeHead
     head_leaf_index: int
     inclusion_path: Sequence[bytes]
+    timestamp_token: bytes | None = None
+    timestamp_roots_pem: bytes | None = None
 
 
 def canonical_json(value: object) -> bytes:
@@ -149,6 +154,10 @@ def build(content: BundleContent, *, reveal_metadata: Iterable[int] = ()) -> byt
             "leaf_index": content.head_leaf_index, "tree_size": head.tree_size,
             "path": [p.hex() for p in content.inclusion_path],
         })),
-        *files,
     ]
+    if content.timestamp_token is not None:
+        if not content.timestamp_roots_pem:
+            raise BundleError("a timestamp needs the authority's root certificate to be checkable")
+        members += list(zip(TIMESTAMP_MEMBERS, (content.timestamp_token, content.timestamp_roots_pem), strict=True))
+    members += files
     return zip_members(members)

@@ -121,6 +121,8 @@ class SignedTreeHead:
     root_hash: bytes
     issued_at_ms: int
     signature: bytes
+    #: RFC 3161 answer of the organisation's timestamp authority over :meth:`message`, if configured.
+    timestamp_token: bytes | None = None
 
     def message(self) -> bytes:
         return tree_head_message(self.tree_size, self.issued_at_ms, self.root_hash)

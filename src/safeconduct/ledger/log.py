@@ -8,6 +8,7 @@ commits, so a rolled-back message leaves no leaf behind.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from nacl.signing import SigningKey
 from sqlalchemy import bindparam, select, tuple_, update
@@ -117,14 +118,20 @@ def consistency_proof(db: Session, old_size: int, new_size: int) -> list[bytes]:
     return merkle.consistency_proof(old_size, new_size, lookup)
 
 
-def sign_tree_head(db: Session, signing_key: SigningKey, *, now: dt.datetime) -> SignedTreeHead:
-    """Sign the current root with the organisation key and remember it (not committed here)."""
+def sign_tree_head(db: Session, signing_key: SigningKey, *, now: dt.datetime,
+                   timestamper: Callable[[bytes], bytes] | None = None) -> SignedTreeHead:
+    """Sign the current root with the organisation key and remember it (not committed here).
+
+    `timestamper` gets the signed bytes and returns an RFC 3161 token for them (see ``timestamps.py``).
+    """
     size = current_size(db)
     root = root_at(db, size)
     if now.tzinfo is None:
         raise LogError("tree head time must be timezone-aware")
     issued = int(now.timestamp() * 1000)
     head = SignedTreeHead(size, root, issued, b"")
-    head = SignedTreeHead(size, root, issued, signing_key.sign(head.message()).signature)
-    db.add(TreeHead(tree_size=size, root_hash=root, issued_at_ms=issued, signature=head.signature))
+    signature = signing_key.sign(head.message()).signature
+    token = timestamper(head.message()) if timestamper else None
+    head = SignedTreeHead(size, root, issued, signature, token)
+    db.add(TreeHead(tree_size=size, root_hash=root, issued_at_ms=issued, signature=signature, timestamp_token=token))
     return head

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nacl.signing import SigningKey, VerifyKey
@@ -221,19 +221,23 @@ def export_bundle(
     disclosures: Iterable[Disclosure],
     reveal_metadata: Iterable[int] = (),
     now: dt.datetime,
+    timestamper: Callable[[bytes], bytes] | None = None,
+    timestamp_roots_pem: bytes | None = None,
 ) -> bytes:
     """Build the verifiable bundle of a case (zip bytes) with a freshly signed tree head.
 
     `disclosures` are the (nonce, plaintext) pairs the person chose to show; each is matched to its event
     by commitment. Kind and time are shown for those events and for the seqs in `reveal_metadata` only.
     The new tree head is added to the session; the caller commits (together with its "export" event).
+    With a `timestamper` (e.g. ``functools.partial(timestamps.request_timestamp, url)``) the tree head is
+    stamped by the organisation's RFC 3161 authority, whose roots (`timestamp_roots_pem`) go in the bundle.
     """
     events = open_events(case_entries(db, case_id), case_key)
     if not events:
         raise bundle.BundleError(f"case {case_id} has no ledger events to export")
     content = bundle.match_disclosures(events, disclosures)
     db.flush()
-    head = log.sign_tree_head(db, signing_key, now=now)
+    head = log.sign_tree_head(db, signing_key, now=now, timestamper=timestamper)
     last = db.execute(
         select(LedgerEntry.leaf_index).where(LedgerEntry.case_id == case_id, LedgerEntry.seq == events[-1].seq)
     ).scalar_one()
@@ -241,6 +245,7 @@ def export_bundle(
         bundle.BundleContent(
             case_id=case_id, public_key=bytes(signing_key.verify_key), events=events, content=content,
             tree_head=head, head_leaf_index=last, inclusion_path=log.inclusion_proof(db, last, head.tree_size),
+            timestamp_token=head.timestamp_token, timestamp_roots_pem=timestamp_roots_pem,
         ),
         reveal_metadata=reveal_metadata,
     )

@@ -22,7 +22,7 @@ import nacl.exceptions
 from nacl.signing import VerifyKey
 
 from safeconduct.ledger import chain, merkle
-from safeconduct.ledger.bundle import FORMAT, MEMBER_ORDER, canonical_json, zip_members
+from safeconduct.ledger.bundle import FORMAT, MEMBER_ORDER, TIMESTAMP_MEMBERS, canonical_json, zip_members
 from safeconduct.ledger.commitments import commitment_of
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
@@ -51,6 +51,8 @@ class VerificationReport:
     root_hash: bytes = b""
     tree_head_issued_at: dt.datetime | None = None
     head_leaf_index: int = 0
+    timestamp_time: dt.datetime | None = None
+    timestamp_authority: str | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -69,6 +71,8 @@ class VerificationReport:
             f"{self.fingerprint}, {first_text}; chain head is entry {self.head_leaf_index} of the "
             f"organisation's log of {self.tree_size} entries (tree head signed {issued}, root "
             f"{self.root_hash.hex()[:16]}…)"
+            + (f"; tree head timestamped {self.timestamp_time.strftime('%Y-%m-%dT%H:%M:%SZ')} by "
+               f"{self.timestamp_authority} (RFC 3161)" if self.timestamp_time else "")
         )
 
 
@@ -124,8 +128,13 @@ def _read_zip(data: bytes) -> tuple[list[str], dict[str, bytes]]:
     return names, members
 
 
-def verify_bundle(data: bytes, *, expect_key: str | None = None) -> VerificationReport:
-    """Check everything in a bundle; return what holds or raise :class:`VerificationError`."""
+def verify_bundle(data: bytes, *, expect_key: str | None = None,
+                  tsa_roots_pem: bytes | None = None) -> VerificationReport:
+    """Check everything in a bundle; return what holds or raise :class:`VerificationError`.
+
+    `tsa_roots_pem`: the timestamp authority root(s) the checker trusts; then a timestamp is required and
+    checked against them instead of the roots the bundle brings along.
+    """
     names, members = _read_zip(data)
     manifest = _json(members, "manifest.json")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -176,11 +185,12 @@ def verify_bundle(data: bytes, *, expect_key: str | None = None) -> Verification
             f"manifest.json says {manifest.get('disclosed')} disclosed but {report.disclosed} texts are present"
         )
     _check_log(members, prev, len(records) - 1, verify_key, report)
+    stamped = _check_timestamp(members, tsa_roots_pem, report)
 
-    extra = [n for n in names if n not in MEMBER_ORDER and n not in referenced]
+    extra = [n for n in names if n not in MEMBER_ORDER and n not in referenced and n not in stamped]
     if extra:
         raise VerificationError(f"bundle contains {extra[0]}, which no event refers to")
-    expected_names = list(MEMBER_ORDER) + [n for n in names if n in referenced]
+    expected_names = list(MEMBER_ORDER) + stamped + [n for n in names if n in referenced]
     for name in MEMBER_ORDER:
         if members[name] != canonical_json(_json(members, name)):
             raise VerificationError(f"{name} was rewritten (it is not in the form safeconduct writes)")
@@ -302,10 +312,32 @@ def _check_log(members: dict[str, bytes], head_hash: bytes, head_seq: int, verif
     report.tree_head_issued_at = dt.datetime.fromtimestamp(issued / 1000, tz=dt.UTC)
 
 
-def verify_file(path: Path, *, expect_key: str | None = None) -> VerificationReport:
+def _check_timestamp(members: dict[str, bytes], roots_pem: bytes | None, report: VerificationReport) -> list[str]:
+    """Verify the RFC 3161 token over the signed tree head, if the bundle has one; return its members."""
+    token_name, roots_name = TIMESTAMP_MEMBERS
+    present = [n for n in TIMESTAMP_MEMBERS if n in members]
+    if not present:
+        if roots_pem is not None:
+            raise VerificationError("the bundle carries no RFC 3161 timestamp, but one was required (--tsa-root)")
+        return []
+    if len(present) != len(TIMESTAMP_MEMBERS):
+        raise VerificationError(f"the timestamp is incomplete: {present[0]} without its partner")
+    from safeconduct.ledger.timestamps import TimestampError, verify_timestamp
+
+    th = json.loads(members["tree_head.json"])
+    message = chain.tree_head_message(th["tree_size"], th["issued_at_ms"], bytes.fromhex(th["root_hash"]))
+    try:
+        stamp = verify_timestamp(members[token_name], message, roots_pem=roots_pem or members[roots_name])
+    except TimestampError as exc:
+        raise VerificationError(f"timestamp of the tree head: {exc}") from exc
+    report.timestamp_time, report.timestamp_authority = stamp.time, stamp.authority
+    return list(TIMESTAMP_MEMBERS)
+
+
+def verify_file(path: Path, *, expect_key: str | None = None, tsa_roots_pem: bytes | None = None) -> VerificationReport:
     """Read and verify a bundle file; a missing or unreadable file is a :class:`VerificationError` too."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise VerificationError(f"cannot read {path}: {exc.strerror}") from exc
-    return verify_bundle(data, expect_key=expect_key)
+    return verify_bundle(data, expect_key=expect_key, tsa_roots_pem=tsa_roots_pem)
