@@ -11,6 +11,8 @@ check, not even in zip headers):
 ``disclosed/NNNNNN.txt|.bin``  the disclosed plaintexts, byte for byte
 ``tree_head.json``   the signed tree head of the org-wide Merkle log
 ``inclusion.json``   the audit path of the chain head (last event) in that tree
+``timestamp/tree_head.tsr``, ``timestamp/authority_roots.pem``  (optional) the RFC 3161 answer of the
+                     organisation's timestamp authority over the signed tree head, and its root(s)
 
 One inclusion proof suffices: every entry is hashed into its successor, so the head's presence in the
 signed tree pins the whole chain before it.
