@@ -58,7 +58,7 @@ def test_dossier_shows_disclosed_events_sections_and_verification_page(report: V
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf, tmp_path)
     for expected in ("Stated wish to leave", "Ich will raus aus der Gruppe.", "Workflow history",
-                     "from: vetting; to: advising", "First contact", "2026-03-02 09:15:00 UTC", "Verification",
+                     "vetting → advising", "First contact", "2026-03-02 09:15:00 UTC", "Verification",
                      f"safeconduct verify bundle.zip --expect-key {report.fingerprint}", report.root_hash.hex()):
         assert expected in text, expected
 

@@ -108,8 +108,22 @@ def _display_text(event: VerifiedEvent) -> str:
         except json.JSONDecodeError:
             return text
         if isinstance(data, dict):
-            return "; ".join(f"{k}: {v}" for k, v in data.items())
+            return _describe_decision(data)
     return text
+
+
+def _describe_decision(data: dict[str, object]) -> str:
+    """A workflow record (``cases.workflow.Transition.to_json``) as one readable line."""
+    if "from" in data and "to" in data:
+        line = f"{data['from']} → {data['to']}"
+        if data.get("by"):
+            line += f", by {data['by']}"
+        if data.get("confirmed_by"):
+            line += f", confirmed by {data['confirmed_by']}"
+        if data.get("why"):
+            line += f": {data['why']}"
+        return line
+    return "; ".join(f"{k}: {v}" for k, v in data.items() if v not in (None, ""))
 
 
 def render_pdf(
@@ -209,6 +223,9 @@ def render_pdf(
                 [para("Merkle root (SHA-256)"), para(report.root_hash.hex(), mono)],
                 [para("Tree head signed"), para(issued)],
                 [para("Chain head leaf index"), para(str(report.head_leaf_index))],
+                [para("Independent timestamp"), para(
+                    f"{report.timestamp_time.strftime('%Y-%m-%d %H:%M:%S UTC')} by {report.timestamp_authority} "
+                    "(RFC 3161)" if report.timestamp_time else "none (no timestamp authority configured)")],
             ],
             colWidths=[50 * mm, width - 50 * mm],
             style=TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]),
