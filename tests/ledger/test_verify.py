@@ -221,3 +221,20 @@ def test_signatures_of_long_chains_are_checked_in_parallel_and_in_order(db: Sess
 
     with pytest.raises(VerificationError, match=r"^event 333: signature does not verify"):
         verify_bundle(edit_events(data, damage))
+
+
+def test_bundle_discloses_no_metadata_the_person_did_not_choose(db: Session, org_key: SigningKey,
+                                                                 case_key: bytes) -> None:
+    disclosures = make_case(db, org_key, case_key, n=5)
+    data = service.export_bundle(db, case_id=CASE, case_key=case_key, signing_key=org_key,
+                                 disclosures=[disclosures[1]], reveal_metadata=[3], now=T_EXPORT)
+    report = verify_bundle(data)
+    assert [(e.kind is not None, e.content is not None) for e in report.events] == [
+        (False, False), (True, True), (False, False), (True, False), (False, False)]
+    assert "time of first event withheld" in report.summary()
+    raw = b"".join(blob for _name, blob in unzip(data))
+    for hidden in (b"2026-03-02", b"2026-03-04", b"2026-03-06", b"Ereignis 0", b"Ereignis 3"):
+        assert hidden not in raw
+    with pytest.raises(bundle.BundleError, match="no event with seq 9"):
+        service.export_bundle(db, case_id=CASE, case_key=case_key, signing_key=org_key, disclosures=[],
+                              reveal_metadata=[9], now=T_EXPORT)
