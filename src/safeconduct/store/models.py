@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from safeconduct.auth.models import AuthSession
-from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
+from safeconduct.cases.casework_models import AuditRecord, CaseNote, Consent, StateChange, TransitionProposal
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
+from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
 from safeconduct.org.models import Organisation
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
@@ -12,4 +13,5 @@ from safeconduct.store.base import Base
 __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
+    "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal",
 ]

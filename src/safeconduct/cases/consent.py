@@ -1,0 +1,175 @@
+"""The person's consent: which messages and files of their conversation may go into a dossier.
+
+The choice reveals intent (what the person is ready to show an authority), so it is sealed under the case
+key like the messages themselves, and every change is a "consent" event in the case's ledger, whose
+plaintext (the chosen item ids) the dossier discloses so that a court sees that the person agreed. The
+person can change the choice until a dossier is exported; after that it is fixed, because the exported
+dossier was built on it.
+
+Items are every message and file of the conversation, the organisation's replies included: the person's
+words are often answers, and whether the other side of the exchange is shown is theirs to decide too.
+Item ids: ``m:<message id>`` and ``f:<file id>``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from nacl.signing import SigningKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safeconduct.cases import events
+from safeconduct.cases.casework_models import Consent
+from safeconduct.cases.content import _message_aad, _meta_aad
+from safeconduct.cases.models import CaseFile, Message
+from safeconduct.cases.transitions import open_record, seal_record
+from safeconduct.crypto import aead
+from safeconduct.errors import Conflict, InvalidInput
+
+PREVIEW_CHARS = 80
+
+
+@dataclass(frozen=True)
+class ConsentItem:
+    """One message or file the person may consent to disclose (what the consent page lists)."""
+
+    id: str
+    kind: str  # "message" or "file"
+    author: str  # "contact" or "caseworker"
+    preview: str
+    at: dt.datetime
+    consented: bool
+
+
+@dataclass(frozen=True)
+class Disclosable:
+    """An item with what the ledger committed to: the nonce and the exact plaintext."""
+
+    id: str
+    kind: str
+    author: str
+    preview: str
+    at: dt.datetime
+    nonce: bytes
+    plaintext: bytes
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    """The stored choice: everything, or a list of item ids; and whether a dossier was built on it."""
+
+    all: bool
+    items: frozenset[str]
+    exported: bool
+    nonce: bytes | None
+    event: str | None
+
+    def covers(self, item_id: str) -> bool:
+        return self.all or item_id in self.items
+
+    @property
+    def empty(self) -> bool:
+        return not self.all and not self.items
+
+
+NO_CONSENT = ConsentChoice(all=False, items=frozenset(), exported=False, nonce=None, event=None)
+
+
+def _aad(case_id: str) -> bytes:
+    return b"consent:" + case_id.encode()
+
+
+def disclosable_items(db: Session, *, case_id: str, case_key: bytes) -> list[Disclosable]:
+    """Every message and file of the case with its ledger nonce and committed plaintext, oldest first."""
+    items: list[Disclosable] = []
+    for msg in db.scalars(select(Message).where(Message.case_id == case_id).order_by(Message.id)):
+        data = json.loads(aead.decrypt(case_key, msg.ciphertext, _message_aad(case_id)))
+        text: str = data["text"]
+        preview = text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1] + "…"
+        items.append(Disclosable(
+            id=f"m:{msg.id}", kind="message", author=_author(data), preview=preview,
+            at=dt.datetime.fromisoformat(data["at"]), nonce=base64.b64decode(data["nonce"]),
+            plaintext=text.encode()))
+    for row in db.scalars(select(CaseFile).where(CaseFile.case_id == case_id)):
+        meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _meta_aad(case_id, row.id)))
+        if "nonce" not in meta:
+            continue  # stored before the ledger existed: nothing committed, nothing to disclose
+        plaintext = json.dumps({"name": meta["name"], "sha256": meta["sha256"], "size": meta["size"]}).encode()
+        items.append(Disclosable(
+            id=f"f:{row.id}", kind="file", author=_author(meta), preview=meta["name"],
+            at=dt.datetime.fromisoformat(meta["at"]), nonce=base64.b64decode(meta["nonce"]), plaintext=plaintext))
+    return sorted(items, key=lambda i: i.at)
+
+
+def _author(data: dict[str, Any]) -> str:
+    return "contact" if data["author"]["kind"] == "contact" else "caseworker"
+
+
+def current(db: Session, *, case_id: str, case_key: bytes) -> ConsentChoice:
+    """The person's current choice (no row: nothing consented)."""
+    row = db.get(Consent, case_id)
+    if row is None:
+        return NO_CONSENT
+    data = open_record(case_key, row.ciphertext, _aad(case_id))
+    return ConsentChoice(all=data["all"], items=frozenset(data["items"]), exported=data["exported"],
+                         nonce=base64.b64decode(data["nonce"]), event=data["event"])
+
+
+def items(db: Session, *, case_id: str, case_key: bytes) -> list[ConsentItem]:
+    """What the consent page shows: each item, a short preview, and whether it is consented."""
+    choice = current(db, case_id=case_id, case_key=case_key)
+    return [ConsentItem(id=i.id, kind=i.kind, author=i.author, preview=i.preview, at=i.at,
+                        consented=choice.covers(i.id))
+            for i in disclosable_items(db, case_id=case_id, case_key=case_key)]
+
+
+def set_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, all_items: bool = False,
+                item_ids: list[str] | None = None) -> ConsentChoice:
+    """Store the person's new choice and record it in the ledger, in one transaction.
+
+    ``all_items`` covers every item present when the dossier is exported; otherwise exactly `item_ids`
+    (an empty list withdraws consent). Unknown ids are refused, so a typo never silently shows nothing.
+    """
+    if all_items and item_ids:
+        raise InvalidInput("Choose either everything or a list of items, not both.")
+    chosen = sorted(set(item_ids or []))
+    existing = {i.id for i in disclosable_items(db, case_id=case_id, case_key=case_key)}
+    unknown = [i for i in chosen if i not in existing]
+    if unknown:
+        raise InvalidInput("There is no item %(item)s in your conversation.", item=unknown[0])
+    if current(db, case_id=case_id, case_key=case_key).exported:
+        raise Conflict("A dossier was already made with your choice, so it can no longer be changed. "
+                       "Write to your caseworker if something is wrong.")
+    at = dt.datetime.now(dt.UTC)
+    event = json.dumps({"all": bool(all_items), "items": chosen}, sort_keys=True)
+    nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing_key, kind="consent",
+                          plaintext=event.encode(), at=at)
+    _store(db, case_id=case_id, case_key=case_key, at=at,
+           data={"v": 1, "all": bool(all_items), "items": chosen, "exported": False,
+                 "nonce": base64.b64encode(nonce).decode(), "event": event, "at": at.isoformat()})
+    db.commit()
+    return current(db, case_id=case_id, case_key=case_key)
+
+
+def mark_exported(db: Session, *, case_id: str, case_key: bytes) -> None:
+    """Fix the choice: a dossier was built on it (the caller commits with its export)."""
+    row = db.get(Consent, case_id)
+    if row is None:
+        return
+    data = open_record(case_key, row.ciphertext, _aad(case_id))
+    data["exported"] = True
+    row.ciphertext = seal_record(case_key, data, _aad(case_id))
+
+
+def _store(db: Session, *, case_id: str, case_key: bytes, at: dt.datetime, data: dict[str, Any]) -> None:
+    row = db.get(Consent, case_id)
+    sealed = seal_record(case_key, data, _aad(case_id))
+    if row is None:
+        db.add(Consent(case_id=case_id, updated_on=at.date(), ciphertext=sealed))
+    else:
+        row.ciphertext, row.updated_on = sealed, at.date()

@@ -1,0 +1,113 @@
+"""Exporting a dossier: the verifiable bundle of a case and its court PDF, disclosing what the person chose.
+
+One transaction: the "export" ledger event, the signed tree head, the fixing of the consent and the audit
+row are committed only once the bundle was built, verified offline-style and the PDF rendered; any failure
+(no consent, a broken chain, a missing font) leaves nothing written.
+
+What is disclosed: exactly the consented messages and files (their committed plaintexts with the nonces
+kept inside the encrypted payloads), the person's consent record itself (so a court sees that they agreed),
+the export event, and — only if the caseworker asks — the case's state changes (reasons included).
+Everything else appears in the bundle as salted commitments only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from nacl.signing import SigningKey
+from sqlalchemy.orm import Session
+
+from safeconduct.cases import audit, consent, events, transitions
+from safeconduct.cases.content import get_case
+from safeconduct.config import Settings
+from safeconduct.errors import Conflict
+from safeconduct.ledger import service as ledger
+from safeconduct.ledger.bundle import Disclosure
+
+PDF_KEY_FILE = "dossier-pdf.key"
+PDF_CERT_FILE = "dossier-pdf.crt"
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """The exported files: the bundle (the evidence) and the PDF (the readable rendering of it)."""
+
+    case_label: str
+    bundle: bytes
+    pdf: bytes
+    pdf_signed: bool
+    disclosed: int
+    summary: str
+
+
+def pdf_certificate(settings: Settings, organisation: str) -> tuple[bytes, bytes]:
+    """The organisation's PDF signing key and certificate, made on first use and kept like the ledger key.
+
+    ``init`` does not make them yet; making them here, once, in ``keys/`` with mode 0600 gives every
+    installation signed PDFs without a separate step.
+    """
+    from safeconduct.ledger.pdf_signing import make_org_certificate
+
+    key_path, cert_path = settings.keys_dir / PDF_KEY_FILE, settings.keys_dir / PDF_CERT_FILE
+    if not (key_path.exists() and cert_path.exists()):
+        key_pem, cert_pem = make_org_certificate(organisation, now=dt.datetime.now(dt.UTC))
+        settings.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(key_path, key_pem)
+        cert_path.write_bytes(cert_pem)
+    return key_path.read_bytes(), cert_path.read_bytes()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
+def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
+           actor: transitions.Actor, organisation: str, include_workflow: bool = False,
+           sign_pdf: bool = True) -> Dossier:
+    """Build, check and record the dossier of a case; refuse clearly when the person consented to nothing."""
+    from safeconduct.ledger.dossier_pdf import DossierText, render_pdf
+    from safeconduct.ledger.verify import verify_bundle
+
+    case = get_case(db, case_id)
+    choice = consent.current(db, case_id=case_id, case_key=case_key)
+    chosen = [i for i in consent.disclosable_items(db, case_id=case_id, case_key=case_key) if choice.covers(i.id)]
+    if choice.empty or not chosen or choice.nonce is None or choice.event is None:
+        raise Conflict("The person has not consented to disclose anything, so no dossier was made. They choose "
+                       "what may be shown on their consent page; nothing was written.")
+    disclosures = [Disclosure(i.nonce, i.plaintext) for i in chosen]
+    disclosures.append(Disclosure(choice.nonce, choice.event.encode()))
+    if include_workflow:
+        disclosures += [Disclosure(n, p) for n, p in
+                        transitions.history_disclosures(db, case_id=case_id, case_key=case_key)]
+    now = dt.datetime.now(dt.UTC)
+    try:
+        export_text = json.dumps({"disclosed_items": sorted(i.id for i in chosen),
+                                  "workflow": include_workflow}, sort_keys=True).encode()
+        nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing_key, kind="export",
+                              plaintext=export_text, at=now)
+        disclosures.append(Disclosure(nonce, export_text))
+        bundle = ledger.export_bundle(db, case_id=case_id, case_key=case_key, signing_key=signing_key,
+                                      disclosures=disclosures, now=now)
+        report = verify_bundle(bundle, expect_key=bytes(signing_key.verify_key).hex())
+        pdf = render_pdf(report, text=DossierText(organisation=organisation))
+        signed = False
+        if sign_pdf:
+            from safeconduct.ledger.pdf_signing import sign_pdf as pades
+
+            key_pem, cert_pem = pdf_certificate(settings, organisation)
+            pdf, signed = pades(pdf, key_pem=key_pem, cert_pem=cert_pem), True
+        consent.mark_exported(db, case_id=case_id, case_key=case_key)
+        audit.record(db, staff_id=actor.staff_id, action="export", case_id=case_id, on=now.date())
+        case.last_activity_on = now.date()
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return Dossier(case_label=case.label, bundle=bundle, pdf=pdf, pdf_signed=signed, disclosed=report.disclosed,
+                   summary=report.summary())
