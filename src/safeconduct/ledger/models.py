@@ -67,5 +67,3 @@ class TreeHead(Base):
     #: Milliseconds since 1970-01-01 UTC, exactly as signed (no time zone round trip through the driver).
     issued_at_ms: Mapped[int] = mapped_column(BigInteger)
     signature: Mapped[bytes] = mapped_column(LargeBinary(64))
-    #: DER RFC 3161 timestamp response over the signed tree head, when an authority is configured.
-    timestamp_token: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
