@@ -1,0 +1,116 @@
+"""Consent and the dossier: the person chooses what may be shown; the export discloses exactly that."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from safeconduct.cases.casework_models import AuditRecord, Consent
+from safeconduct.cli import app as cli_app
+from safeconduct.ledger.models import LedgerEntry, TreeHead
+from safeconduct.ledger.verify import verify_bundle
+from tests.conftest import Installation
+from tests.flows import bearer, only_case_id, staff_token, start_contact
+
+
+def _rows(inst: Installation) -> tuple[int, int, int]:
+    with inst.runtime.db() as db:
+        return (db.scalar(select(func.count()).select_from(LedgerEntry)) or 0,
+                db.scalar(select(func.count()).select_from(TreeHead)) or 0,
+                db.scalar(select(func.count()).select_from(AuditRecord)) or 0)
+
+
+def test_export_discloses_exactly_what_the_person_consented_to(installation: Installation,
+                                                               client: TestClient) -> None:
+    login = installation.add_staff("anna")
+    _, contact = start_contact(client)
+    client.post("/api/v1/contact/messages", json={"text": "I want to leave the group"}, headers=bearer(contact))
+    client.post("/api/v1/contact/messages", json={"text": "my cousin's name is secret-3b1c"},
+                headers=bearer(contact))
+    client.post("/api/v1/contact/files", files={"file": ("plan.txt", b"my plan")}, headers=bearer(contact))
+    staff = staff_token(client, login)
+    case_id = only_case_id(client, staff)
+    url = f"/api/v1/staff/cases/{case_id}"
+    client.post(f"{url}/replies", json={"text": "We will help you"}, headers=bearer(staff))
+
+    r = client.get("/api/v1/contact/consent", headers=bearer(contact))
+    assert r.status_code == 200, r.text
+    listed = r.json()
+    assert listed["all"] is False and listed["exported"] is False
+    assert [(i["kind"], i["author"], i["consented"]) for i in listed["items"]] == [
+        ("message", "contact", False), ("message", "contact", False), ("file", "contact", False),
+        ("message", "caseworker", False)]
+    assert listed["items"][2]["preview"] == "plan.txt"
+
+    # no consent: a clear refusal, and nothing written
+    before = _rows(installation)
+    r = client.post(f"{url}/dossier", headers=bearer(staff))
+    assert r.status_code == 409, r.text
+    assert "consented" in r.json()["message"]
+    assert _rows(installation) == before
+
+    r = client.put("/api/v1/contact/consent", json={"items": ["m:999999"]}, headers=bearer(contact))
+    assert r.status_code == 422, r.text
+    wanted = [listed["items"][0]["id"], listed["items"][2]["id"]]
+    r = client.put("/api/v1/contact/consent", json={"items": wanted}, headers=bearer(contact))
+    assert r.status_code == 200, r.text
+    assert [i["consented"] for i in r.json()["items"]] == [True, False, True, False]
+
+    r = client.post(f"{url}/dossier", headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.content)) as outer:
+        assert sorted(outer.namelist()) == ["README.txt", "bundle.zip", "dossier.pdf"]
+        bundle, pdf = outer.read("bundle.zip"), outer.read("dossier.pdf")
+    assert pdf.startswith(b"%PDF")
+    report = verify_bundle(bundle)
+    disclosed = {e.kind: e.content for e in report.events if e.content is not None}
+    assert disclosed["message_in"] == b"I want to leave the group"
+    assert b'"name": "plan.txt"' in (disclosed["file_in"] or b"")
+    assert set(disclosed) == {"message_in", "file_in", "consent", "export"}
+    assert b"secret-3b1c" not in bundle and b"We will help you" not in bundle
+
+    # the choice is fixed once a dossier was built on it
+    r = client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(contact))
+    assert r.status_code == 409, r.text
+    assert client.get("/api/v1/contact/consent", headers=bearer(contact)).json()["exported"] is True
+
+    r = client.post("/api/v1/staff/cases/0123456789abcdef0123456789abcdef/dossier", headers=bearer(staff))
+    assert r.status_code == 404, r.text
+
+
+def test_consent_is_encrypted_at_rest(sqlite_installation: Installation, sqlite_client: TestClient) -> None:
+    _, contact = start_contact(sqlite_client)
+    sqlite_client.post("/api/v1/contact/messages", json={"text": "hello"}, headers=bearer(contact))
+    r = sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(contact))
+    assert r.status_code == 200 and r.json()["all"] is True, r.text
+    with sqlite_installation.runtime.db() as db:
+        row = db.scalar(select(Consent))
+        assert row is not None
+        assert b"all" not in row.ciphertext and b"m:" not in row.ciphertext
+
+
+def test_cli_export_writes_a_bundle_that_verifies(sqlite_installation: Installation, sqlite_client: TestClient,
+                                                 tmp_path: Path) -> None:
+    login = sqlite_installation.add_staff("anna")
+    _, contact = start_contact(sqlite_client)
+    sqlite_client.post("/api/v1/contact/messages", json={"text": "I decided to leave"}, headers=bearer(contact))
+    sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(contact))
+    with sqlite_installation.runtime.db() as db:
+        from safeconduct.cases.models import Case
+
+        label = db.scalar(select(Case.label))
+    data = str(sqlite_installation.settings.data_dir)
+    runner = CliRunner()
+    r = runner.invoke(cli_app, ["dossier", "export", "--data", data, str(label), "-o", str(tmp_path / "out"),
+                                "--username", "anna", "--totp", login.code()], input=login.password + "\n")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+    r = runner.invoke(cli_app, ["verify", str(tmp_path / "out.zip")])
+    assert r.exit_code == 0, r.output
+    assert "VERIFIED" in r.output and "disclosed" in r.output
