@@ -52,8 +52,11 @@ def add_note(db: Session, settings: Settings, *, case_id: str, case_key: bytes, 
     return NoteView(id=row.id, author=actor.username, text=body, at=at)
 
 
-def list_notes(db: Session, *, case_id: str, case_key: bytes) -> list[NoteView]:
-    """The notes of a case, oldest first, decrypted in memory."""
+def list_notes(db: Session, *, case_id: str, case_key: bytes, viewer: Actor | None = None) -> list[NoteView]:
+    """The notes of a case, oldest first, decrypted in memory (audited when a `viewer` is given)."""
+    if viewer is not None:
+        audit.record(db, staff_id=viewer.staff_id, action="view_notes", case_id=case_id)
+        db.commit()
     out = []
     for row in db.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)):
         data = open_record(case_key, row.ciphertext, _aad(case_id))

@@ -203,9 +203,16 @@ def _lost_from(entries: list[HistoryEntry]) -> str | None:
     return None
 
 
-def overview(db: Session, settings: Settings, *, case: Case, case_key: bytes) -> WorkflowView:
-    """State, what may come next (and which steps need four eyes), the history and pending proposals."""
+def overview(db: Session, settings: Settings, *, case: Case, case_key: bytes,
+             viewer: Actor | None = None) -> WorkflowView:
+    """State, what may come next (and which steps need four eyes), the history and pending proposals.
+
+    The history holds reasons, so reading it is audited when a `viewer` is given.
+    """
     wf = workflow_for(settings)
+    if viewer is not None:
+        audit.record(db, staff_id=viewer.staff_id, action="view_workflow", case_id=case.id)
+        db.commit()
     past = history(db, case_id=case.id, case_key=case_key)
     current = wf.parse(case.state)
     nexts = [

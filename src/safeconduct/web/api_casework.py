@@ -133,7 +133,7 @@ def workflow(case_id: str, request: Request, staff: StaffAccess = Depends(staff_
              db: Session = Depends(get_db)) -> WorkflowOut:
     """The state, the states that may follow (with the organisation's labels), the history and proposals."""
     case, key = inbox.open_case(db, staff, case_id)
-    view = transitions.overview(db, runtime(request).settings, case=case, case_key=key)
+    view = transitions.overview(db, runtime(request).settings, case=case, case_key=key, viewer=_actor(staff))
     return WorkflowOut(state=view.state, label=view.label, substates=view.substates,
                        next_states=[NextStateOut(**vars(n)) for n in view.next_states],
                        history=[HistoryOut(**vars(h)) for h in view.history],
@@ -259,7 +259,8 @@ def notes_list(case_id: str, staff: StaffAccess = Depends(staff_access),
                db: Session = Depends(get_db)) -> list[NoteOut]:
     """The caseworkers' private notes on the case (never shown to the contact)."""
     _, key = inbox.open_case(db, staff, case_id)
-    return [NoteOut(**vars(n)) for n in notes.list_notes(db, case_id=case_id, case_key=key)]
+    return [NoteOut(**vars(n)) for n in notes.list_notes(db, case_id=case_id, case_key=key,
+                                                                viewer=_actor(staff))]
 
 
 @router.post(f"{STAFF}/cases/{{case_id}}/notes", response_model=NoteOut, status_code=201, tags=["case work"])
