@@ -37,7 +37,7 @@ def render_html(report: dict[str, Any]) -> str:
         for f in report.get("findings", [])
     )
     kinds = "".join(f"<li>{e(k)}: {n}</li>" for k, n in report.get("findings_by_kind", {}).items())
-    stages = "".join(f"<tr><td>{e(s)}</td><td>{e(str(v))}</td></tr>" for s, v in report.get("stages", {}).items())
+    stages = "".join(f"<tr><td>{e(s)}</td><td>{e(str(v))} s</td></tr>" for s, v in report.get("stages", {}).items())
     metadata = "".join(f"<li>{e(k)} = {e(v)}</li>" for k, v in report.get("metadata_removed", {}).items())
     voice = report.get("voice") or {}
     faces = report.get("faces") or {}

@@ -74,13 +74,19 @@ def anonymize_testimony(source: Path, outdir: Path, options: Options, progress: 
     outdir.mkdir(parents=True, exist_ok=True)
     tick = progress or (lambda stage, done, total: None)
     log = StageLog(outdir)
-    timings: dict[str, str] = {}
+    timings: dict[str, float] = {}
     suffix = source.suffix.lower()
     report: dict[str, Any] = {"input": source.name}
 
+    clock = {"stage": "", "since": time.perf_counter()}
+
     def stage(name: str) -> None:
+        """Start a stage; the one before it is timed (seconds, in the report)."""
+        now = time.perf_counter()
+        if clock["stage"]:
+            timings[str(clock["stage"])] = round(now - float(clock["since"]), 2)
+        clock.update(stage=name, since=now)
         tick(name, 0, 1)
-        timings[name] = time.strftime("%H:%M:%S")
 
     try:
         # probe
@@ -165,6 +171,7 @@ def anonymize_testimony(source: Path, outdir: Path, options: Options, progress: 
             "stages": timings,
         })
         report["findings_by_kind"] = by_kind(report["findings"])
+        stage("done")  # closes the timing of "outputs" (the report itself is written just after)
         for temp, target in names.items():
             os.replace(temp, target)
         write_report(outdir, report)
