@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -114,3 +115,25 @@ def test_cli_export_writes_a_bundle_that_verifies(sqlite_installation: Installat
     r = runner.invoke(cli_app, ["verify", str(tmp_path / "out.zip")])
     assert r.exit_code == 0, r.output
     assert "VERIFIED" in r.output and "disclosed" in r.output
+
+
+def test_the_consent_page_works_without_javascript(sqlite_client: TestClient) -> None:
+    codename, token = start_contact(sqlite_client)
+    sqlite_client.post("/api/v1/contact/messages", json={"text": "first words"}, headers=bearer(token))
+    sqlite_client.post("/api/v1/contact/messages", json={"text": "second words"}, headers=bearer(token))
+    page = sqlite_client.get("/contact/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    sqlite_client.post("/contact/login", data={"csrf_token": csrf, "codename": codename})
+    page = sqlite_client.get("/contact/consent")
+    assert page.status_code == 200 and "first words" in page.text and "<script" not in page.text
+    ids = re.findall(r'name="item" value="([^"]+)"', page.text)
+    assert len(ids) == 2
+    r = sqlite_client.post("/contact/consent", data={"item": [ids[1]]})
+    assert r.status_code == 403  # no CSRF token
+    r = sqlite_client.post("/contact/consent", data={"csrf_token": csrf, "item": [ids[1]]})
+    assert r.status_code == 303, r.text
+    consented = {i["id"]: i["consented"] for i in
+                 sqlite_client.get("/api/v1/contact/consent", headers=bearer(token)).json()["items"]}
+    assert consented == {ids[0]: False, ids[1]: True}
+    page = sqlite_client.get("/contact/consent?saved=1")
+    assert re.search(rf'value="{ids[1]}" checked', page.text)

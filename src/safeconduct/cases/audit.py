@@ -43,7 +43,7 @@ def record(db: Session, *, staff_id: int, action: str, case_id: str | None, targ
            on: dt.date | None = None) -> None:
     """Add an audit row in the caller's transaction (it commits with the action it describes)."""
     if action not in ACTIONS:
-        raise InvalidInput("Unknown audit action %(action)s.", action=action)
+        raise ValueError(f"unknown audit action {action!r}")
     db.add(AuditRecord(on=on or dt.datetime.now(dt.UTC).date(), staff_id=staff_id, action=action,
                        case_id=case_id, target=target))
 

@@ -16,7 +16,16 @@ from safeconduct import __version__
 from safeconduct.cases import housekeeping
 from safeconduct.contact.service import AttemptLimiter
 from safeconduct.runtime import Runtime
-from safeconduct.web import api_casework, api_contact, api_staff, contact_pages, errors, staff_pages, tus
+from safeconduct.web import (
+    api_casework,
+    api_contact,
+    api_staff,
+    casework_pages,
+    contact_pages,
+    errors,
+    staff_pages,
+    tus,
+)
 from safeconduct.web.security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
@@ -72,6 +81,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(tus.router)
     app.include_router(api_staff.router)
     app.include_router(api_casework.router)
+    app.include_router(casework_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     logging.getLogger("safeconduct.http").setLevel(logging.INFO)
