@@ -33,10 +33,18 @@ _STORE_STATE = (
     .values(tree_size=bindparam("new_size"), frontier=bindparam("new_frontier"))
 )
 _SIZE = select(LogState.tree_size).where(LogState.id == _STATE_ID)
+_TOUCH_STATE = update(LogState).where(LogState.id == _STATE_ID).values(tree_size=LogState.tree_size)
 
 
 def locked_state(db: Session) -> tuple[int, bytes]:
-    """``(tree_size, frontier)`` of the log, row-locked for this transaction; the row is created on first use."""
+    """``(tree_size, frontier)`` of the log, row-locked for this transaction; the row is created on first use.
+
+    SQLite has no row locks: a no-op write first takes its database write lock (waiting up to the busy
+    timeout), so two appenders cannot both read the same size. A transaction that already *read* before
+    appending can still hit SQLite's "database is locked" on upgrade; use BEGIN IMMEDIATE there.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        db.execute(_TOUCH_STATE)
     row = db.execute(_LOCK_STATE).first()
     if row is None:
         ensure_log(db)
