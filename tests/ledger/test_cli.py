@@ -64,3 +64,21 @@ def test_dossier_pdf_renders_only_from_a_bundle_that_verifies(tmp_path: Path, db
     result = CliRunner().invoke(app(), ["dossier", "pdf", str(broken), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1 and "NOT VERIFIED" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_verify_json_output_for_programs(tmp_path: Path, db: Session, org_key: SigningKey, case_key: bytes) -> None:
+    import json
+
+    path = tmp_path / "case.zip"
+    data = make_bundle(db, org_key, case_key)
+    path.write_bytes(data)
+    result = CliRunner().invoke(app(), ["verify", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert (out["verified"], out["events"], out["disclosed"]) == (True, 12, 9)
+    assert out["timeline"][10] == {"seq": 10, "kind": None, "at": None, "disclosed": False}
+    path.write_bytes(b"not a zip")
+    result = CliRunner().invoke(app(), ["verify", "--json", str(path)])
+    assert result.exit_code == 1
+    assert json.loads(result.output) == {"verified": False,
+                                         "error": "not a safeconduct bundle: the file is not a zip archive"}

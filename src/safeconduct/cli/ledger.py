@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -17,6 +18,7 @@ def verify(
     tsa_root: Path | None = typer.Option(
         None, "--tsa-root", help="PEM root certificate of the timestamp authority you trust (requires a timestamp)."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (for programs)."),
 ) -> None:
     """Check every hash, signature, commitment and Merkle proof of a bundle, offline; say what holds."""
     from safeconduct.ledger.verify import VerificationError, verify_file
@@ -29,9 +31,12 @@ def verify(
     try:
         report = verify_file(bundle, expect_key=expect_key, tsa_roots_pem=roots)
     except VerificationError as exc:
-        typer.echo(f"NOT VERIFIED: {exc}", err=True)
+        if as_json:
+            typer.echo(json.dumps({"verified": False, "error": str(exc)}))
+        else:
+            typer.echo(f"NOT VERIFIED: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"VERIFIED: {report.summary()}")
+    typer.echo(json.dumps(report.to_json(), indent=1) if as_json else f"VERIFIED: {report.summary()}")
 
 
 @dossier.command("pdf")

@@ -62,6 +62,20 @@ class VerificationReport:
     def disclosed(self) -> int:
         return sum(e.content is not None for e in self.events)
 
+    def to_json(self) -> dict[str, Any]:
+        """What holds, for programs (the API, ``safeconduct verify --json``); texts stay in the bundle."""
+        return {
+            "verified": True, "case_id": self.case_id, "events": len(self.events), "disclosed": self.disclosed,
+            "public_key": self.public_key.hex(), "fingerprint": self.fingerprint,
+            "first_event_at": self.events[0].at if self.events else None,
+            "tree_size": self.tree_size, "root_hash": self.root_hash.hex(), "head_leaf_index": self.head_leaf_index,
+            "tree_head_issued_at": self.tree_head_issued_at.isoformat() if self.tree_head_issued_at else None,
+            "timestamp": {"time": self.timestamp_time.isoformat(), "authority": self.timestamp_authority}
+            if self.timestamp_time else None,
+            "timeline": [{"seq": e.seq, "kind": e.kind, "at": e.at, "disclosed": e.content is not None}
+                         for e in self.events],
+        }
+
     def summary(self) -> str:
         first = self.events[0].at if self.events and self.events[0].at else None
         first_text = f"first event {first}" if first else "time of first event withheld"
