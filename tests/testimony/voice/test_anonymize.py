@@ -55,7 +55,9 @@ def test_seed_and_secrets_are_never_written(tmp_path: Path, clip: Path) -> None:
         assert b"seed" not in blob.lower() and b"clip.flac" not in blob
     tags = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format_tags:stream_tags", "-of", "json", str(out)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert json.loads(tags).get("format", {}).get("tags", {}) == {}
 
@@ -76,15 +78,36 @@ def test_stereo_48k_keeps_rate_channels_and_length(tmp_path: Path, speech: np.nd
 def test_video_keeps_its_picture_and_gets_new_sound(tmp_path: Path, clip: Path) -> None:
     src = tmp_path / "v.mp4"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=3", "-i", str(clip),
-         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(src)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x48:rate=10:duration=3",
+            "-i",
+            str(clip),
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(src),
+        ],
         check=True,
     )
     out = tmp_path / "out.mp4"
     anonymize_file(src, out, "mcadams", measure=False)
     md5 = [
-        subprocess.run(["ffmpeg", "-v", "error", "-i", str(p), "-map", "0:v", "-c", "copy", "-f", "md5", "-"],
-                       capture_output=True, text=True, check=True).stdout
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-i", str(p), "-map", "0:v", "-c", "copy", "-f", "md5", "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         for p in (src, out)
     ]
     assert md5[0] == md5[1]
@@ -139,8 +162,23 @@ def test_a_corrupt_file_is_refused_and_leaves_nothing(tmp_path: Path, clip: Path
 
 def test_a_video_without_sound_is_refused(tmp_path: Path) -> None:
     src = tmp_path / "mute.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=1",
-                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(src)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x48:rate=10:duration=1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(src),
+        ],
+        check=True,
+    )
     with pytest.raises(MediaError, match="has no audio track"):
         anonymize_file(src, tmp_path / "out.mp4")
 
@@ -159,3 +197,21 @@ def test_cli_anonymizes_and_reports_errors_clearly(tmp_path: Path, clip: Path) -
     assert again.exit_code == 2 and "already exists" in again.output
     bad = runner.invoke(app, ["anonymize", str(clip), "-o", str(tmp_path / "x.wav"), "--method", "robot"])
     assert bad.exit_code == 2 and "choose one of" in bad.output
+
+
+def test_a_long_file_is_streamed_in_blocks(tmp_path: Path, speech: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks, not the whole file, reach the method: memory stays bounded for an hour-long recording."""
+    from safeconduct.testimony.voice import anonymize as module
+    from safeconduct.testimony.voice.stream import blocks_at_pauses
+
+    monkeypatch.setattr(module, "blocks_at_pauses", lambda chunks, rate: blocks_at_pauses(chunks, rate, 2.0, 0.5))
+    src = tmp_path / "long.flac"
+    write_audio(src, np.tile(speech, 2), 16_000)  # 12 s → about six blocks of 2 s
+    sizes: list[int] = []
+    from safeconduct.testimony.voice.mcadams import McAdams
+
+    original = McAdams.process
+    monkeypatch.setattr(McAdams, "process", lambda self, x: sizes.append(x.size) or original(self, x))
+    anonymize_file(src, tmp_path / "out.flac", "mcadams", measure=False)
+    assert len(sizes) >= 5 and max(sizes) <= 16_000 * 2.5
+    assert decode_audio(tmp_path / "out.flac")[0].shape[0] == 2 * speech.size

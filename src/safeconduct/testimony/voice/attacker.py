@@ -28,9 +28,7 @@ def _encoder() -> Any:
         import torch
         from resemblyzer import VoiceEncoder
     except ImportError as exc:
-        raise AttackerUnavailable(
-            "install the [voice] extra (resemblyzer, torch) to measure privacy"
-        ) from exc
+        raise AttackerUnavailable("install the [voice] extra (resemblyzer, torch) to measure privacy") from exc
     torch.set_num_threads(1)
     return VoiceEncoder(device="cpu", verbose=False)
 

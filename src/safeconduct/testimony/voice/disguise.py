@@ -104,18 +104,14 @@ class Disguise(VoiceMethod):
         self._alpha_noise = float(rng.uniform(0.93, 1.07))
         self._alpha_sign = 1.0 if rng.random() < 0.5 else -1.0
         # Random colouring: a smooth curve of ±few dB (low cepstral coefficients) plus a random tilt.
-        self._colour_cep = (
-            rng.normal(0.0, 1.0, size=8) * np.array([0, 3, 2.5, 2, 2, 1.5, 1.5, 1.0]) * DB * colour_db
-        )
+        self._colour_cep = rng.normal(0.0, 1.0, size=8) * np.array([0, 3, 2.5, 2, 2, 1.5, 1.5, 1.0]) * DB * colour_db
         self._tilt_db = float(rng.uniform(-4.0, 4.0))
 
     def _alpha(self, source_f0: float) -> float:
         """Warp factor: voices with a higher F0 tend to have shorter vocal tracts, so follow the F0 move."""
         alpha = (self._target_f0 / source_f0) ** 0.25 * self._alpha_noise
         if abs(np.log(alpha)) < np.log(self._min_warp):  # always move formants by at least this much
-            alpha = self._min_warp ** (
-                self._alpha_sign if abs(np.log(alpha)) < 1e-3 else np.sign(np.log(alpha))
-            )
+            alpha = self._min_warp ** (self._alpha_sign if abs(np.log(alpha)) < 1e-3 else np.sign(np.log(alpha)))
         return float(np.clip(alpha, 0.78, 1.3))
 
     def _knots(self, alpha: float) -> np.ndarray:
@@ -158,9 +154,7 @@ class Disguise(VoiceMethod):
         knots_to = self._knots(self._alpha(float(np.exp(source_level))))
         if self._wobble > 0:
             t = np.arange(logsp.shape[0]) * FRAME_MS / 1000
-            wob = np.sin(2 * np.pi * self._wobble_rate[:, None] * t + self._wobble_phase[:, None]).mean(
-                axis=0
-            )
+            wob = np.sin(2 * np.pi * self._wobble_rate[:, None] * t + self._wobble_phase[:, None]).mean(axis=0)
             scale = np.exp(self._wobble * wob)[:, None]
             knots_t = np.minimum(knots_to[None, :] * scale, SAMPLE_RATE / 2)
             knots_t[:, -1] = SAMPLE_RATE / 2

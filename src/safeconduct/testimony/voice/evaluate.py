@@ -141,9 +141,7 @@ def _cpu_seconds() -> float:
 class Evaluator:
     """Runs methods over a corpus, keeping what does not depend on the method (originals) in memory."""
 
-    def __init__(
-        self, corpus: list[Utterance], with_wer: bool = True, progress: Callable[..., object] | None = None
-    ):
+    def __init__(self, corpus: list[Utterance], with_wer: bool = True, progress: Callable[..., object] | None = None):
         from safeconduct.testimony.media import decode_audio
 
         self.corpus = corpus

@@ -42,9 +42,7 @@ def warp_pole_angles(a: np.ndarray, alpha: float) -> np.ndarray:
     return np.real(np.poly(np.concatenate([new, np.conj(new[sel])])))
 
 
-def mcadams(
-    audio: np.ndarray, alpha: float, order: int = 20, win_ms: float = 20, shift_ms: float = 10
-) -> np.ndarray:
+def mcadams(audio: np.ndarray, alpha: float, order: int = 20, win_ms: float = 20, shift_ms: float = 10) -> np.ndarray:
     """Apply McAdams warping with coefficient `alpha` to 16 kHz mono audio (same length, same RMS)."""
     from scipy.signal import lfilter
 

@@ -28,9 +28,7 @@ def equal_error_rate(target: Sequence[float], nontarget: Sequence[float]) -> flo
     return float((far[i - 1] + w * (far[i] - far[i - 1]) + frr[i - 1] + w * (frr[i] - frr[i - 1])) / 2)
 
 
-def cosine_trials(
-    enrol: np.ndarray, trial: np.ndarray, speakers: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray]:
+def cosine_trials(enrol: np.ndarray, trial: np.ndarray, speakers: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Score every enrolment utterance against every other utterance's trial version.
 
     Rows of `enrol`/`trial` are embeddings of the same utterances (in two conditions); a pair (i, j)

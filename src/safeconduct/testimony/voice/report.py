@@ -62,7 +62,8 @@ def verdict(similarity: float | None) -> tuple[str, str]:
         )
     return "weak", (
         f"Weak: the score {similarity:.2f} is above the model's same-speaker threshold "
-        f"({EER_THRESHOLD:.2f}): the model would take the anonymized voice for the original speaker. Do not publish this."
+        f"({EER_THRESHOLD:.2f}): the model would take the anonymized voice for the original speaker. "
+        "Do not publish this."
     )
 
 

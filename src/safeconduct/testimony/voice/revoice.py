@@ -73,7 +73,10 @@ def redact(text: str, language: str) -> str:
         from safeconduct.testimony.text import redact_text
     except ImportError:
         return text
-    return str(redact_text(text, language).redacted_text)
+    try:
+        return str(redact_text(text, language).redacted_text)
+    except Exception as exc:  # fail closed: never re-speak a phrase whose redaction failed
+        raise RevoiceError(f"text redaction failed ({type(exc).__name__}: {exc})") from exc
 
 
 def redaction_available() -> bool:

@@ -1,0 +1,82 @@
+"""revoice without the heavy models: phrasing, redaction of what is re-spoken, user TTS commands."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import types
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from safeconduct.testimony.transcribe import Segment, Word
+from safeconduct.testimony.voice import revoice
+from safeconduct.testimony.voice.revoice import Revoice, RevoiceError, Speaker, phrases
+from tests.support import require
+
+
+def segments() -> list[Segment]:
+    words = [
+        Word("My", 0.5, 0.7),
+        Word("name", 0.7, 0.9),
+        Word("is", 0.9, 1.0),
+        Word("Okello.", 1.0, 1.5),
+        Word("I", 2.5, 2.6),
+        Word("left.", 2.6, 3.0),
+    ]
+    return [Segment("My name is Okello. I left.", 0.5, 3.0, words)]
+
+
+def test_words_are_grouped_into_phrases_at_pauses() -> None:
+    got = phrases(segments())
+    assert [(p.text, p.start, p.end) for p in got] == [("My name is Okello.", 0.5, 1.5), ("I left.", 2.5, 3.0)]
+
+
+@dataclass
+class FakeResult:
+    redacted_text: str
+
+
+def test_names_said_aloud_are_redacted_before_they_are_spoken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """test_revoice_does_not_respeak_names: the text pipeline's redaction runs on every phrase."""
+    fake = types.ModuleType("safeconduct.testimony.text")
+    fake.redact_text = lambda text, language: FakeResult(text.replace("Okello", "[PERSON 1]"))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "safeconduct.testimony.text", fake)
+    spoken: list[str] = []
+    monkeypatch.setattr(revoice, "transcribe", lambda *a, **k: segments())
+    monkeypatch.setattr(
+        Speaker, "say", lambda self, text, rate=175: spoken.append(text) or np.full(8000, 0.1, np.float32)
+    )
+    method = Revoice(seed=1, engine="espeak")
+    out = method.process(np.full(16_000 * 4, 0.05, np.float32))
+    assert spoken and all("Okello" not in t for t in spoken) and any("[PERSON 1]" in t for t in spoken)
+    assert out.shape == (64_000,) and np.abs(out[: int(0.45 * 16_000)]).max() == 0.0  # nothing before speech
+
+
+def test_a_failing_redaction_stops_revoice(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = types.ModuleType("safeconduct.testimony.text")
+
+    def broken(text: str, language: str) -> FakeResult:
+        raise RuntimeError("no model for xx")
+
+    fake.redact_text = broken  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "safeconduct.testimony.text", fake)
+    with pytest.raises(RevoiceError, match="text redaction failed"):
+        revoice.redact("Okello", "xx")
+
+
+def test_a_user_command_can_be_the_voice() -> None:
+    require(shutil.which("espeak-ng") is not None, "espeak-ng is not installed (Debian package espeak-ng)")
+    speech = Speaker(command=["espeak-ng", "--stdout"]).say("-v hello there")  # text never becomes an option
+    assert speech.size > 16_000 * 0.5 and np.abs(speech).max() > 0.05
+
+
+def test_a_command_that_fails_is_reported() -> None:
+    with pytest.raises(RevoiceError, match="text-to-speech failed"):
+        Speaker(command=["sh", "-c", "echo broken >&2; exit 3"]).say("hello")
+
+
+def test_a_command_that_writes_no_wav_is_reported() -> None:
+    with pytest.raises(RevoiceError, match="did not produce a WAV"):
+        Speaker(command=["sh", "-c", "echo not a wav"]).say("hello")
