@@ -111,3 +111,49 @@ def test_bad_event_inputs_are_refused_before_anything_is_written(db: Session, or
         service.append_event(db, **args)  # type: ignore[arg-type]
     assert db.scalars(select(LedgerEntry)).all() == []
     assert log.current_size(db) == 0
+
+
+def test_proof_requests_outside_the_log_are_refused(db: Session, org_key: SigningKey, case_key: bytes) -> None:
+    for i in range(3):
+        append(db, org_key, case_key, minutes=i)
+    db.commit()
+    with pytest.raises(log.LogError, match="no leaf 3 in a tree of size 3"):
+        log.inclusion_proof(db, 3, 3)
+    with pytest.raises(log.LogError, match="no leaf 0 in a tree of size 4"):
+        log.inclusion_proof(db, 0, 4)
+    with pytest.raises(log.LogError, match="from size 3 to 2"):
+        log.consistency_proof(db, 3, 2)
+    with pytest.raises(log.LogError, match="timezone-aware"):
+        log.sign_tree_head(db, org_key, now=dt.datetime(2026, 1, 1))
+
+
+def test_a_missing_merkle_node_is_reported_not_guessed(db: Session, org_key: SigningKey, case_key: bytes) -> None:
+    for i in range(4):
+        append(db, org_key, case_key, minutes=i)
+    db.commit()
+    db.execute(MerkleNode.__table__.delete().where(MerkleNode.level == 1))
+    with pytest.raises(log.LogError, match=r"Merkle node \(1, 0\) is missing"):
+        log.inclusion_proof(db, 2, 3)
+
+
+def test_bundles_are_built_only_from_whole_open_chains(db: Session, org_key: SigningKey, case_key: bytes) -> None:
+    from safeconduct.ledger import bundle
+
+    for i in range(3):
+        append(db, org_key, case_key, minutes=i)
+    db.commit()
+    events = service.open_events(service.case_entries(db, CASE), case_key)
+    head = log.sign_tree_head(db, org_key, now=T0)
+
+    def build(evs: list[chain.ChainEvent], **kw: object) -> bytes:
+        return bundle.build(bundle.BundleContent(case_id=CASE, public_key=bytes(org_key.verify_key), events=evs,
+                                                 content={}, tree_head=head, head_leaf_index=2, inclusion_path=[]),
+                            **kw)  # type: ignore[arg-type]
+
+    with pytest.raises(bundle.BundleError, match="whole chain from seq 0"):
+        build(events[1:])
+    with pytest.raises(bundle.BundleError, match="no ledger events"):
+        build([])
+    sealed = [chain.ChainEvent(**{**e.__dict__, "kind": None, "at": None, "meta_nonce": None}) for e in events]
+    with pytest.raises(bundle.BundleError, match="event 1: its metadata is not open"):
+        build(sealed, reveal_metadata=[1])
