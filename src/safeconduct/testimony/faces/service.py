@@ -1,9 +1,10 @@
 """`hide_faces`: find faces on scaled frames every few frames, track them, hide them on every frame.
 
-Two passes over the video: the first decodes small frames and runs the detector on every k-th one; the
-second decodes full frames, hides the tracked boxes and encodes at the source's exact frame rate with
-the source's audio copied, so length and sync match. The output is written under a temporary name and
-renamed only when complete.
+One pass over the video: each frame is decoded once; every k-th frame is scaled down for the detector;
+frames wait in a short look-ahead buffer until the detections that may cover them (up to max(hold, gap)
+frames later) are known, then their tracked boxes are hidden and the frame is encoded at the source's
+exact frame rate with the source's audio copied, so length and sync match. The output is written under a
+temporary name and renamed only when complete.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 import numpy as np
 
 from safeconduct.testimony.faces.hide import hide
-from safeconduct.testimony.faces.tracking import boxes_per_frame, link
+from collections import deque
+
+from safeconduct.testimony.faces.tracking import Tracker
 from safeconduct.testimony.faces.video import FrameWriter, VideoError, probe_video, read_frames
 
 MODES = ("blur", "mask", "silhouette", "keep")
@@ -96,51 +99,53 @@ def hide_faces(
     scale = detect_width / info.width
     small_w, small_h = detect_width - detect_width % 2, max(2, int(round(info.height * scale / 2)) * 2)
 
+    import cv2
+
     from safeconduct.testimony.faces.detector import FaceDetector
 
     detector = FaceDetector(small_w, small_h, threshold)
-    detections: dict[int, np.ndarray] = {}
-    frames = 0
-    try:
-        for i, small in enumerate(read_frames(source, small_w, small_h)):
-            if i % detect_every == 0:
-                found = detector.detect(small)
-                if len(found):
-                    found[:, :4] *= np.array([info.width / small_w, info.height / small_h] * 2, np.float32)
-                    detections[i] = found
-            frames = i + 1
-            if progress and i % 25 == 0:
-                progress("detect", frames, info.frames)
-    except VideoError as error:
-        raise FacesError(str(error)) from error
-    if frames == 0:
-        raise FacesError(f"no frame could be decoded from {source.name} (corrupt or truncated file?)")
-    tracks = link(detections, max_gap)
-    per_frame = boxes_per_frame(tracks, frames, hold, max_gap)
-
+    tracker = Tracker(hold, max_gap)
+    reach = max(hold, max_gap)
+    factor = np.array([info.width / small_w, info.height / small_h] * 2, np.float32)
+    hidden: list[bool] = []
+    waiting: deque[tuple[int, np.ndarray]] = deque()
     partial = output.with_name(f".{output.stem}.partial{output.suffix}")
     writer = FrameWriter(partial, info, source)
-    written = 0
+
+    def emit(index: int, frame: np.ndarray) -> None:
+        boxes = tracker.boxes_at(index)
+        hidden.append(bool(boxes))
+        writer.write(hide(frame.copy(), boxes, mode))
+        if progress and index % 25 == 0:
+            progress("hide", index + 1, info.frames)
+
     try:
         for i, frame in enumerate(read_frames(source, info.width, info.height)):
-            if i >= frames:
-                break
-            writer.write(hide(frame.copy(), per_frame[i], mode))
-            written += 1
-            if progress and i % 25 == 0:
-                progress("hide", written, frames)
+            if i % detect_every == 0:
+                small = cv2.resize(frame, (small_w, small_h), interpolation=cv2.INTER_AREA)
+                found = detector.detect(small)
+                found[:, :4] *= factor
+                tracker.add(i, found)
+            waiting.append((i, frame))
+            while waiting and waiting[0][0] + reach <= i:
+                emit(*waiting.popleft())
+            tracker.forget_before(waiting[0][0] - reach if waiting else i)
+        while waiting:
+            emit(*waiting.popleft())
+        if not hidden:
+            raise VideoError(f"no frame could be decoded from {source.name} (corrupt or truncated file?)")
         writer.close()
     except (VideoError, OSError, KeyboardInterrupt) as error:
         writer.abort()
         partial.unlink(missing_ok=True)
         if isinstance(error, KeyboardInterrupt):
             raise
-        raise FacesError(f"could not write {output.name}: {error}") from error
+        raise FacesError(str(error)) from error
     partial.replace(output)
+    frames = len(hidden)
     if progress:
         progress("hide", frames, frames)
-    hidden = [bool(b) for b in per_frame]
     rate = float(info.rate)
     return FacesReport(mode, frames, rate, info.width, info.height, len(range(0, frames, detect_every)),
-                       sum(len(d) for d in detections.values()), len(tracks), sum(hidden), _spans(hidden, rate),
+                       tracker.detections, tracker.started, sum(hidden), _spans(hidden, rate),
                        round(time.perf_counter() - started, 2))

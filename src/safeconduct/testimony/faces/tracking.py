@@ -37,12 +37,23 @@ def _near(a: np.ndarray, b: np.ndarray) -> bool:
     return float(np.linalg.norm(ca - cb)) < max(a[2] - a[0], b[2] - b[0])
 
 
-def link(detections: dict[int, np.ndarray], max_gap: int) -> list[Track]:
-    """Link per-frame detections into tracks, greedily by overlap, ending a track after `max_gap` frames."""
-    tracks: list[Track] = []
-    for frame in sorted(detections):
-        boxes = [d[:4] for d in detections[frame]]
-        open_tracks = [t for t in tracks if frame - t.last[0] <= max_gap]
+class Tracker:
+    """Links detections into tracks as they arrive, and answers which boxes cover a given frame.
+
+    Greedy association in frame order (best overlap first; a nearby centre also counts): the answer for
+    frame t is final once detections up to t + max(hold, max_gap) have been added.
+    """
+
+    def __init__(self, hold: int, max_gap: int) -> None:
+        self.hold, self.max_gap = hold, max_gap
+        self.tracks: list[Track] = []
+        self.detections = 0
+        self.started = 0
+
+    def add(self, frame: int, detections: np.ndarray) -> None:
+        boxes = [d[:4].astype(np.float32) for d in detections]
+        self.detections += len(boxes)
+        open_tracks = [t for t in self.tracks if frame - t.last[0] <= self.max_gap]
         pairs = sorted(((_iou(t.last[1], b), ti, bi) for ti, t in enumerate(open_tracks) for bi, b in enumerate(boxes)),
                        reverse=True)
         used_t, used_b = set(), set()
@@ -52,37 +63,47 @@ def link(detections: dict[int, np.ndarray], max_gap: int) -> list[Track]:
             open_tracks[ti].sightings[frame] = boxes[bi]
             used_t.add(ti)
             used_b.add(bi)
-        for bi, box in enumerate(boxes):
-            if bi not in used_b:
-                tracks.append(Track({frame: box}))
-    return tracks
+        new = [Track({frame: box}) for bi, box in enumerate(boxes) if bi not in used_b]
+        self.tracks.extend(new)
+        self.started += len(new)
+
+    def boxes_at(self, frame: int) -> list[np.ndarray]:
+        """One box per track covering `frame`: the union of its interpolated and held boxes."""
+        out = []
+        reach = max(self.hold, self.max_gap)
+        for track in self.tracks:
+            near = [f for f in range(frame - reach, frame + reach + 1) if f in track.sightings]
+            if not near:
+                continue
+            parts = [track.sightings[f] for f in near if abs(f - frame) <= self.hold]
+            before = [f for f in near if f < frame]
+            after = [f for f in near if f > frame]
+            if before and after:
+                a, b = max(before), min(after)
+                if b - a <= self.max_gap:
+                    w = (frame - a) / (b - a)
+                    parts.append((1 - w) * track.sightings[a] + w * track.sightings[b])
+            if parts:
+                stack = np.stack(parts)
+                out.append(np.concatenate([stack[:, :2].min(axis=0), stack[:, 2:4].max(axis=0)]))
+        return out
+
+    def forget_before(self, frame: int) -> None:
+        """Drop tracks that can no longer cover `frame` or anything after it (bounded memory)."""
+        reach = max(self.hold, self.max_gap)
+        self.tracks = [t for t in self.tracks if t.last[0] + reach >= frame]
+
+
+def link(detections: dict[int, np.ndarray], max_gap: int) -> list[Track]:
+    """Link per-frame detections into tracks (see Tracker)."""
+    tracker = Tracker(0, max_gap)
+    for frame in sorted(detections):
+        tracker.add(frame, detections[frame])
+    return tracker.tracks
 
 
 def boxes_per_frame(tracks: list[Track], n_frames: int, hold: int, max_gap: int) -> list[list[np.ndarray]]:
-    """For each frame, the boxes to hide: interpolated between sightings, held `hold` frames either side.
-
-    Each track contributes one box per frame, the union of its interpolated and held boxes.
-    """
-    out: list[list[np.ndarray]] = [[] for _ in range(n_frames)]
-    for track in tracks:
-        union: dict[int, np.ndarray] = {}
-
-        def add(frame: int, box: np.ndarray) -> None:
-            if frame in union:
-                u = union[frame]
-                union[frame] = np.array([min(u[0], box[0]), min(u[1], box[1]), max(u[2], box[2]), max(u[3], box[3])])
-            else:
-                union[frame] = np.asarray(box[:4], dtype=np.float32)
-
-        frames = sorted(track.sightings)
-        for a, b in zip(frames, frames[1:], strict=False):
-            if b - a <= max_gap:
-                for f in range(a + 1, b):
-                    w = (f - a) / (b - a)
-                    add(f, (1 - w) * track.sightings[a] + w * track.sightings[b])
-        for f0 in frames:
-            for f in range(max(0, f0 - hold), min(n_frames, f0 + hold + 1)):
-                add(f, track.sightings[f0])
-        for f, box in union.items():
-            out[f].append(box)
-    return out
+    """For each frame, the boxes to hide: interpolated between sightings, held `hold` frames either side."""
+    tracker = Tracker(hold, max_gap)
+    tracker.tracks = tracks
+    return [tracker.boxes_at(f) for f in range(n_frames)]
