@@ -238,3 +238,14 @@ def test_bundle_discloses_no_metadata_the_person_did_not_choose(db: Session, org
     with pytest.raises(bundle.BundleError, match="no event with seq 9"):
         service.export_bundle(db, case_id=CASE, case_key=case_key, signing_key=org_key, disclosures=[],
                               reveal_metadata=[9], now=T_EXPORT)
+
+
+def test_oversized_members_are_refused_before_unpacking(good: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from safeconduct.ledger import verify
+
+    monkeypatch.setattr(verify, "MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(VerificationError, match="larger than any bundle member may be"):
+        verify_bundle(good)
+    monkeypatch.setattr(verify, "MAX_TOTAL_BYTES", 1000)
+    with pytest.raises(VerificationError, match="zip bomb"):
+        verify_bundle(good)

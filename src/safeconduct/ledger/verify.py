@@ -26,6 +26,7 @@ from safeconduct.ledger.bundle import FORMAT, MEMBER_ORDER, TIMESTAMP_MEMBERS, c
 from safeconduct.ledger.commitments import commitment_of
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # refuse zip bombs before inflating anything
 
 
 class VerificationError(Exception):
@@ -126,6 +127,8 @@ def _read_zip(data: bytes) -> tuple[list[str], dict[str, bytes]]:
     members: dict[str, bytes] = {}
     names: list[str] = []
     with zf:
+        if sum(info.file_size for info in zf.infolist()) > MAX_TOTAL_BYTES:
+            raise VerificationError("bundle unpacks to more than any bundle may hold (a zip bomb?)")
         for info in zf.infolist():
             if info.filename in members:
                 raise VerificationError(f"bundle contains {info.filename} twice")
