@@ -45,6 +45,7 @@ CONSTANTS = (
     "safeconduct.web.forms:FORM_EXPIRED",
     "safeconduct.web.deps:CONTACT_SESSION_ENDED",
     "safeconduct.web.deps:STAFF_SESSION_ENDED",
+    "safeconduct.web.contact_pages:ALREADY_STARTED",
     "safeconduct.cases.content:_too_large_message",
 )
 

@@ -87,7 +87,10 @@ def test_admin_sees_no_content_unless_a_recipient(client: TestClient, installati
 
 
 def test_admin_manages_staff_and_intake_team(client: TestClient, installation: Installation) -> None:
-    admin_token = staff_token(client, installation.add_staff("boss", role="admin"))
+    boss = installation.add_staff("boss", role="admin")
+    admin_token = staff_token(client, boss)
+    r = client.patch(f"/api/v1/staff/admin/staff/{boss.staff_id}", json={"active": False}, headers=bearer(admin_token))
+    assert r.status_code == 422 and "your own account" in r.json()["message"]
     r = client.post("/api/v1/staff/admin/staff", json={"username": "frank", "role": "caseworker",
                                                        "password": "another long password"},
                     headers=bearer(admin_token))

@@ -188,7 +188,8 @@ def test_a_form_without_its_csrf_token_is_refused_and_stores_nothing(sqlite_clie
 def test_session_cookies_are_httponly_and_samesite_strict(sqlite_client: TestClient) -> None:
     page = sqlite_client.get("/")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    r = sqlite_client.post("/contact/start", data={"csrf_token": csrf})
+    start = re.search(r'name="start_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    r = sqlite_client.post("/contact/start", data={"csrf_token": csrf, "start_token": start})
     assert r.status_code == 200
     cookies = r.headers.get_list("set-cookie")
     assert any(c.startswith("sc_contact=") for c in cookies)
@@ -264,3 +265,17 @@ def test_staff_account_locks_after_repeated_failures(sqlite_installation: Instal
     with sqlite_installation.runtime.db() as db:
         assert db.scalar(select(staff_service.StaffMember.locked_until).where(
             staff_service.StaffMember.username == "kate")) is not None
+
+
+def test_reloading_the_codename_page_does_not_start_a_second_conversation(sqlite_installation: Installation,
+                                                                          sqlite_client: TestClient) -> None:
+    page = sqlite_client.get("/")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    start = re.search(r'name="start_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    first = sqlite_client.post("/contact/start", data={"csrf_token": csrf, "start_token": start})
+    assert first.status_code == 200 and "sc_contact=" in first.headers["set-cookie"]
+    again = sqlite_client.post("/contact/start", data={"csrf_token": csrf, "start_token": start})
+    assert again.status_code == 409 and "already been started" in again.text
+    assert "sc_contact=" not in again.headers.get("set-cookie", "")  # the first session is kept
+    with sqlite_installation.runtime.db() as db:
+        assert db.query(Case).count() == 1

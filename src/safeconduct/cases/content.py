@@ -190,7 +190,7 @@ class FileSink:
     def write(self, data: bytes) -> None:
         if self._writer.offset + len(data) > self._settings.max_upload_bytes:
             self.abort()
-            raise TooLarge(_too_large_message(), n=_human(self._settings.max_upload_bytes))
+            raise TooLarge(_too_large_message(), n=human_size(self._settings.max_upload_bytes))
         self._sha.update(data)
         self._writer.write(data)
 
@@ -212,7 +212,7 @@ def _too_large_message() -> str:
     return "The file is too large: at most %(n)s."
 
 
-def _human(n: int) -> str:
+def human_size(n: int) -> str:
     return f"{n / 1024**3:.0f} GiB" if n >= 1024**3 else f"{n / 1024**2:.0f} MiB"
 
 
@@ -299,7 +299,7 @@ def create_upload(db: Session, settings: Settings, *, case: Case, case_key: byte
     if not isinstance(length, int) or isinstance(length, bool) or length < 0:
         raise InvalidInput("The upload length must be a whole number of bytes.")
     if length > settings.max_upload_bytes:
-        raise TooLarge(_too_large_message(), n=_human(settings.max_upload_bytes))
+        raise TooLarge(_too_large_message(), n=human_size(settings.max_upload_bytes))
     upload_id = secrets.token_hex(16)
     file_key = aead.new_key()
     meta = {"name": clean_filename(name), "content_type": clean_content_type(content_type),

@@ -43,8 +43,11 @@ def generate() -> str:
 
 
 def normalize(codename: str) -> str:
-    """Forgive what people do when they copy a codename by hand: case, extra spaces, dashes, NFKC forms."""
-    text = unicodedata.normalize("NFKC", codename).lower().replace("-", " ").replace("_", " ")
+    """Forgive what people do when they copy a codename by hand: case, extra spaces, NFKC forms.
+
+    Hyphens stay: four words of the list are hyphenated ("t-shirt", "yo-yo").
+    """
+    text = unicodedata.normalize("NFKC", codename).lower().replace("_", " ")
     return " ".join(text.split())
 
 

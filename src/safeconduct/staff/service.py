@@ -172,8 +172,17 @@ def set_intake(db: Session, staff_id: int, intake: bool) -> None:
     db.commit()
 
 
-def set_active(db: Session, staff_id: int, active: bool) -> None:
-    """Deactivate (or reactivate) an account; its sealed case keys stay, its log-ins stop."""
+def set_active(db: Session, staff_id: int, active: bool, *, actor_id: int | None = None) -> None:
+    """Deactivate (or reactivate) an account; its sealed case keys stay, its log-ins stop.
+
+    An administrator cannot lock themselves out, and the last active administrator cannot be deactivated.
+    """
     member = get_staff(db, staff_id)
+    if not active and staff_id == actor_id:
+        raise InvalidInput("You cannot deactivate your own account.")
+    if not active and member.role == "admin" and member.active:
+        admins = db.scalars(select(StaffMember.id).where(StaffMember.role == "admin", StaffMember.active.is_(True)))
+        if len(list(admins)) <= 1:
+            raise InvalidInput("This is the last active administrator: add another one first.")
     member.active = active
     db.commit()

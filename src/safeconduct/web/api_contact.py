@@ -87,7 +87,7 @@ async def receive_file(request: Request, db: Session, access: ContactAccess | tu
     settings = runtime(request).settings
     case_id, case_key = (access.case_id, access.case_key) if isinstance(access, ContactAccess) else access
     refuse_if_declared_too_large(request, settings.max_upload_bytes, "The file is too large: at most %(n)s.",
-                                 n=f"{settings.max_upload_bytes / 1024**3:.0f} GiB")
+                                 n=content.human_size(settings.max_upload_bytes))
 
     def open_sink(name: str, content_type: str) -> FileSink:
         return FileSink(settings, case_id=case_id, case_key=case_key, signing_key=runtime(request).org.signing_key,

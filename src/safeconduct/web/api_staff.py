@@ -120,11 +120,11 @@ def staff_add(body: NewStaffIn, _: StaffAccess = Depends(admin_access), db: Sess
 
 
 @router.patch("/admin/staff/{staff_id}", response_model=StaffOut)
-def staff_update(staff_id: int, body: StaffFlagsIn, _: StaffAccess = Depends(admin_access),
+def staff_update(staff_id: int, body: StaffFlagsIn, admin: StaffAccess = Depends(admin_access),
                  db: Session = Depends(get_db)) -> StaffOut:
     """Deactivate an account or change the intake team."""
     if body.active is not None:
-        staff_service.set_active(db, staff_id, body.active)
+        staff_service.set_active(db, staff_id, body.active, actor_id=admin.staff_id)
     if body.intake is not None:
         staff_service.set_intake(db, staff_id, body.intake)
     m = staff_service.get_staff(db, staff_id)

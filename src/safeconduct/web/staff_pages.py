@@ -137,7 +137,7 @@ async def change_member(member_id: int, request: Request, staff: StaffAccess = D
     form = await checked_form(request)
     action = form.get("action")
     if action in ("activate", "deactivate"):
-        staff_service.set_active(db, member_id, action == "activate")
+        staff_service.set_active(db, member_id, action == "activate", actor_id=staff.staff_id)
     elif action in ("intake_on", "intake_off"):
         staff_service.set_intake(db, member_id, action == "intake_on")
     return RedirectResponse("/staff/admin", status_code=303)
