@@ -145,3 +145,32 @@ def test_a_caseworker_without_the_case_is_refused(sqlite_installation: Installat
     assert r.status_code == 403, r.text
     r = sqlite_client.get("/api/v1/staff/cases/0123456789abcdef0123456789abcdef/workflow", headers=bearer(token))
     assert r.status_code == 404, r.text
+
+
+def test_the_console_page_changes_state_and_shows_four_eyes(sqlite_installation: Installation,
+                                                            sqlite_client: TestClient) -> None:
+    import re
+
+    anna_login = sqlite_installation.add_staff("anna")
+    start_contact(sqlite_client)
+    page = sqlite_client.get("/staff/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    r = sqlite_client.post("/staff/login", data={"csrf_token": csrf, "username": "anna",
+                                                 "password": anna_login.password, "totp": anna_login.code()})
+    assert r.status_code == 303, r.text
+    with sqlite_installation.runtime.db() as db:
+        case_id = db.scalar(select(Case.id))
+    assert f"/staff/cases/{case_id}/work" in sqlite_client.get(f"/staff/cases/{case_id}").text
+    work = f"/staff/cases/{case_id}/work"
+    page = sqlite_client.get(work)
+    assert page.status_code == 200 and 'value="vetting"' in page.text
+    r = sqlite_client.post(f"{work}/transition", data={"csrf_token": csrf, "to": "vetting", "reason": ""})
+    assert r.status_code == 303, r.text
+    r = sqlite_client.post(f"{work}/transition", data={"csrf_token": csrf, "to": "advising", "reason": REASON})
+    assert r.status_code == 303, r.text
+    page = sqlite_client.get(work).text
+    assert "anna proposes" in page and "A different caseworker must confirm it." in page
+    r = sqlite_client.post(f"{work}/dossier", data={"csrf_token": csrf})
+    assert r.status_code == 409 and "consented" in r.text
+    r = sqlite_client.post(f"{work}/transition", data={"to": "closed", "reason": "x"})
+    assert r.status_code == 403  # no CSRF token

@@ -82,6 +82,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_staff.router)
     app.include_router(api_casework.router)
     app.include_router(casework_pages.router)
+    app.include_router(casework_pages.staff_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     logging.getLogger("safeconduct.http").setLevel(logging.INFO)

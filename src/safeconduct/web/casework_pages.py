@@ -1,17 +1,24 @@
-"""The contact's consent page: a plain checkbox form, usable with JavaScript off."""
+"""Pages of case work: the contact's consent form and the caseworker's workflow page; no JavaScript needed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
-from safeconduct.cases import consent
+from safeconduct.cases import consent, dossier, inbox, notes, sharing, transitions
+from safeconduct.cases.workflow import DEFAULT_LABELS
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import Forbidden, Refusal
-from safeconduct.web.deps import contact_access, get_db, runtime
+from safeconduct.staff.service import StaffAccess
+from safeconduct.web.api_casework import dossier_zip
+from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
-from safeconduct.web.forms import FORM_EXPIRED
+from safeconduct.web.forms import FORM_EXPIRED, checked_form
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import CSRF_FIELD, csrf_ok
 
@@ -51,3 +58,94 @@ async def save(request: Request, access: ContactAccess = Depends(contact_access)
         return consent_page(request, db, access, error=translate(request, exc.message, **exc.params),
                             status_code=status_for(exc))
     return RedirectResponse("/contact/consent?saved=1", status_code=303)
+
+
+# --- the caseworker's page: workflow, four eyes, notes, sharing, dossier ---------------------------
+
+staff_router = APIRouter(prefix="/staff/cases/{case_id}/work", include_in_schema=False)
+
+
+def _actor(staff: StaffAccess) -> transitions.Actor:
+    return transitions.Actor(staff_id=staff.staff_id, username=staff.username)
+
+
+def work_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
+              status_code: int = 200) -> Response:
+    case, key = inbox.open_case(db, staff, case_id)
+    view = transitions.overview(db, runtime(request).settings, case=case, case_key=key, viewer=_actor(staff))
+    return render(request, "staff/casework.html", {
+        "staff": staff, "case": case, "view": view, "error": error, "default_labels": DEFAULT_LABELS,
+        "notes": notes.list_notes(db, case_id=case_id, case_key=key)}, status_code=status_code)
+
+
+@staff_router.get("", response_class=HTMLResponse)
+def work(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+         db: Session = Depends(get_db)) -> Response:
+    return work_page(request, db, staff, case_id)
+
+
+async def _act(request: Request, db: Session, staff: StaffAccess, case_id: str,
+               action: Callable[[FormData, bytes], object]) -> Response:
+    """Run one form action; show the page again with the refusal, or go back to it."""
+    form = await checked_form(request)
+    try:
+        _, key = inbox.open_case(db, staff, case_id)
+        result = await run_in_threadpool(action, form, key)  # a dossier renders a PDF: off the event loop
+    except Refusal as exc:
+        db.rollback()
+        return work_page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
+                         status_code=status_for(exc))
+    if isinstance(result, Response):
+        return result
+    return RedirectResponse(f"/staff/cases/{case_id}/work?done=1", status_code=303)
+
+
+@staff_router.post("/transition", response_class=HTMLResponse)
+async def transition(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                     db: Session = Depends(get_db)) -> Response:
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: transitions.change_state(
+        db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+        to=str(form.get("to", "")), reason=str(form.get("reason", ""))))
+
+
+@staff_router.post("/confirm/{proposal_id}", response_class=HTMLResponse)
+async def confirm(case_id: str, proposal_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                  db: Session = Depends(get_db)) -> Response:
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: transitions.confirm(
+        db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+        proposal_id=proposal_id))
+
+
+@staff_router.post("/notes", response_class=HTMLResponse)
+async def add_note(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                   db: Session = Depends(get_db)) -> Response:
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: notes.add_note(
+        db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+        text=str(form.get("text", ""))))
+
+
+@staff_router.post("/share", response_class=HTMLResponse)
+async def share(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                db: Session = Depends(get_db)) -> Response:
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: sharing.share(
+        db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+        username=str(form.get("username", ""))))
+
+
+@staff_router.post("/dossier", response_class=HTMLResponse)
+async def export_dossier(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                         db: Session = Depends(get_db)) -> Response:
+    rt = runtime(request)
+
+    def run(form: FormData, key: bytes) -> Response:
+        result = dossier.export(db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key,
+                                actor=_actor(staff), organisation=rt.org.name,
+                                include_workflow=form.get("workflow") == "1")
+        return Response(dossier_zip(result), media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
+
+    return await _act(request, db, staff, case_id, run)
