@@ -11,9 +11,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
   echo "need root for: $*" >&2; return 1; fi; }
 
 if [ "$MODE" = full ]; then
-  # ffmpeg: media; chromium: real-browser tests; espeak-ng + sox: speech; mat2 + exiftool: metadata;
+  # ffmpeg: media; chromium: real-browser tests; espeak-ng, festival + sox: speech; mat2 + exiftool: metadata;
   # fonts-dejavu-core: Arabic-capable PDF font; poppler-utils: reading PDFs back in tests.
-  DEBS="ffmpeg chromium espeak-ng sox libimage-exiftool-perl mat2 fonts-dejavu-core poppler-utils"
+  DEBS="ffmpeg chromium espeak-ng festival festvox-us-slt-hts sox libimage-exiftool-perl mat2 fonts-dejavu-core poppler-utils"
   missing=""
   for p in $DEBS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
   if [ -n "$missing" ]; then
