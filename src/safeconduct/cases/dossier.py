@@ -77,7 +77,10 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
     case = get_case(db, case_id)
     choice = consent.current(db, case_id=case_id, case_key=case_key)
     chosen = [i for i in consent.disclosable_items(db, case_id=case_id, case_key=case_key) if choice.covers(i.id)]
-    if choice.empty or not chosen or choice.nonce is None or choice.event is None:
+    if not choice.empty and not chosen:
+        raise Conflict("The person consented to everything, but the conversation holds nothing to show yet; "
+                       "nothing was written.")
+    if choice.empty or choice.nonce is None or choice.event is None:
         raise Conflict("The person has not consented to disclose anything, so no dossier was made. They choose "
                        "what may be shown on their consent page; nothing was written.")
     disclosures = [Disclosure(i.nonce, i.plaintext) for i in chosen]
