@@ -174,3 +174,21 @@ def test_the_console_page_changes_state_and_shows_four_eyes(sqlite_installation:
     assert r.status_code == 409 and "consented" in r.text
     r = sqlite_client.post(f"{work}/transition", data={"to": "closed", "reason": "x"})
     assert r.status_code == 403  # no CSRF token
+
+
+def test_a_move_elsewhere_drops_stale_proposals_and_proposers_can_withdraw(sqlite_installation: Installation,
+                                                                          sqlite_client: TestClient) -> None:
+    anna_login = sqlite_installation.add_staff("anna")
+    start_contact(sqlite_client)
+    anna = staff_token(sqlite_client, anna_login)
+    url = f"/api/v1/staff/cases/{only_case_id(sqlite_client, anna)}"
+    r = sqlite_client.post(f"{url}/transitions", json={"to": "rejected", "reason": "inconsistent story"},
+                           headers=bearer(anna))
+    assert r.status_code == 202, r.text
+    r = sqlite_client.delete(f"{url}/transitions/{r.json()['proposal']['id']}", headers=bearer(anna))
+    assert r.status_code == 204, r.text
+    r = sqlite_client.post(f"{url}/transitions", json={"to": "rejected", "reason": "inconsistent story"},
+                           headers=bearer(anna))
+    assert r.status_code == 202, r.text
+    assert sqlite_client.post(f"{url}/transitions", json={"to": "vetting"}, headers=bearer(anna)).status_code == 200
+    assert sqlite_client.get(f"{url}/workflow", headers=bearer(anna)).json()["pending"] == []

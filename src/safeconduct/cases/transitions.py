@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nacl.signing import SigningKey
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, events
@@ -243,6 +243,8 @@ def _apply(db: Session, *, case: Case, case_key: bytes, signing_key: SigningKey,
                        ciphertext=seal_record(case_key, payload, _history_aad(case.id))))
     case.state = new_state
     case.last_activity_on = transition.at.date()
+    # proposals were made against the state just left: none of them can be confirmed any more
+    db.execute(delete(TransitionProposal).where(TransitionProposal.case_id == case.id))
 
 
 def change_state(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
@@ -318,7 +320,6 @@ def confirm(db: Session, settings: Settings, *, case_id: str, case_key: bytes, s
         raise _refusal(exc) from exc
     _apply(db, case=case, case_key=case_key, signing_key=signing_key, transition=transition,
            ids={"by_id": data["by_id"], "confirmed_by_id": actor.staff_id})
-    db.delete(row)
     audit.record(db, staff_id=actor.staff_id, action="confirm", case_id=case_id, target=case.state, on=now.date())
     db.commit()
     return Outcome(state=case.state, changed=True)
@@ -333,6 +334,7 @@ def withdraw_proposal(db: Session, *, case_id: str, case_key: bytes, actor: Acto
     if data["by_id"] != actor.staff_id:
         raise Forbidden("Only the caseworker who proposed this decision can withdraw it.")
     db.delete(row)
+    audit.record(db, staff_id=actor.staff_id, action="withdraw", case_id=case_id, target=proposal_id)
     db.commit()
 
 
