@@ -55,6 +55,8 @@ def test_export_discloses_exactly_what_the_person_consented_to(installation: Ins
     assert "consented" in r.json()["message"]
     assert _rows(installation) == before
 
+    r = client.put("/api/v1/contact/consent", json={}, headers=bearer(contact))
+    assert r.status_code == 422, r.text
     r = client.put("/api/v1/contact/consent", json={"items": ["m:999999"]}, headers=bearer(contact))
     assert r.status_code == 422, r.text
     wanted = [listed["items"][0]["id"], listed["items"][2]["id"]]

@@ -128,13 +128,15 @@ def items(db: Session, *, case_id: str, case_key: bytes) -> list[ConsentItem]:
             for i in disclosable_items(db, case_id=case_id, case_key=case_key)]
 
 
-def set_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, all_items: bool = False,
-                item_ids: list[str] | None = None) -> ConsentChoice:
+def set_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey,
+                all_items: bool | None = None, item_ids: list[str] | None = None) -> ConsentChoice:
     """Store the person's new choice and record it in the ledger, in one transaction.
 
     ``all_items`` covers every item present when the dossier is exported; otherwise exactly `item_ids`
     (an empty list withdraws consent). Unknown ids are refused, so a typo never silently shows nothing.
     """
+    if all_items is None and item_ids is None:
+        raise InvalidInput("Say what may be shown: everything, or a list of items (an empty list shows nothing).")
     if all_items and item_ids:
         raise InvalidInput("Choose either everything or a list of items, not both.")
     chosen = sorted(set(item_ids or []))

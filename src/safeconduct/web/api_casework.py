@@ -195,7 +195,7 @@ def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depen
                 db: Session = Depends(get_db)) -> ConsentOut:
     """Choose `{"all": true}` or `{"items": [ids]}`; you can change it until a dossier is exported."""
     consent.set_consent(db, case_id=access.case_id, case_key=access.case_key,
-                        signing_key=runtime(request).org.signing_key, all_items=bool(body.all),
+                        signing_key=runtime(request).org.signing_key, all_items=body.all,
                         item_ids=body.items)
     return _consent_out(db, access)
 
