@@ -64,7 +64,10 @@ def test_export_discloses_exactly_what_the_person_consented_to(installation: Ins
     assert r.status_code == 200, r.text
     assert [i["consented"] for i in r.json()["items"]] == [True, False, True, False]
 
-    r = client.post(f"{url}/dossier", headers=bearer(staff))
+    r = client.post(f"{url}/dossier", json={"sections": {listed["items"][1]["id"]: "planning"}},
+                    headers=bearer(staff))
+    assert r.status_code == 422 and "consented" in r.json()["message"], r.text  # not a consented item
+    r = client.post(f"{url}/dossier", json={"sections": {wanted[0]: "wish_to_leave"}}, headers=bearer(staff))
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(r.content)) as outer:
@@ -111,7 +114,8 @@ def test_cli_export_writes_a_bundle_that_verifies(sqlite_installation: Installat
     data = str(sqlite_installation.settings.data_dir)
     runner = CliRunner()
     r = runner.invoke(cli_app, ["dossier", "export", "--data", data, str(label), "-o", str(tmp_path / "out"),
-                                "--username", "anna", "--totp", login.code()], input=login.password + "\n")
+                                "--username", "anna", "--totp", login.code(), "--section", "m:1=wish_to_leave"],
+                      input=login.password + "\n")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
     r = runner.invoke(cli_app, ["verify", str(tmp_path / "out.zip")])

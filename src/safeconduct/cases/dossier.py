@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import audit, consent, events, transitions
 from safeconduct.cases.content import get_case
 from safeconduct.config import Settings
-from safeconduct.errors import Conflict
+from safeconduct.errors import Conflict, InvalidInput
 from safeconduct.ledger import service as ledger
 from safeconduct.ledger.bundle import Disclosure
+from safeconduct.ledger.commitments import commitment_of
 
 PDF_KEY_FILE = "dossier-pdf.key"
 PDF_CERT_FILE = "dossier-pdf.crt"
@@ -67,10 +69,31 @@ def _write_private(path: Path, data: bytes) -> None:
         out.write(data)
 
 
+def _section_seqs(db: Session, case_id: str, chosen: list[consent.Disclosable],
+                  sections: Mapping[str, str]) -> dict[int, str]:
+    """Translate item ids to the ledger positions the PDF's sections are keyed by (matched by commitment)."""
+    from safeconduct.ledger.dossier_pdf import SECTION_TITLES
+
+    by_id = {i.id: i for i in chosen}
+    for item_id, section in sections.items():
+        if item_id not in by_id:
+            raise InvalidInput("Only items the person consented to can be placed in a section; %(item)s is not one.",
+                               item=item_id)
+        if section not in SECTION_TITLES:
+            raise InvalidInput("Unknown dossier section %(section)s; use wish_to_leave, planning or distancing.",
+                               section=section)
+    seq_of = {e.commitment: e.seq for e in ledger.case_entries(db, case_id)}
+    return {seq_of[commitment_of(by_id[i].nonce, by_id[i].plaintext)]: s for i, s in sections.items()}
+
+
 def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
            actor: transitions.Actor, organisation: str, include_workflow: bool = False,
-           sign_pdf: bool = True) -> Dossier:
-    """Build, check and record the dossier of a case; refuse clearly when the person consented to nothing."""
+           sections: Mapping[str, str] | None = None, sign_pdf: bool = True) -> Dossier:
+    """Build, check and record the dossier of a case; refuse clearly when the person consented to nothing.
+
+    `sections` places consented items (by item id) under the PDF's headings ``wish_to_leave``,
+    ``planning`` or ``distancing``; everything else disclosed is listed as conversation or workflow.
+    """
     from safeconduct.ledger.dossier_pdf import DossierText, render_pdf
     from safeconduct.ledger.verify import verify_bundle
 
@@ -83,6 +106,7 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
     if choice.empty or choice.nonce is None or choice.event is None:
         raise Conflict("The person has not consented to disclose anything, so no dossier was made. They choose "
                        "what may be shown on their consent page; nothing was written.")
+    section_seqs = _section_seqs(db, case_id, chosen, sections or {})
     disclosures = [Disclosure(i.nonce, i.plaintext) for i in chosen]
     disclosures.append(Disclosure(choice.nonce, choice.event.encode()))
     if include_workflow:
@@ -98,7 +122,7 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
         bundle = ledger.export_bundle(db, case_id=case_id, case_key=case_key, signing_key=signing_key,
                                       disclosures=disclosures, now=now)
         report = verify_bundle(bundle, expect_key=bytes(signing_key.verify_key).hex())
-        pdf = render_pdf(report, text=DossierText(organisation=organisation))
+        pdf = render_pdf(report, sections=section_seqs, text=DossierText(organisation=organisation))
         signed = False
         if sign_pdf:
             from safeconduct.ledger.pdf_signing import sign_pdf as pades

@@ -28,6 +28,8 @@ def export(
     username: str = typer.Option(..., "--username", help="A caseworker to whom the case is shared."),
     totp: str = typer.Option(..., "--totp", help="Their current six-digit code."),
     workflow: bool = typer.Option(False, "--workflow", help="Also disclose the case's state changes."),
+    section: list[str] = typer.Option(  # noqa: B008 — Typer declares options this way
+        [], "--section", help="ITEM=SECTION, e.g. m:12=wish_to_leave (or planning, distancing); repeatable."),
 ) -> None:
     """Export the dossier of a case: exactly what the person consented to; the password is read from stdin."""
     from sqlalchemy import select
@@ -40,6 +42,7 @@ def export(
 
     password = (sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty()
                 else typer.prompt("Password", hide_input=True))
+    sections = dict(item.partition("=")[::2] for item in section)
     runtime = _runtime(data)
     _require_installation(runtime)
     base = _out_base(out)
@@ -52,7 +55,8 @@ def export(
             result = dossier.export(db, runtime.settings, case_id=case_id, case_key=key,
                                     signing_key=runtime.org.signing_key,
                                     actor=Actor(staff_id=access.staff_id, username=access.username),
-                                    organisation=runtime.org.name, include_workflow=workflow)
+                                    organisation=runtime.org.name, include_workflow=workflow,
+                                    sections=sections)
     except Refusal as exc:
         _fail(str(exc))
         return

@@ -93,6 +93,12 @@ class ConsentIn(_Strict):
     items: list[str] | None = Field(None, max_length=10_000, description="Exactly these items ([] withdraws).")
 
 
+class DossierIn(_Strict):
+    workflow: bool = Field(False, description="Also disclose the case's state changes (reasons included).")
+    sections: dict[str, str] = Field(default_factory=dict, description="Consented item id → 'wish_to_leave', "
+                                     "'planning' or 'distancing': the PDF's headings for those items.")
+
+
 class AuditOut(BaseModel):
     id: int
     on: dt.date = Field(description="The day only: exact times are not kept.")
@@ -220,14 +226,18 @@ def dossier_zip(result: dossier.Dossier) -> bytes:
                               "`safeconduct verify`), `dossier.pdf` (the court PDF rendered from it, PAdES-signed) "
                               "and `README.txt`."},
                         409: {"description": "The person consented to disclose nothing; nothing was written."}})
-def export_dossier(case_id: str, request: Request,
-                   workflow: bool = Query(False, description="Also disclose the case's state changes."),
+def export_dossier(case_id: str, request: Request, body: DossierIn | None = None,
                    staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
-    """Export the dossier: exactly the items the person consented to, the rest as commitments only."""
+    """Export the dossier: exactly the items the person consented to, the rest as commitments only.
+
+    The body is optional (`{"workflow": false, "sections": {}}` by default).
+    """
+    options = body or DossierIn.model_validate({})
     _, key = inbox.open_case(db, staff, case_id)
     rt = runtime(request)
     result = dossier.export(db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key,
-                            actor=_actor(staff), organisation=rt.org.name, include_workflow=workflow)
+                            actor=_actor(staff), organisation=rt.org.name, include_workflow=options.workflow,
+                            sections=options.sections)
     return Response(dossier_zip(result), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
 
