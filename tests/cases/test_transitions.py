@@ -170,6 +170,10 @@ def test_the_console_page_changes_state_and_shows_four_eyes(sqlite_installation:
     assert r.status_code == 303, r.text
     page = sqlite_client.get(work).text
     assert "anna proposes" in page and "A different caseworker must confirm it." in page
+    proposal_id = re.search(r'/work/withdraw/([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    r = sqlite_client.post(f"{work}/withdraw/{proposal_id}", data={"csrf_token": csrf})
+    assert r.status_code == 303, r.text
+    assert "anna proposes" not in sqlite_client.get(work).text
     r = sqlite_client.post(f"{work}/dossier", data={"csrf_token": csrf})
     assert r.status_code == 409 and "consented" in r.text
     r = sqlite_client.post(f"{work}/transition", data={"to": "closed", "reason": "x"})

@@ -118,6 +118,13 @@ async def confirm(case_id: str, proposal_id: str, request: Request, staff: Staff
         proposal_id=proposal_id))
 
 
+@staff_router.post("/withdraw/{proposal_id}", response_class=HTMLResponse)
+async def withdraw(case_id: str, proposal_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                   db: Session = Depends(get_db)) -> Response:
+    return await _act(request, db, staff, case_id, lambda form, key: transitions.withdraw_proposal(
+        db, case_id=case_id, case_key=key, actor=_actor(staff), proposal_id=proposal_id))
+
+
 @staff_router.post("/notes", response_class=HTMLResponse)
 async def add_note(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
                    db: Session = Depends(get_db)) -> Response:
