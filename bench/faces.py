@@ -27,16 +27,43 @@ def make_clip(path: Path, seconds: int, width: int = 1280, height: int = 720, fp
     face = cv2.resize(cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR), (320, 320))
     frames = seconds * fps
     proc = subprocess.Popen(
-        ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{width}x{height}", "-r",
-         str(fps), "-i", "-", "-f", "lavfi", "-i", f"sine=frequency=400:duration={seconds}", "-c:v", "libx264",
-         "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "bgr24",
+            "-s",
+            f"{width}x{height}",
+            "-r",
+            str(fps),
+            "-i",
+            "-",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=400:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
         stdin=subprocess.PIPE,
     )
     assert proc.stdin is not None
     for i in range(frames):
         frame = np.full((height, width, 3), 80, np.uint8)
         x = int((width - 320) * (0.5 + 0.5 * np.sin(i / 40)))
-        frame[200:520, x:x + 320] = face
+        frame[200:520, x : x + 320] = face
         proc.stdin.write(frame.tobytes())
     proc.stdin.close()
     proc.wait()
@@ -55,12 +82,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         clip = Path(tmp) / "clip.mp4"
         frames = make_clip(clip, args.seconds)
-        report = hide_faces(clip, Path(tmp) / "out.mp4", args.mode, detect_every=args.detect_every,
-                            detect_width=args.detect_width)
-    result = {"frames": frames, "hidden_frames": report.frames_hidden, "seconds": report.seconds,
-              "frames_per_second": round(report.frames_per_second, 1), "mode": args.mode,
-              "detect_every": args.detect_every, "detect_width": args.detect_width, "cpus": os.cpu_count(),
-              "load_average_1min": round(os.getloadavg()[0], 2)}
+        report = hide_faces(
+            clip, Path(tmp) / "out.mp4", args.mode, detect_every=args.detect_every, detect_width=args.detect_width
+        )
+    result = {
+        "frames": frames,
+        "hidden_frames": report.frames_hidden,
+        "seconds": report.seconds,
+        "frames_per_second": round(report.frames_per_second, 1),
+        "mode": args.mode,
+        "detect_every": args.detect_every,
+        "detect_width": args.detect_width,
+        "cpus": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
     print(json.dumps(result))
     return 0
 

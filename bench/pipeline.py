@@ -27,12 +27,30 @@ def make_audio(path: Path, seconds: float) -> None:
     if not clips:
         raise SystemExit(f"no LibriSpeech clips under {SPEECH}")
     listing = path.with_suffix(".txt")
-    repeats = []
+    repeats: list[Path] = []
     while len(repeats) < 2000:
         repeats.extend(clips)
     listing.write_text("".join(f"file '{c}'\n" for c in repeats))
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-t",
-                    str(seconds), "-c:a", "flac", str(path)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-t",
+            str(seconds),
+            "-c:a",
+            "flac",
+            str(path),
+        ],
+        check=True,
+    )
 
 
 def main() -> int:
@@ -51,21 +69,46 @@ def main() -> int:
         make_audio(folder / "speech.flac", seconds)
         make_clip(folder / "picture.mp4", int(seconds))
         clip = folder / "testimony.mp4"
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(folder / "picture.mp4"), "-i",
-                        str(folder / "speech.flac"), "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac",
-                        "-shortest", str(clip)], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                str(folder / "picture.mp4"),
+                "-i",
+                str(folder / "speech.flac"),
+                "-map",
+                "0:v",
+                "-map",
+                "1:a",
+                "-c:v",
+                "copy",
+                "-c:a",
+                "aac",
+                "-shortest",
+                str(clip),
+            ],
+            check=True,
+        )
         started = time.perf_counter()
-        report = anonymize_testimony(clip, folder / "out", Options(language="en", voice_method=args.voice_method,
-                                                                   faces=args.faces))
+        report = anonymize_testimony(
+            clip, folder / "out", Options(language="en", voice_method=args.voice_method, faces=args.faces)
+        )
         total = time.perf_counter() - started
     stages = report["stages"]
     result = {
-        "minutes": args.minutes, "voice_method": args.voice_method, "faces": args.faces,
-        "stage_seconds": stages, "total_seconds": round(total, 1),
+        "minutes": args.minutes,
+        "voice_method": args.voice_method,
+        "faces": args.faces,
+        "stage_seconds": stages,
+        "total_seconds": round(total, 1),
         "real_time_factor_total": round(total / seconds, 3),
         "real_time_factor_transcription": round(stages.get("transcribe", 0) / seconds, 3),
         "faces_frames_per_second": (report.get("faces") or {}).get("frames_per_second"),
-        "findings_by_kind": report["findings_by_kind"], "cpus": os.cpu_count(),
+        "findings_by_kind": report["findings_by_kind"],
+        "cpus": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(result))

@@ -43,7 +43,8 @@ def parse(path: Path) -> list[Passage]:
     for line in path.read_text(encoding="utf-8").splitlines():
         header = _HEADER.match(line)
         if header:
-            passages.append(Passage(*header.groups()))
+            pid, language, split = header.groups()
+            passages.append(Passage(pid, language, split))
             continue
         if not line.strip() or not passages:
             continue
@@ -52,7 +53,7 @@ def parse(path: Path) -> list[Passage]:
             p.text += "\n"
         cursor = 0
         for m in _MARK.finditer(line):
-            p.text += line[cursor:m.start()]
+            p.text += line[cursor : m.start()]
             kind, ref, surface = m.groups()
             if kind not in KINDS:
                 raise ValueError(f"{path.name} {p.pid}: unknown kind {kind}")
@@ -74,8 +75,16 @@ def _hidden(text: str, start: int, end: int, covered: list[bool]) -> bool:
 
 
 #: Presidio's entity types, read as our kinds for the baseline.
-PRESIDIO_KINDS = {"PERSON": "PERSON", "LOCATION": "PLACE", "ORGANIZATION": "UNIT", "NRP": "NATIONALITY",
-                  "DATE_TIME": "DATE", "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL", "URL": "HANDLE"}
+PRESIDIO_KINDS = {
+    "PERSON": "PERSON",
+    "LOCATION": "PLACE",
+    "ORGANIZATION": "UNIT",
+    "NRP": "NATIONALITY",
+    "DATE_TIME": "DATE",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "URL": "HANDLE",
+}
 
 
 def _plain_presidio(language: str):
@@ -90,9 +99,9 @@ def _plain_presidio(language: str):
     from safeconduct.testimony.text.nlp import load_pipeline
 
     offline = tldextract.TLDExtract(suffix_list_urls=())  # the bundled snapshot: no network
-    email_recognizer.tldextract = SimpleNamespace(extract=offline)
+    email_recognizer.tldextract = SimpleNamespace(extract=offline)  # type: ignore[assignment]
     engine = SpacyNlpEngine(models=[{"lang_code": language, "model_name": "preloaded"}])
-    engine.nlp = {language: load_pipeline(language)}
+    engine.nlp = {language: load_pipeline(language)}  # type: ignore[assignment]
     registry = RecognizerRegistry(supported_languages=[language])
     registry.load_predefined_recognizers(languages=[language], nlp_engine=engine)
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[language])
@@ -107,15 +116,19 @@ def baseline_findings(text: str, language: str) -> list:
     if language not in _BASELINES:
         _BASELINES[language] = _plain_presidio(language)
     results = _BASELINES[language].analyze(text, language=language)
-    return [SimpleNamespace(kind=PRESIDIO_KINDS.get(r.entity_type, "ID"), text=text[r.start:r.end], start=r.start,
-                            end=r.end) for r in results]
+    return [
+        SimpleNamespace(
+            kind=PRESIDIO_KINDS.get(r.entity_type, "ID"), text=text[r.start : r.end], start=r.start, end=r.end
+        )
+        for r in results
+    ]
 
 
 def evaluate(passages: list[Passage], domain: bool) -> dict:
     from safeconduct.testimony.text import redact_text
 
-    recall = defaultdict(lambda: [0, 0])  # kind -> [protected, total]
-    precision = defaultdict(lambda: [0, 0])  # kind -> [correct, total]
+    recall: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [protected, total]
+    precision: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [correct, total]
     errors: list[str] = []
     started = time.perf_counter()
     for p in passages:
@@ -130,7 +143,7 @@ def evaluate(passages: list[Passage], domain: bool) -> dict:
         entities: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         for kind, key, s, e in p.mentions:
             entities[(kind, key)].append((s, e))
-        for (kind, key), spans in entities.items():
+        for (kind, _key), spans in entities.items():
             ok = all(_hidden(p.text, s, e, covered) for s, e in spans)
             recall[kind][0] += ok
             recall[kind][1] += 1
@@ -166,16 +179,25 @@ def evaluate(passages: list[Passage], domain: bool) -> dict:
 
 
 def table(ours: dict, base: dict) -> str:
-    lines = ["| kind | entities | recall (ours) | recall (plain Presidio) | findings (ours) | precision (ours) | precision (baseline) |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| kind | entities | recall (ours) | recall (plain Presidio) | findings (ours) | precision (ours) "
+        "| precision (baseline) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for k in KINDS:
         r, b = ours["recall"].get(k), base["recall"].get(k, {"value": 0.0})
         pr, pb = ours["precision"].get(k, {"value": None, "n": 0}), base["precision"].get(k, {"value": None})
         if r:
-            lines.append(f"| {k} | {r['n']} | {r['value']} | {b['value']} | {pr['n']} | {pr['value']} | {pb['value']} |")
-    lines.append(f"| **all** | {ours['entities']} | {ours['recall_all']} | {base['recall_all']} | | "
-                 f"{ours['precision_all']} | {base['precision_all']} |")
-    lines.append(f"| people+places+units | | {ours['recall_person_place_unit']} | {base['recall_person_place_unit']} | | | |")
+            lines.append(
+                f"| {k} | {r['n']} | {r['value']} | {b['value']} | {pr['n']} | {pr['value']} | {pb['value']} |"
+            )
+    lines.append(
+        f"| **all** | {ours['entities']} | {ours['recall_all']} | {base['recall_all']} | | "
+        f"{ours['precision_all']} | {base['precision_all']} |"
+    )
+    lines.append(
+        f"| people+places+units | | {ours['recall_person_place_unit']} | {base['recall_person_place_unit']} | | | |"
+    )
     return "\n".join(lines)
 
 
@@ -190,8 +212,10 @@ def main() -> int:
     if args.language:
         passages = [p for p in passages if p.language == args.language]
     ours, base = evaluate(passages, True), evaluate(passages, False)
-    print(f"{ours['passages']} passages, {ours['entities']} entities, {ours['mentions']} mentions "
-          f"(split={args.split}); ours {ours['seconds']} s, baseline {base['seconds']} s")
+    print(
+        f"{ours['passages']} passages, {ours['entities']} entities, {ours['mentions']} mentions "
+        f"(split={args.split}); ours {ours['seconds']} s, baseline {base['seconds']} s"
+    )
     print(table(ours, base))
     if args.errors:
         print("\n".join(ours["errors"]))

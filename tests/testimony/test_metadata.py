@@ -13,8 +13,23 @@ from safeconduct.testimony.metadata import MetadataError, strip_document, strip_
 from tests.support import require
 
 #: exiftool tag names that would identify a device, a person, a place or a moment.
-BETRAYING = ("gps", "make", "model", "software", "author", "artist", "creator", "owner", "serial", "location",
-             "encoder", "title", "comment", "date", "time")
+BETRAYING = (
+    "gps",
+    "make",
+    "model",
+    "software",
+    "author",
+    "artist",
+    "creator",
+    "owner",
+    "serial",
+    "location",
+    "encoder",
+    "title",
+    "comment",
+    "date",
+    "time",
+)
 #: exiftool's own bookkeeping about the file on this disk, not metadata carried by the file.
 OWN_BOOKKEEPING = ("System:", "ExifTool:", "File:")
 
@@ -47,12 +62,45 @@ def tools() -> None:
 
 def _phone_video(path: Path) -> None:
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-         "-c:a", "aac", "-metadata", "title=Testimony of Abu Hamza", "-metadata", "artist=Idris Kamara",
-         "-metadata", "location=+36.2021+037.1343/", "-metadata", "com.apple.quicktime.make=Apple",
-         "-metadata", "com.apple.quicktime.model=iPhone 12", "-metadata", "com.apple.quicktime.software=16.1",
-         "-metadata", "creation_time=2023-03-04T10:00:00Z", "-movflags", "use_metadata_tags", str(path)],
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440",
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-metadata",
+            "title=Testimony of Abu Hamza",
+            "-metadata",
+            "artist=Idris Kamara",
+            "-metadata",
+            "location=+36.2021+037.1343/",
+            "-metadata",
+            "com.apple.quicktime.make=Apple",
+            "-metadata",
+            "com.apple.quicktime.model=iPhone 12",
+            "-metadata",
+            "com.apple.quicktime.software=16.1",
+            "-metadata",
+            "creation_time=2023-03-04T10:00:00Z",
+            "-movflags",
+            "use_metadata_tags",
+            str(path),
+        ],
         check=True,
     )
 
@@ -71,9 +119,30 @@ def test_video_metadata_is_gone_when_read_by_exiftool(tools: None, tmp_path: Pat
 
 def test_audio_tags_are_removed(tools: None, tmp_path: Path) -> None:
     source, out = tmp_path / "voice memo.m4a", tmp_path / "clean.m4a"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=300", "-t", "1",
-                    "-c:a", "aac", "-metadata", "artist=Umm Safiya", "-metadata", "comment=recorded in Gwoza",
-                    "-metadata", "creation_time=2023-03-04T10:00:00Z", str(source)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=300",
+            "-t",
+            "1",
+            "-c:a",
+            "aac",
+            "-metadata",
+            "artist=Umm Safiya",
+            "-metadata",
+            "comment=recorded in Gwoza",
+            "-metadata",
+            "creation_time=2023-03-04T10:00:00Z",
+            str(source),
+        ],
+        check=True,
+    )
     strip_media(source, out)
     assert _betraying(out) == {}
 
@@ -86,10 +155,25 @@ def test_photo_exif_is_removed_by_mat2_in_a_folder_with_arabic_letters(tools: No
     folder.mkdir()
     photo, out = folder / "face photo.jpg", folder / "clean.jpg"
     Image.fromarray(data.astronaut()).save(photo)
-    subprocess.run(["exiftool", "-q", "-overwrite_original", "-Make=Samsung", "-Model=SM-A515F",
-                    "-SerialNumber=R58N123456", "-Software=A515FXXU4", "-Artist=Abu Hamza",
-                    "-DateTimeOriginal=2023:03:04 10:00:00", "-GPSLatitude=36.2", "-GPSLatitudeRef=N",
-                    "-GPSLongitude=37.1", "-GPSLongitudeRef=E", str(photo)], check=True)
+    subprocess.run(
+        [
+            "exiftool",
+            "-q",
+            "-overwrite_original",
+            "-Make=Samsung",
+            "-Model=SM-A515F",
+            "-SerialNumber=R58N123456",
+            "-Software=A515FXXU4",
+            "-Artist=Abu Hamza",
+            "-DateTimeOriginal=2023:03:04 10:00:00",
+            "-GPSLatitude=36.2",
+            "-GPSLatitudeRef=N",
+            "-GPSLongitude=37.1",
+            "-GPSLongitudeRef=E",
+            str(photo),
+        ],
+        check=True,
+    )
     assert "GPS" in " ".join(_betraying(photo))
     report = strip_document(photo, out)
     assert _betraying(out) == {}

@@ -29,22 +29,37 @@ def anonymize(
     transcript: Annotated[Path | None, typer.Option(help="An existing transcript (SRT or WebVTT).")] = None,
     asr_model: Annotated[Path | None, typer.Option(help="Folder of a CTranslate2 Whisper model.")] = None,
     ner_model: Annotated[Path | None, typer.Option(help="Folder of a spaCy pipeline for names and places.")] = None,
-    silence: Annotated[bool, typer.Option(help="Silence identifying words instead of covering them with a tone.")] = False,
+    silence: Annotated[
+        bool, typer.Option(help="Silence identifying words instead of covering them with a tone.")
+    ] = False,
 ) -> None:
     """Anonymize a testimony: voice, faces, identifying words (transcript and audio), metadata; then a report."""
     if faces not in FACE_MODES:
         raise typer.BadParameter(f"choose one of: {', '.join(FACE_MODES)}", param_hint="--faces")
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from safeconduct.testimony.pipeline import Options, PipelineError, ReviewPending, anonymize_testimony
     from safeconduct.testimony.pipeline.run import STAGES
 
-    options = Options(language=language, voice_method=voice_method, faces=faces, review=review, apply=apply,
-                      transcript=transcript, asr_model=str(asr_model) if asr_model else None,
-                      ner_model=str(ner_model) if ner_model else None, audio_cover="silence" if silence else "tone")
-    with Progress(TextColumn("{task.description:<11}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeElapsedColumn(), transient=False) as bars:
-        tasks: dict[str, int] = {}
+    options = Options(
+        language=language,
+        voice_method=voice_method,
+        faces=faces,
+        review=review,
+        apply=apply,
+        transcript=transcript,
+        asr_model=str(asr_model) if asr_model else None,
+        ner_model=str(ner_model) if ner_model else None,
+        audio_cover="silence" if silence else "tone",
+    )
+    with Progress(
+        TextColumn("{task.description:<11}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
 
         def tick(stage: str, done: float, total: float) -> None:
             if stage not in tasks:

@@ -44,8 +44,17 @@ def media_tags(path: Path) -> dict[str, str]:
 
 
 def _probe(path: Path) -> tuple[dict[str, str], list[str]]:
-    cmd = [_tool("ffprobe", "ffmpeg"), "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-           "-show_chapters", str(path)]
+    cmd = [
+        _tool("ffprobe", "ffmpeg"),
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        "-show_chapters",
+        str(path),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise MetadataError(f"cannot read {path.name} as media: {_last_line(done.stderr)}")
@@ -69,10 +78,31 @@ def strip_media(source: Path, output: Path) -> MetadataReport:
     sei = [arg for i, codec in enumerate(codecs) if codec in _DROP_SEI for arg in (f"-bsf:{i}", _DROP_SEI[codec])]
     partial = output.with_name(f".{output.stem}.partial{output.suffix}")
     cmd = [
-        _tool("ffmpeg", "ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
-        "-map", "0", "-c", "copy", "-map_metadata", "-1", "-map_chapters", "-1",
-        "-map_metadata:s", "-1",
-        "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact", *sei,
+        _tool("ffmpeg", "ffmpeg"),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        "0",
+        "-c",
+        "copy",
+        "-map_metadata",
+        "-1",
+        "-map_chapters",
+        "-1",
+        "-map_metadata:s",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        "-flags:v",
+        "+bitexact",
+        "-flags:a",
+        "+bitexact",
+        *sei,
         str(partial),
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)

@@ -15,7 +15,12 @@ from safeconduct.testimony.faces.tracking import boxes_per_frame, link
 from tests.support import require
 
 W, H, FPS, N = 640, 360, 25, 50
-FACE_BOX = (72, 25, 104, 68)  # the astronaut's face in the 200×200 inset (x1, y1, x2, y2), from the detector on the photo
+FACE_BOX = (
+    72,
+    25,
+    104,
+    68,
+)  # the astronaut's face in the 200×200 inset (x1, y1, x2, y2), from the detector on the photo
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +33,42 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     face = cv2.resize(cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR), (200, 200))
     path = tmp_path_factory.mktemp("clip شهادة") / "face clip.mp4"
     proc = subprocess.Popen(
-        ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{W}x{H}", "-r", str(FPS),
-         "-i", "-", "-f", "lavfi", "-i", "sine=frequency=500:duration=2", "-c:v", "libx264", "-preset",
-         "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "bgr24",
+            "-s",
+            f"{W}x{H}",
+            "-r",
+            str(FPS),
+            "-i",
+            "-",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=500:duration=2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
         stdin=subprocess.PIPE,
     )
     assert proc.stdin is not None
     for i in range(N):
         frame = np.full((H, W, 3), 90, np.uint8)
-        frame[80:280, 50 + 4 * i:250 + 4 * i] = face
+        frame[80:280, 50 + 4 * i : 250 + 4 * i] = face
         proc.stdin.write(frame.tobytes())
     proc.stdin.close()
     assert proc.wait() == 0
@@ -44,14 +76,36 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _streams(path: Path) -> dict[str, dict]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-print_format", "json", "-show_streams", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-print_format", "json", "-show_streams", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return {s["codec_type"]: s for s in json.loads(out)["streams"]}
 
 
 def _frame(path: Path, index: int) -> np.ndarray:
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vf", f"select=eq(n\\,{index})", "-frames:v", "1",
-                          "-f", "rawvideo", "-pix_fmt", "bgr24", "-"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-vf",
+            f"select=eq(n\\,{index})",
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "bgr24",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(raw, np.uint8).reshape(H, W, 3).astype(np.int16)
 
 
@@ -72,8 +126,8 @@ def test_the_face_is_hidden_on_every_frame_and_timing_is_kept(clip: Path, tmp_pa
     for index in (0, 17, N - 1):  # first, between detections, last
         x = 50 + 4 * index
         x1, y1, x2, y2 = FACE_BOX
-        original = _frame(clip, index)[80 + y1:80 + y2, x + x1:x + x2]
-        hidden = _frame(out, index)[80 + y1:80 + y2, x + x1:x + x2]
+        original = _frame(clip, index)[80 + y1 : 80 + y2, x + x1 : x + x2]
+        hidden = _frame(out, index)[80 + y1 : 80 + y2, x + x1 : x + x2]
         if mode == "blur":
             assert np.abs(hidden - original).mean() > 12, index  # the features are gone…
             assert _detail(hidden) < 0.4 * _detail(original), index  # …and no fine detail is left
@@ -94,8 +148,25 @@ def test_tracking_covers_frames_where_the_detector_missed_the_face() -> None:
 def test_a_video_without_faces_is_copied_through_with_nothing_hidden(tmp_path: Path) -> None:
     require(shutil.which("ffmpeg") is not None, "ffmpeg not installed")
     source, out = tmp_path / "wall.mp4", tmp_path / "out.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:size=320x240:rate=25", "-t", "1",
-                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(source)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:size=320x240:rate=25",
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(source),
+        ],
+        check=True,
+    )
     report = hide_faces(source, out, "blur")
     assert report.frames == 25 and report.frames_hidden == 0 and report.spans == []
     assert _streams(out)["video"]["nb_read_frames"] == "25"

@@ -44,10 +44,37 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Image.fromarray(data.astronaut()).resize((200, 200)).save(folder / "face.png")
     subprocess.run(["espeak-ng", "-v", "en", "-s", "150", "-w", str(folder / "speech.wav"), SPEECH], check=True)
     path = folder / "témoignage شهادة 1.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(folder / "face.png"), "-i",
-                    str(folder / "speech.wav"), "-vf", "pad=640:360:220:80:gray,fps=25", "-c:v", "libx264",
-                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
-                    "-metadata", "title=Abu Hamza", "-metadata", "location=+36.2021+037.1343/", str(path)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-i",
+            str(folder / "face.png"),
+            "-i",
+            str(folder / "speech.wav"),
+            "-vf",
+            "pad=640:360:220:80:gray,fps=25",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            "-metadata",
+            "title=Abu Hamza",
+            "-metadata",
+            "location=+36.2021+037.1343/",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
@@ -59,15 +86,49 @@ def srt(tmp_path: Path) -> Path:
 
 
 def _probe(path: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-print_format", "json", "-show_streams",
-                          "-show_format", str(path)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-print_format",
+            "json",
+            "-show_streams",
+            "-show_format",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)
 
 
 def _tone_share(path: Path, start: float, end: float) -> float:
     """Share of the energy between start and end that lies around 1 kHz."""
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-ss", str(start), "-to", str(end), "-ac", "1",
-                          "-ar", "16000", "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-ss",
+            str(start),
+            "-to",
+            str(end),
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            "-f",
+            "f32le",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     x = np.frombuffer(raw, np.float32)
     spectrum = np.abs(np.fft.rfft(x)) ** 2
     freqs = np.fft.rfftfreq(x.size, 1 / 16000)
@@ -77,12 +138,27 @@ def _tone_share(path: Path, start: float, end: float) -> float:
 def test_whole_pipeline_transcribes_hides_and_reports(clip: Path, tmp_path: Path) -> None:
     require(shutil.which("espeak-ng") is not None, "espeak-ng not installed")
     outdir = tmp_path / "out folder"
-    result = CliRunner().invoke(app, ["testimony", "anonymize", str(clip), "-o", str(outdir), "--voice-method",
-                                      "pitch", "--faces", "mask", "--language", "en"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "testimony",
+            "anonymize",
+            str(clip),
+            "-o",
+            str(outdir),
+            "--voice-method",
+            "pitch",
+            "--faces",
+            "mask",
+            "--language",
+            "en",
+        ],
+    )
     assert result.exit_code == 0, result.output
     stem = clip.stem + ".anonymized"
     assert sorted(p.name for p in outdir.iterdir()) == sorted(
-        [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.txt", "report.html", "report.json"])
+        [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.txt", "report.html", "report.json"]
+    )
     report = json.loads((outdir / "report.json").read_text())
     assert report["findings_by_kind"].get("PERSON", 0) >= 1
     assert report["voice"]["method"] == "pitch" and report["faces"]["frames_hidden"] == report["faces"]["frames"]
@@ -110,8 +186,9 @@ def test_review_then_apply_uses_the_edited_list(clip: Path, srt: Path, tmp_path:
     march["accepted"] = False
     data["redactions"].append({"kind": "PERSON", "text": "commander"})
     review.write_text(yaml.safe_dump(data, allow_unicode=True))
-    report = anonymize_testimony(clip, outdir, Options(language="en", voice_method="none", faces="keep",
-                                                      apply=review, transcript=srt))
+    report = anonymize_testimony(
+        clip, outdir, Options(language="en", voice_method="none", faces="keep", apply=review, transcript=srt)
+    )
     text = (outdir / (clip.stem + ".anonymized.txt")).read_text()
     assert "March" in text and "commander" not in text and "Hamza" not in text
     assert {f["text"] for f in report["findings"]} >= {"commander", "Abu Hamza"}
@@ -158,8 +235,25 @@ def test_a_full_disk_is_reported_and_nothing_is_presented_as_done(
 def test_a_file_without_audio_is_refused(tmp_path: Path) -> None:
     require(shutil.which("ffmpeg") is not None, "ffmpeg not installed")
     silent = tmp_path / "silent.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:size=320x240:rate=25", "-t", "1",
-                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(silent)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:size=320x240:rate=25",
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(silent),
+        ],
+        check=True,
+    )
     with pytest.raises(PipelineError, match="no audio track"):
         anonymize_testimony(silent, tmp_path / "out", Options())
     assert not list((tmp_path / "out").glob("*.anonymized.*"))
@@ -187,7 +281,21 @@ def test_a_plain_text_transcript_is_refused_with_what_to_do(clip: Path, tmp_path
 
 
 def test_a_language_without_models_says_what_to_install(clip: Path, srt: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["testimony", "anonymize", str(clip), "-o", str(tmp_path / "out"),
-                                      "--transcript", str(srt), "--language", "de", "--voice-method", "none"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "testimony",
+            "anonymize",
+            str(clip),
+            "-o",
+            str(tmp_path / "out"),
+            "--transcript",
+            str(srt),
+            "--language",
+            "de",
+            "--voice-method",
+            "none",
+        ],
+    )
     assert result.exit_code == 2
     assert "not covered" in result.output and "--ner-model" in result.output

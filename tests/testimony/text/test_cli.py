@@ -33,7 +33,7 @@ def test_json_lists_every_finding_with_offsets(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["language"] == "en"
     for finding in data["findings"]:
-        assert TEXT[finding["start"]:finding["end"]] == finding["text"]
+        assert TEXT[finding["start"] : finding["end"]] == finding["text"]
         assert set(finding) >= {"kind", "text", "start", "end", "placeholder"}
     assert {"PERSON", "PLACE", "UNIT", "DATE"} <= {f["kind"] for f in data["findings"]}
 

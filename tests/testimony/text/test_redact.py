@@ -36,7 +36,7 @@ def test_findings_carry_kind_text_and_true_offsets() -> None:
     assert kinds[Kind.EMAIL] == "grace.akello88@gmail.com"
     assert kinds[Kind.HANDLE] == "@nightbird_77"
     for f in result.findings:
-        assert text[f.start:f.end] == f.text
+        assert text[f.start : f.end] == f.text
 
 
 def test_national_phone_formats_and_document_numbers() -> None:
@@ -52,7 +52,15 @@ def test_french_noms_de_guerre_units_dates_and_peoples() -> None:
         "Mon chef, un Mauritanien appelé Sidi Ould Cheikh, vivait près de Dourou."
     )
     result = redact_text(text, "fr")
-    for secret in ("Souleymane", "Katiba Nourou", "12 mars 2019", "Ténenkou", "Mauritanien", "Sidi Ould Cheikh", "Dourou"):
+    for secret in (
+        "Souleymane",
+        "Katiba Nourou",
+        "12 mars 2019",
+        "Ténenkou",
+        "Mauritanien",
+        "Sidi Ould Cheikh",
+        "Dourou",
+    ):
         assert secret not in result.redacted_text, secret
     assert "appelait [PERSON 1]" in result.redacted_text
 

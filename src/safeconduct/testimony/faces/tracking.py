@@ -54,8 +54,10 @@ class Tracker:
         boxes = [d[:4].astype(np.float32) for d in detections]
         self.detections += len(boxes)
         open_tracks = [t for t in self.tracks if frame - t.last[0] <= self.max_gap]
-        pairs = sorted(((_iou(t.last[1], b), ti, bi) for ti, t in enumerate(open_tracks) for bi, b in enumerate(boxes)),
-                       reverse=True)
+        pairs = sorted(
+            ((_iou(t.last[1], b), ti, bi) for ti, t in enumerate(open_tracks) for bi, b in enumerate(boxes)),
+            reverse=True,
+        )
         used_t, used_b = set(), set()
         for score, ti, bi in pairs:
             if ti in used_t or bi in used_b or (score < 0.1 and not _near(open_tracks[ti].last[1], boxes[bi])):

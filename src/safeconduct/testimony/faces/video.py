@@ -49,21 +49,47 @@ def probe_video(path: Path) -> VideoInfo | None:
         raise VideoError(f"cannot read {Path(path).name} as media: {message}")
     data = json.loads(done.stdout)
     streams = data.get("streams", [])
-    video = next((s for s in streams if s.get("codec_type") == "video"
-                  and not s.get("disposition", {}).get("attached_pic")), None)
+    video = next(
+        (s for s in streams if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")),
+        None,
+    )
     if video is None:
         return None
     rate = Fraction(video.get("avg_frame_rate") or "0/1") or Fraction(video.get("r_frame_rate") or "25/1")
     duration = float(video.get("duration") or data.get("format", {}).get("duration") or 0)
     frames = int(video.get("nb_frames") or round(duration * rate))
-    return VideoInfo(int(video["width"]), int(video["height"]), rate, frames, duration,
-                     any(s.get("codec_type") == "audio" for s in streams), video.get("codec_name", ""))
+    return VideoInfo(
+        int(video["width"]),
+        int(video["height"]),
+        rate,
+        frames,
+        duration,
+        any(s.get("codec_type") == "audio" for s in streams),
+        video.get("codec_name", ""),
+    )
 
 
 def read_frames(path: Path, width: int, height: int) -> Iterator[np.ndarray]:
     """Yield every frame as a BGR array of the given size (ffmpeg scales), in presentation order."""
-    cmd = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-fps_mode", "passthrough",
-           "-vf", f"scale={width}:{height}", "-pix_fmt", "bgr24", "-f", "rawvideo", "-"]
+    cmd = [
+        _tool("ffmpeg"),
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-fps_mode",
+        "passthrough",
+        "-vf",
+        f"scale={width}:{height}",
+        "-pix_fmt",
+        "bgr24",
+        "-f",
+        "rawvideo",
+        "-",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     size = width * height * 3
     assert proc.stdout is not None
@@ -89,11 +115,41 @@ class FrameWriter:
         audio = ["-map", "1:a?", "-c:a", "copy"] if info.has_audio else []
         if info.has_audio and out.suffix.lower() != audio_from.suffix.lower():
             audio = ["-map", "1:a?", "-c:a", "aac", "-b:a", "160k"]
-        cmd = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-y",
-               "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{info.width}x{info.height}", "-r", str(info.rate),
-               "-i", "-", "-i", str(audio_from), "-map", "0:v", *audio,
-               "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
-               "-map_metadata", "-1", "-fflags", "+bitexact", str(out)]
+        cmd = [
+            _tool("ffmpeg"),
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "bgr24",
+            "-s",
+            f"{info.width}x{info.height}",
+            "-r",
+            str(info.rate),
+            "-i",
+            "-",
+            "-i",
+            str(audio_from),
+            "-map",
+            "0:v",
+            *audio,
+            "-c:v",
+            "libx264",
+            "-preset",
+            preset,
+            "-crf",
+            str(crf),
+            "-pix_fmt",
+            "yuv420p",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            str(out),
+        ]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def write(self, frame: np.ndarray) -> None:

@@ -25,8 +25,13 @@ def merge_spans(spans: list[tuple[float, float]], pad: float = PAD) -> list[tupl
     return [(a, b) for a, b in merged]
 
 
-def cover_spans(source: Path, output: Path, spans: list[tuple[float, float]], mode: str = "tone",
-                audio_codec: list[str] | None = None) -> None:
+def cover_spans(
+    source: Path,
+    output: Path,
+    spans: list[tuple[float, float]],
+    mode: str = "tone",
+    audio_codec: list[str] | None = None,
+) -> None:
     """Write `output`: the picture copied, the audio with every span silenced or replaced by a 1 kHz tone."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -37,14 +42,36 @@ def cover_spans(source: Path, output: Path, spans: list[tuple[float, float]], mo
     else:
         expression = "+".join(f"between(t,{a:.3f},{b:.3f})" for a, b in spans)
     if mode == "tone" and spans:
-        graph = (f"[0:a]volume=volume=0:enable='{expression}'[muted];"
-                 f"sine=frequency=1000:sample_rate=48000,volume=0.12,volume=volume=0:enable='not({expression})'[tone];"
-                 f"[muted][tone]amix=inputs=2:duration=first:normalize=0[a]")
+        graph = (
+            f"[0:a]volume=volume=0:enable='{expression}'[muted];"
+            f"sine=frequency=1000:sample_rate=48000,volume=0.12,volume=volume=0:enable='not({expression})'[tone];"
+            f"[muted][tone]amix=inputs=2:duration=first:normalize=0[a]"
+        )
     else:
         graph = f"[0:a]volume=volume=0:enable='{expression}'[a]"
-    cmd = [ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), "-filter_complex", graph,
-           "-map", "0:v?", "-map", "[a]", "-c:v", "copy", *codec, "-map_metadata", "-1", "-fflags", "+bitexact",
-           str(output)]
+    cmd = [
+        ffmpeg,
+        "-nostdin",
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        str(source),
+        "-filter_complex",
+        graph,
+        "-map",
+        "0:v?",
+        "-map",
+        "[a]",
+        "-c:v",
+        "copy",
+        *codec,
+        "-map_metadata",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        str(output),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         Path(output).unlink(missing_ok=True)

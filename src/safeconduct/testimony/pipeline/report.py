@@ -16,8 +16,10 @@ from typing import Any
 def write_report(folder: Path, report: dict[str, Any]) -> tuple[Path, Path]:
     """Write both files atomically; return their paths."""
     json_path, html_path = folder / "report.json", folder / "report.html"
-    for path, content in ((json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n"),
-                          (html_path, render_html(report))):
+    for path, content in (
+        (json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n"),
+        (html_path, render_html(report)),
+    ):
         partial = path.with_name(f".{path.name}.partial")
         partial.write_text(content, encoding="utf-8")
         partial.replace(path)
@@ -49,15 +51,15 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;
 <h1>Testimony anonymization report</h1>
 <p class="warn"><strong>Sensitive.</strong> This report quotes the identifying words that were hidden. Keep it
 with the review file in the output folder; never publish it with the anonymized recording.</p>
-<p>Input: {e(report.get('input', ''))}<br>Language: {e(report.get('language', ''))}<br>
-Outputs: {e(', '.join(report.get('outputs', [])))}</p>
-<h2>Identifying details hidden</h2><ul>{kinds or '<li>none found</li>'}</ul>
-<p>In the audio each span was {e(report.get('audio_cover', ''))} (padded {report.get('audio_pad', 0)} s).</p>
+<p>Input: {e(report.get("input", ""))}<br>Language: {e(report.get("language", ""))}<br>
+Outputs: {e(", ".join(report.get("outputs", [])))}</p>
+<h2>Identifying details hidden</h2><ul>{kinds or "<li>none found</li>"}</ul>
+<p>In the audio each span was {e(report.get("audio_cover", ""))} (padded {report.get("audio_pad", 0)} s).</p>
 <table><tr><th>kind</th><th>placeholder</th><th>words</th><th>time</th></tr>{rows}</table>
-<h2>Voice</h2><p>Method: {e(str(voice.get('method', 'none')))}. {e(str(voice.get('verdict', '')))}</p>
-<h2>Faces</h2><p>Mode: {e(str(faces.get('mode', 'none')))}; frames with a face hidden:
-{faces.get('frames_hidden', 0)} of {faces.get('frames', 0)}; time spans: {e(str(faces.get('spans', [])))}</p>
-<h2>Metadata removed</h2><ul>{metadata or '<li>none present</li>'}</ul>
+<h2>Voice</h2><p>Method: {e(str(voice.get("method", "none")))}. {e(str(voice.get("verdict", "")))}</p>
+<h2>Faces</h2><p>Mode: {e(str(faces.get("mode", "none")))}; frames with a face hidden:
+{faces.get("frames_hidden", 0)} of {faces.get("frames", 0)}; time spans: {e(str(faces.get("spans", [])))}</p>
+<h2>Metadata removed</h2><ul>{metadata or "<li>none present</li>"}</ul>
 <h2>Stages</h2><table>{stages}</table>
 </body></html>
 """

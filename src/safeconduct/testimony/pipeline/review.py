@@ -34,9 +34,18 @@ def write_review(path: Path, findings: list[Finding], transcript: Transcript, fi
     entries = []
     for f in findings:
         span = transcript.span_of(f.start, f.end) or (0.0, 0.0)
-        entries.append({"kind": str(f.kind), "text": f.text, "placeholder": f.placeholder,
-                        "start": round(span[0], 2), "end": round(span[1], 2),
-                        "char_start": f.start, "char_end": f.end, "accepted": True})
+        entries.append(
+            {
+                "kind": str(f.kind),
+                "text": f.text,
+                "placeholder": f.placeholder,
+                "start": round(span[0], 2),
+                "end": round(span[1], 2),
+                "char_start": f.start,
+                "char_end": f.end,
+                "accepted": True,
+            }
+        )
     body = yaml.safe_dump({"input": fingerprint, "redactions": entries}, allow_unicode=True, sort_keys=False)
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(HEADER + body, encoding="utf-8")
@@ -78,14 +87,16 @@ def read_review(path: Path, transcript: Transcript, fingerprint: str) -> list[Fi
     return kept
 
 
-def _entry(entry: Any, number: int, path: Path, text: str, placeholders: dict[tuple[str, str], str],
-           counters: dict[str, int]) -> list[Finding]:
+def _entry(
+    entry: Any, number: int, path: Path, text: str, placeholders: dict[tuple[str, str], str], counters: dict[str, int]
+) -> list[Finding]:
     where = f"{Path(path).name}, entry {number}"
     if not isinstance(entry, dict):
         raise ReviewError(f"{where}: expected `kind:` and `text:`")
-    kind, surface = entry.get("kind"), entry.get("text")
-    if kind not in Kind.__members__:
-        raise ReviewError(f"{where}: unknown kind {kind!r} (one of {', '.join(Kind.__members__)})")
+    raw_kind, surface = entry.get("kind"), entry.get("text")
+    if raw_kind not in Kind.__members__:
+        raise ReviewError(f"{where}: unknown kind {raw_kind!r} (one of {', '.join(Kind.__members__)})")
+    kind = str(raw_kind)
     if not isinstance(surface, str) or not surface.strip():
         raise ReviewError(f"{where}: `text` is empty")
     if entry.get("accepted", True) is False:

@@ -26,10 +26,18 @@ from safeconduct.testimony.pipeline.transcript import (
 STAGES = ("probe", "transcribe", "detect", "voice", "faces", "audio", "metadata", "outputs")
 #: progress(stage, done, total)
 Progress = Callable[[str, float, float], None]
-AUDIO_CODECS = {".mp4": ["-c:a", "aac", "-b:a", "160k"], ".mov": ["-c:a", "aac", "-b:a", "160k"],
-                ".mkv": ["-c:a", "flac"], ".webm": ["-c:a", "libopus", "-b:a", "96k"], ".wav": ["-c:a", "pcm_s16le"],
-                ".flac": ["-c:a", "flac"], ".m4a": ["-c:a", "aac", "-b:a", "160k"], ".mp3": ["-c:a", "libmp3lame"],
-                ".ogg": ["-c:a", "libvorbis"], ".opus": ["-c:a", "libopus"]}
+AUDIO_CODECS = {
+    ".mp4": ["-c:a", "aac", "-b:a", "160k"],
+    ".mov": ["-c:a", "aac", "-b:a", "160k"],
+    ".mkv": ["-c:a", "flac"],
+    ".webm": ["-c:a", "libopus", "-b:a", "96k"],
+    ".wav": ["-c:a", "pcm_s16le"],
+    ".flac": ["-c:a", "flac"],
+    ".m4a": ["-c:a", "aac", "-b:a", "160k"],
+    ".mp3": ["-c:a", "libmp3lame"],
+    ".ogg": ["-c:a", "libvorbis"],
+    ".opus": ["-c:a", "libopus"],
+}
 
 
 class PipelineError(Exception):
@@ -64,7 +72,9 @@ def _asr_language(language: str) -> str | None:
     return None if language == "auto" else language
 
 
-def anonymize_testimony(source: Path, outdir: Path, options: Options, progress: Progress | None = None) -> dict[str, Any]:
+def anonymize_testimony(
+    source: Path, outdir: Path, options: Options, progress: Progress | None = None
+) -> dict[str, Any]:
     """Run the pipeline on `source` into `outdir`; return the report (also written as report.json/html)."""
     source, outdir = Path(source), Path(outdir)
     if not source.is_file():
@@ -78,7 +88,7 @@ def anonymize_testimony(source: Path, outdir: Path, options: Options, progress: 
     suffix = source.suffix.lower()
     report: dict[str, Any] = {"input": source.name}
 
-    clock = {"stage": "", "since": time.perf_counter()}
+    clock: dict[str, Any] = {"stage": "", "since": time.perf_counter()}
 
     def stage(name: str) -> None:
         """Start a stage; the one before it is timed (seconds, in the report)."""
@@ -98,8 +108,10 @@ def anonymize_testimony(source: Path, outdir: Path, options: Options, progress: 
         except MediaError as error:
             raise PipelineError(f"probe: {error}") from error
         if info.audio is None:
-            raise PipelineError(f"probe: {source.name} has no audio track: there is no testimony to transcribe "
-                                "(for a silent video use `safeconduct testimony faces`)")
+            raise PipelineError(
+                f"probe: {source.name} has no audio track: there is no testimony to transcribe "
+                "(for a silent video use `safeconduct testimony faces`)"
+            )
         probe_key = log.key("probe", input=fingerprint(source))
         log.record("probe", probe_key, {"duration": info.duration, "video": info.has_video}, [])
         tick("probe", 1, 1)
@@ -161,15 +173,23 @@ def anonymize_testimony(source: Path, outdir: Path, options: Options, progress: 
             path = log.path("transcript" + ext)
             path.write_text(render(cues), encoding="utf-8")
             names[path] = outdir / f"{stem}{ext}"
-        report.update({
-            "outputs": [p.name for p in names.values()],
-            "findings": [{**_finding(f), "start": round(s[0], 2) if (s := transcript.span_of(f.start, f.end)) else 0.0,
-                          "end": round(s[1], 2) if s else 0.0} for f in findings],
-            "audio_cover": "replaced by a tone" if options.audio_cover == "tone" else "silenced",
-            "audio_pad": PAD,
-            "metadata_removed": removed,
-            "stages": timings,
-        })
+        report.update(
+            {
+                "outputs": [p.name for p in names.values()],
+                "findings": [
+                    {
+                        **_finding(f),
+                        "start": round(s[0], 2) if (s := transcript.span_of(f.start, f.end)) else 0.0,
+                        "end": round(s[1], 2) if s else 0.0,
+                    }
+                    for f in findings
+                ],
+                "audio_cover": "replaced by a tone" if options.audio_cover == "tone" else "silenced",
+                "audio_pad": PAD,
+                "metadata_removed": removed,
+                "stages": timings,
+            }
+        )
         report["findings_by_kind"] = by_kind(report["findings"])
         stage("done")  # closes the timing of "outputs" (the report itself is written just after)
         for temp, target in names.items():
@@ -177,16 +197,17 @@ def anonymize_testimony(source: Path, outdir: Path, options: Options, progress: 
         write_report(outdir, report)
         tick("outputs", 1, 1)
     except OSError as error:
-        raise PipelineError(f"could not write in {outdir}: {error.strerror or error} (is the disk full?); "
-                            "re-run the same command to resume") from error
+        raise PipelineError(
+            f"could not write in {outdir}: {error.strerror or error} (is the disk full?); "
+            "re-run the same command to resume"
+        ) from error
     if not options.keep_work:
         log.remove()
     return report
 
 
 def _finding(f: Any) -> dict[str, Any]:
-    return {"kind": str(f.kind), "text": f.text, "placeholder": f.placeholder, "char_start": f.start,
-            "char_end": f.end}
+    return {"kind": str(f.kind), "text": f.text, "placeholder": f.placeholder, "char_start": f.start, "char_end": f.end}
 
 
 def _transcribe(source: Path, duration: float, options: Options, log: StageLog, tick: Progress) -> Transcript:
@@ -206,8 +227,9 @@ def _transcribe(source: Path, duration: float, options: Options, log: StageLog, 
 
             try:
                 audio, _ = decode_audio(source, SAMPLE_RATE, mono=True)
-                segments = transcribe(audio[:, 0], _asr_language(options.language), options.asr_model,
-                                      cpu_threads=os.cpu_count() or 1)
+                segments = transcribe(
+                    audio[:, 0], _asr_language(options.language), options.asr_model, cpu_threads=os.cpu_count() or 1
+                )
             except (MediaError, TranscriptionError) as error:
                 raise PipelineError(f"transcribe: {error}") from error
             transcript = from_segments(segments)
@@ -235,8 +257,12 @@ def _detect(transcript: Transcript, options: Options, log: StageLog, outdir: Pat
         result = redact_text(transcript.text, options.language, ner_model=options.ner_model)
     except RedactionError as error:
         raise PipelineError(f"detect: {error}") from error
-    log.previous = log.key("detect", language=result.language, ner=options.ner_model,
-                           findings=[(f.start, f.end, f.placeholder) for f in result.findings])
+    log.previous = log.key(
+        "detect",
+        language=result.language,
+        ner=options.ner_model,
+        findings=[(f.start, f.end, f.placeholder) for f in result.findings],
+    )
     if options.review:
         path = outdir / "redactions.yaml"
         write_review(path, result.findings, transcript, print_)
@@ -254,8 +280,13 @@ def _voice(current: Path, options: Options, log: StageLog, tick: Progress, suffi
         log.previous = key
         return out, saved
     try:
-        privacy = anonymize_file(current, out, options.voice_method, overwrite=True,
-                                 progress=lambda done, total: tick("voice", done, total or 1))
+        privacy = anonymize_file(
+            current,
+            out,
+            options.voice_method,
+            overwrite=True,
+            progress=lambda done, total: tick("voice", done, total or 1),
+        )
     except AnonymizeError as error:
         raise PipelineError(f"voice: {error}") from error
     for extra in out.parent.glob(out.name + ".privacy.*"):
@@ -275,11 +306,11 @@ def _faces(current: Path, options: Options, log: StageLog, tick: Progress, suffi
         log.previous = key
         return out, saved
     try:
-        faces = hide_faces(current, out, options.faces, progress=lambda stage, done, total: tick("faces", done, total or 1))
+        faces = hide_faces(
+            current, out, options.faces, progress=lambda stage, done, total: tick("faces", done, total or 1)
+        )
     except FacesError as error:
         raise PipelineError(f"faces: {error}") from error
     result = faces.to_dict()
     log.record("faces", key, result, [out.name])
     return out, result
-
-

@@ -53,8 +53,10 @@ class Transcript:
         for i, w in enumerate(self.words):
             groups.setdefault(w.segment, []).append(i)
         offsets = self.offsets()
-        return [(self.words[ix[0]].start, self.words[ix[-1]].end, offsets[ix[0]][0], offsets[ix[-1]][1])
-                for ix in groups.values()]
+        return [
+            (self.words[ix[0]].start, self.words[ix[-1]].end, offsets[ix[0]][0], offsets[ix[-1]][1])
+            for ix in groups.values()
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return {"words": [asdict(w) for w in self.words]}
@@ -99,7 +101,7 @@ def read_subtitles(path: Path) -> Transcript:
         start, end = _seconds(left), _seconds(right.split()[0])
         if end < start:
             raise TranscriptError(f"{Path(path).name}: a cue ends before it starts ({lines[timing]})")
-        tokens = " ".join(re.sub(r"<[^>]+>", "", line) for line in lines[timing + 1:]).split()
+        tokens = " ".join(re.sub(r"<[^>]+>", "", line) for line in lines[timing + 1 :]).split()
         for i, token in enumerate(tokens):
             step = (end - start) / len(tokens)
             words.append(TimedWord(token, start + i * step, start + (i + 1) * step, cue_index))

@@ -27,14 +27,26 @@ def _nlp_engine(language: str, ner_model: str | None):  # noqa: ANN202 - Presidi
 
     config = NerModelConfiguration(
         model_to_presidio_entity_mapping=dict(LABELS),
-        labels_to_ignore=["MISC", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "WORK_OF_ART",
-                          "LAW", "LANGUAGE", "EVENT", "PRODUCT"],
+        labels_to_ignore=[
+            "MISC",
+            "CARDINAL",
+            "ORDINAL",
+            "QUANTITY",
+            "MONEY",
+            "PERCENT",
+            "WORK_OF_ART",
+            "LAW",
+            "LANGUAGE",
+            "EVENT",
+            "PRODUCT",
+        ],
         low_score_entity_names=[],
         default_score=NER_SCORE,
     )
-    engine = PreloadedSpacyEngine(models=[{"lang_code": language, "model_name": "preloaded"}],
-                                  ner_model_configuration=config)
-    engine.nlp = {language: load_pipeline(language, ner_model)}
+    engine = PreloadedSpacyEngine(
+        models=[{"lang_code": language, "model_name": "preloaded"}], ner_model_configuration=config
+    )
+    engine.nlp = {language: load_pipeline(language, ner_model)}  # type: ignore[assignment]
     return engine
 
 
@@ -49,10 +61,13 @@ def analyzer(language: str, ner_model: str | None = None, domain: bool = True) -
     registry = RecognizerRegistry(supported_languages=[language])
     # Presidio's own EmailRecognizer is left out: it fetches the Public Suffix List from the network.
     registry.add_recognizer(
-        SpacyRecognizer(supported_language=language, supported_entities=sorted(set(LABELS.values())), ner_strength=NER_SCORE)
+        SpacyRecognizer(
+            supported_language=language, supported_entities=sorted(set(LABELS.values())), ner_strength=NER_SCORE
+        )
     )
     if domain:
         for recognizer in domain_recognizers(language):
             registry.add_recognizer(recognizer)
-    return AnalyzerEngine(registry=registry, nlp_engine=_nlp_engine(language, ner_model),
-                          supported_languages=[language])
+    return AnalyzerEngine(
+        registry=registry, nlp_engine=_nlp_engine(language, ner_model), supported_languages=[language]
+    )

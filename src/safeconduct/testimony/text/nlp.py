@@ -76,6 +76,4 @@ def load_pipeline(language: str, ner_model: str | None = None) -> Language:
         return spacy.blank(language)
     if language in PIPELINES:
         raise UnsupportedLanguageError(f"no spaCy pipeline for {language!r} is installed. {INSTALL_HINT}")
-    raise UnsupportedLanguageError(
-        f"language {language!r} is not covered: supported are en, fr, ar. {INSTALL_HINT}"
-    )
+    raise UnsupportedLanguageError(f"language {language!r} is not covered: supported are en, fr, ar. {INSTALL_HINT}")

@@ -14,9 +14,19 @@ from safeconduct.testimony.text.model import Finding, Kind
 from safeconduct.testimony.text.recognizers.lexicon import NOT_IDENTIFYING
 
 #: When merged detections disagree and score the same, the first kind here wins.
-PRIORITY = [Kind.EMAIL, Kind.HANDLE, Kind.PHONE, Kind.ID, Kind.PERSON, Kind.UNIT, Kind.PLACE, Kind.NATIONALITY, Kind.DATE]
+PRIORITY = [
+    Kind.EMAIL,
+    Kind.HANDLE,
+    Kind.PHONE,
+    Kind.ID,
+    Kind.PERSON,
+    Kind.UNIT,
+    Kind.PLACE,
+    Kind.NATIONALITY,
+    Kind.DATE,
+]
 _LEAD = re.compile(r"^(?:the|le|la|les|l'|l’)\s*", re.IGNORECASE)
-_TRIM = " \t\n\r.,;:!?\"“”«»()[]{}،؛؟"
+_TRIM = ' \t\n\r.,;:!?"“”«»()[]{}،؛؟'
 #: Parts of names that are not names ("Abu", "Colonel"): never propagated on their own.
 _NOT_A_NAME = frozenset(
     """abu abou umm oum om ibn bin ben bint ould ag al el the le la de du des mr mrs ms dr dr. mme colonel
@@ -47,7 +57,7 @@ def clean(spans: Iterable[Span], text: str) -> list[Span]:
         while s.end > s.start and text[s.end - 1] in _TRIM:
             s.end -= 1
         _trim_words(s, text)
-        surface = text[s.start:s.end]
+        surface = text[s.start : s.end]
         if not surface.strip() or _LEAD.sub("", surface).lower() in NOT_IDENTIFYING:
             continue
         if s.source == "SpacyRecognizer" and s.kind in (Kind.PERSON, Kind.PLACE) and surface.islower():
@@ -59,7 +69,7 @@ def clean(spans: Iterable[Span], text: str) -> list[Span]:
 def _trim_words(s: Span, text: str) -> None:
     """Drop words like "Telegram" that a model glued to the edge of a detection ("Telegram @handle")."""
     while True:
-        words = list(re.finditer(r"\S+", text[s.start:s.end]))
+        words = list(re.finditer(r"\S+", text[s.start : s.end]))
         if len(words) < 2:
             return
         if words[0].group().lower().strip(_TRIM) in NOT_IDENTIFYING:
@@ -81,7 +91,7 @@ def propagate(spans: list[Span], text: str) -> list[Span]:
     for s in spans:
         if s.kind not in _PROPAGATE:
             continue
-        surface = text[s.start:s.end]
+        surface = text[s.start : s.end]
         terms[(s.kind, surface)] = max(terms.get((s.kind, surface), 0), s.score)
         parts = re.split(r"\s+", surface)
         if s.kind is Kind.PERSON and len(parts) > 1:
@@ -118,7 +128,7 @@ def canonical(surface: str) -> str:
 
 def number(spans: list[Span], text: str) -> list[Finding]:
     """Give each entity one placeholder ("[PERSON 1]"), numbered per kind in order of first mention."""
-    keys: list[tuple[Kind, str]] = [(s.kind, canonical(text[s.start:s.end])) for s in spans]
+    keys: list[tuple[Kind, str]] = [(s.kind, canonical(text[s.start : s.end])) for s in spans]
     persons = sorted({k for kind, k in keys if kind is Kind.PERSON and " " in k}, key=len, reverse=True)
     placeholders: dict[tuple[Kind, str], str] = {}
     counters: dict[Kind, int] = {}
@@ -129,6 +139,7 @@ def number(spans: list[Span], text: str) -> list[Finding]:
         if (kind, key) not in placeholders:
             counters[kind] = counters.get(kind, 0) + 1
             placeholders[(kind, key)] = f"[{kind.value} {counters[kind]}]"
-        findings.append(Finding(kind, text[s.start:s.end], s.start, s.end, placeholders[(kind, key)],
-                                round(s.score, 3), s.source))
+        findings.append(
+            Finding(kind, text[s.start : s.end], s.start, s.end, placeholders[(kind, key)], round(s.score, 3), s.source)
+        )
     return findings

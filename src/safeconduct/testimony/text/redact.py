@@ -40,8 +40,7 @@ def redact_text(
     analysis_text = text.translate(_DIGITS)
     results = engine.analyze(analysis_text, language=lang, score_threshold=min_score)
     spans = [
-        Span(Kind(r.entity_type), r.start, r.end, r.score,
-             (r.recognition_metadata or {}).get("recognizer_name", ""))
+        Span(Kind(r.entity_type), r.start, r.end, r.score, (r.recognition_metadata or {}).get("recognizer_name", ""))
         for r in results
         if r.entity_type in Kind.__members__
     ]
@@ -58,7 +57,7 @@ def replace_spans(text: str, findings: Sequence[Finding]) -> str:
     for f in sorted(findings, key=lambda f: f.start):
         if f.start < cursor:
             raise RedactionError(f"overlapping findings at {f.start}: {f.text!r}")
-        out.append(text[cursor:f.start])
+        out.append(text[cursor : f.start])
         out.append(f.placeholder)
         cursor = f.end
     out.append(text[cursor:])

@@ -15,7 +15,11 @@ _AR_DAYS = "الأحد|الاثنين|الإثنين|الثلاثاء|الأرب
 def date_rules() -> list[Rule]:
     """Rules for dates and times in English, French and Arabic."""
     return [
-        rule("DATE", rf"\b(?:(?:{DAYS_EN}),?\s+)?(?:(?:the\s+)?{_ORD}\s+(?:of\s+)?)?(?:{MONTHS_EN})(?:\s+{_ORD})?(?:,?\s+\d{{4}})?\b", 0.7),
+        rule(
+            "DATE",
+            rf"\b(?:(?:{DAYS_EN}),?\s+)?(?:(?:the\s+)?{_ORD}\s+(?:of\s+)?)?(?:{MONTHS_EN})(?:\s+{_ORD})?(?:,?\s+\d{{4}})?\b",
+            0.7,
+        ),
         rule("DATE", rf"\bthe\s+\d{{1,2}}(?:st|nd|rd|th)\b(?:\s+of\s+(?:{MONTHS_EN}))?", 0.65),
         rule("DATE", rf"\b(?:{DAYS_EN}|{DAYS_FR})\b(?:\s+{_ORD})?", 0.5),
         rule("DATE", r"\b(?:1[89]|20)\d{2}s?\b", 0.55),
@@ -27,7 +31,11 @@ def date_rules() -> list[Rule]:
         rule("DATE", rf"\b(?:{_NUM_EN})\s+(?:days?|weeks?|months?|years?)\b(?!\s+old)", 0.45),
         rule("DATE", rf"\b(?:{_NUM_FR})\s+(?:jours?|semaines?|mois|ans|années?)\b", 0.45),
         rule("DATE", rf"\b(?:(?:{DAYS_FR})\s+)?(?:\d{{1,2}}(?:er)?\s+)?(?:{MONTHS_FR})(?:\s+\d{{4}})?\b", 0.6),
-        rule("DATE", rf"(?<![\u0621-\u064A])(?:{_DIGITS}{{1,2}}\s+)?(?:{MONTHS_AR})(?![\u0621-\u064A])(?:\s+{_DIGITS}{{4}})?", 0.7),
+        rule(
+            "DATE",
+            rf"(?<![\u0621-\u064A])(?:{_DIGITS}{{1,2}}\s+)?(?:{MONTHS_AR})(?![\u0621-\u064A])(?:\s+{_DIGITS}{{4}})?",
+            0.7,
+        ),
         rule("DATE", rf"(?<![\u0621-\u064A])(?:يوم\s+)?(?:{_AR_DAYS})(?![\u0621-\u064A])", 0.5),
         rule("DATE", r"منتصف الليل|الفجر|عند الظهر|منتصف النهار", 0.55),
         rule("DATE", rf"{_DIGITS}{{4}}", 0.5),

@@ -26,7 +26,10 @@ _NOT_NAME = (
     r"I|The|A|An|My|Our|His|Her|Their|Your|This|That|These|Those|God|Allah|Dieu|Le|La|Les|Un|Une|Mon|Ma|Mes|"
     r"Notre|Nos|Leur|Ce|Cette|Il|Elle|Nous|Vous|Ils|Elles|Je|On|Street|Road|Avenue|Market"
 )
-_AR_TITLES = "العقيد|الدكتور|الطبيب|الضابط|الشيخ|القائد|الأمير|الحاج|الحاجة|المدعو|المدعوة|النقيب|الملازم|الرائد|اللواء|الأخ|الأخت"
+_AR_TITLES = (
+    "العقيد|الدكتور|الطبيب|الضابط|الشيخ|القائد|الأمير|الحاج|الحاجة|المدعو|المدعوة|النقيب|الملازم|الرائد|اللواء|"
+    "الأخ|الأخت"
+)
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 _AR_NEXT = rf"(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW})"
 _AR_GIVEN = "|".join(sorted(ARABIC_GIVEN_NAMES, key=len, reverse=True))
@@ -37,15 +40,27 @@ def name_rules() -> list[Rule]:
     return [
         rule("PERSON", rf"\b{_KUNYA}\s+{ART}?{CAP}(?:\s+{ART}{CAP}|\s+(?:al|el)\s+{CAP})*", 0.85),
         rule("PERSON", rf"\b(?:{_TITLES})\s+{ART}?{CAP}{_NAME_TAIL}", 0.75),
-        rule("PERSON", rf"\b(?:{_CALLED})\s+(?:(?:me|him|her|moi|lui)\s+)?(?P<m>(?:(?:the|le|la|l')\s+)?{CAP}{_NAME_TAIL})", 0.6),
+        rule(
+            "PERSON",
+            rf"\b(?:{_CALLED})\s+(?:(?:me|him|her|moi|lui)\s+)?(?P<m>(?:(?:the|le|la|l')\s+)?{CAP}{_NAME_TAIL})",
+            0.6,
+        ),
         rule("PERSON", rf"\b{ART}{CAP}\b", 0.45),
         # Two or three capitalised words inside a sentence ("… and Bilal Touré of …"), none an everyday word.
-        rule("PERSON", rf"(?<=[a-zà-ÿ,] )(?!(?:{_NOT_NAME})\b){CAP}(?:\s+(?:{_PARTICLE}\s+)?(?!(?:{_NOT_NAME})\b){CAP}){{1,2}}", 0.45),
+        rule(
+            "PERSON",
+            rf"(?<=[a-zà-ÿ,] )(?!(?:{_NOT_NAME})\b){CAP}(?:\s+(?:{_PARTICLE}\s+)?(?!(?:{_NOT_NAME})\b){CAP}){{1,2}}",
+            0.45,
+        ),
         # Arabic script: kunya (أبو …, أم …), a title, or a common given name, with the following name words.
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:أبو|أبي|أبا|أم|ابن|بنت)\s+{ARW}{_AR_NEXT}?", 0.85),
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_TITLES}){_AR_NEXT}{{1,3}}", 0.75),
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_GIVEN})(?![\u0621-\u064A]){_AR_NEXT}?", 0.6),
-        rule("PERSON", rf"(?:ينادونه|ينادونها|ينادونني|يدعى|تدعى|اسمه|اسمها|اسمي|لقبه|لقبها)(?P<m>{_AR_NEXT}{{1,2}})", 0.6),
+        rule(
+            "PERSON",
+            rf"(?:ينادونه|ينادونها|ينادونني|يدعى|تدعى|اسمه|اسمها|اسمي|لقبه|لقبها)(?P<m>{_AR_NEXT}{{1,2}})",
+            0.6,
+        ),
     ]
 
 

@@ -18,6 +18,8 @@ def people_rules() -> list[Rule]:
     arabic = _alternation(PEOPLES_ARABIC)
     return [
         rule("NATIONALITY", rf"\b(?:{latin})(?:e|s|es|ne|nes)?\b", 0.7, flags=re.IGNORECASE),
-        rule("NATIONALITY", rf"\b(?:tribe of|tribu des|tribu de|clan|ethnie|community of)\s+(?:the\s+)?(?P<m>{CAP})", 0.6),
+        rule(
+            "NATIONALITY", rf"\b(?:tribe of|tribu des|tribu de|clan|ethnie|community of)\s+(?:the\s+)?(?P<m>{CAP})", 0.6
+        ),
         rule("NATIONALITY", rf"(?<![\u0621-\u064A])(?:ال)?(?:{arabic})(?:ة|ون|ين|ية)?(?![\u0621-\u064A])", 0.7),
     ]

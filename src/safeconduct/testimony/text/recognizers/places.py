@@ -23,8 +23,14 @@ _PREP_FR = (
     r"à|au|près de|vers|jusqu'à|depuis|venait de|originaire de|né à|née à|habite à|vit à|vivait à|"
     r"de|d'|entre"
 )
-_NOUNS_EN = r"village|town|city|camp|district|region|province|valley|neighbourhood|neighborhood|quarter|market|mosque|checkpoint|bridge|hills?"
-_NOUNS_FR = r"village|ville|quartier|camp|région|province|vallée|commune|cercle|marché|mosquée|poste|piste|route|pont|mairie|hameau|localité|forêt"
+_NOUNS_EN = (
+    r"village|town|city|camp|district|region|province|valley|neighbourhood|neighborhood|quarter|market|mosque|"
+    r"checkpoint|bridge|hills?"
+)
+_NOUNS_FR = (
+    r"village|ville|quartier|camp|région|province|vallée|commune|cercle|marché|mosquée|poste|piste|route|pont|"
+    r"mairie|hameau|localité|forêt"
+)
 _AR_HEADS = "تل|كفر|وادي|بئر|جبل|عين|دير|رأس|خربة|سوق|دار|حي|مخيم|قرية|مدينة|بلدة|منطقة|ساحة"
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 

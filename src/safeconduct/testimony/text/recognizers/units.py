@@ -28,13 +28,21 @@ def unit_rules() -> list[Rule]:
     """Rules for named armed groups and units."""
     return [
         rule("UNIT", rf"\b(?:{_MODIFIER}\s+){{0,4}}(?:\d+(?:st|nd|rd|th)|{ART}?{CAP}(?:'s)?)\s+(?:{_HEAD_EN})\b", 0.75),
-        rule("UNIT", rf"\b(?!(?:Our|My|His|Her|Their|The|This|That|A|An|Your|Its|Every|Each|One|Another)\b)(?:{ART}?{CAP}\s+){{1,3}}(?:{_HEAD_EN_LOWER})\b", 0.55),
+        rule(
+            "UNIT",
+            rf"\b(?!(?:Our|My|His|Her|Their|The|This|That|A|An|Your|Its|Every|Each|One|Another)\b)(?:{ART}?{CAP}\s+){{1,3}}(?:{_HEAD_EN_LOWER})\b",
+            0.55,
+        ),
         rule("UNIT", rf"\b(?:{_HEAD_EN})\s+of\s+(?:the\s+)?{ART}?{CAP}(?:\s+{ART}?{CAP}){{0,2}}", 0.7),
         rule("UNIT", rf"\b(?:{_HEAD_TRANSLIT})\s+{ART}?{CAP}(?:\s+(?:{ART}?{CAP}|ibn|bin))*", 0.8),
         rule("UNIT", r"\b(?:Hisba|Hisbah|Hesba|hisba)\b", 0.8),
         rule("UNIT", rf"\b(?:{_HEAD_FR})\s+{ART}?{CAP}(?:[\s-]+{ART}?{CAP})*", 0.75),
         rule("UNIT", rf"\b(?:{_HEAD_FR})(?:\s+[\w'’]+){{0,2}}?\s+{_FR_LINK}\s*{CAP}(?:[\s-]+{CAP})*", 0.7),
-        rule("UNIT", rf"\b(?:Forces|Armée|Front|Mouvement|Brigade|Groupe|Union|Rassemblement|Coalition|Alliance|Milice)(?:\s+[\w'’-]+){{0,3}}?\s+{_FR_LINK}\s*{CAP}(?:[\s-]+{CAP})*", 0.75),
+        rule(
+            "UNIT",
+            rf"\b(?:Forces|Armée|Front|Mouvement|Brigade|Groupe|Union|Rassemblement|Coalition|Alliance|Milice)(?:\s+[\w'’-]+){{0,3}}?\s+{_FR_LINK}\s*{CAP}(?:[\s-]+{CAP})*",
+            0.75,
+        ),
         rule("UNIT", rf"\b\d+(?:e|ème|eme|er|re)\s+(?:{_HEAD_FR})\b", 0.75),
         rule(
             "UNIT",
