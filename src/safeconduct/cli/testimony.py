@@ -79,3 +79,55 @@ def anonymize(
                 bars.update(tasks[stage], completed=1.0)
     counts = ", ".join(f"{k} {n}" for k, n in report["findings_by_kind"].items()) or "none"
     typer.echo(f"Done: {', '.join(report['outputs'])}, report.html, report.json in {outdir}. Hidden: {counts}.")
+
+
+@app.command("faces")
+def faces_only(
+    source: Annotated[Path, typer.Argument(help="A video file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The video to write (same container).")],
+    mode: Annotated[str, typer.Option(help="blur, mask or silhouette.")] = "blur",
+) -> None:
+    """Hide the faces of a video only (audio copied untouched, metadata not stripped: see `strip`)."""
+    from rich.progress import Progress
+
+    from safeconduct.testimony.faces import FacesError, hide_faces
+
+    if output.exists():
+        _fail(f"{output} exists already: choose another name")
+    with Progress(transient=True) as bars:
+        task = bars.add_task("faces", total=1.0)
+        try:
+            report = hide_faces(
+                source, output, mode, progress=lambda _s, done, total: bars.update(task, completed=done / (total or 1))
+            )
+        except FacesError as error:
+            _fail(str(error))
+    typer.echo(f"{output}: faces hidden on {report.frames_hidden} of {report.frames} frames ({report.mode}).")
+
+
+@app.command("strip")
+def strip(
+    source: Annotated[Path, typer.Argument(help="Audio, video, image or document.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The cleaned copy to write.")],
+) -> None:
+    """Remove metadata (GPS, device, software, author, dates): ffmpeg for media, mat2 for the rest."""
+    from safeconduct.testimony.metadata import MetadataError, strip_document, strip_media
+
+    media = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4a", ".mp3", ".wav", ".flac", ".ogg", ".opus", ".aac"}
+    if output.exists():
+        _fail(f"{output} exists already: choose another name")
+    if source.suffix.lower() != output.suffix.lower():
+        _fail("the output must have the same type (suffix) as the input")
+    try:
+        if source.suffix.lower() in media:
+            report = strip_media(source, output)
+        else:
+            report = strip_document(source, output)
+    except MetadataError as error:
+        _fail(str(error))
+    typer.echo(f"{output}: {len(report.removed)} metadata fields removed ({report.tool}).")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
