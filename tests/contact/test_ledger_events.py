@@ -53,3 +53,27 @@ def test_messages_replies_and_files_are_chained_signed_and_committed(sqlite_inst
         meta = json.loads(aead.decrypt(key, row.meta_ciphertext, f"file:{case_id}:{row.id}".encode()))
         plain = json.dumps({"name": "plan.txt", "sha256": meta["sha256"], "size": 7}).encode()
         assert by_commitment[commitments.commitment_of(base64.b64decode(meta["nonce"]), plain)] == "file_in"
+
+
+def test_staff_views_downloads_and_replies_are_audited_and_chained(sqlite_installation: Installation,
+                                                                   sqlite_client: TestClient) -> None:
+    from safeconduct.cases import audit
+
+    login = sqlite_installation.add_staff("sami")
+    _, token = start_contact(sqlite_client)
+    file_id = sqlite_client.post("/api/v1/contact/files", files={"file": ("a.txt", b"abc")},
+                                 headers=bearer(token)).json()["id"]
+    staff = staff_token(sqlite_client, login)
+    case_id = only_case_id(sqlite_client, staff)
+    assert sqlite_client.get(f"/api/v1/staff/cases/{case_id}/messages", headers=bearer(staff)).status_code == 200
+    assert sqlite_client.get(f"/api/v1/staff/cases/{case_id}/files/{file_id}", headers=bearer(staff)).content == b"abc"
+    sqlite_client.post(f"/api/v1/staff/cases/{case_id}/replies", json={"text": "ok"}, headers=bearer(staff))
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/replies", json={"text": " "}, headers=bearer(staff))
+    assert r.status_code == 422
+    with sqlite_installation.runtime.db() as db:
+        actions = sorted(e.action for e in audit.entries(db, case_id=case_id))
+        assert actions == ["download_file", "reply", "view_messages"]  # the refused reply left no row
+        org = db.get(Organisation, 1)
+        assert org is not None
+        # case opened, file, view, download, reply
+        assert ledger.check_case_chain(db, case_id, VerifyKey(org.signing_public_key)) == 5

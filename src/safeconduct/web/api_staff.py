@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import content, inbox
+from safeconduct.cases import audit, content, inbox
 from safeconduct.cases.content import Author
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
@@ -60,9 +60,12 @@ def cases(staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_
 
 
 @router.get("/cases/{case_id}/messages", response_model=ConversationOut)
-def messages(case_id: str, staff: StaffAccess = Depends(staff_access),
+def messages(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
              db: Session = Depends(get_db)) -> ConversationOut:
+    """The conversation, decrypted in memory; the view is recorded (audit log and case ledger)."""
     _, key = inbox.open_case(db, staff, case_id)
+    audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="view_messages",
+                         case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key)
     return ConversationOut(
         messages=[MessageOut.of(m, for_staff=True) for m in content.read_messages(db, case_id=case_id, case_key=key)],
         files=[FileOut.of(f) for f in content.list_files(db, case_id=case_id, case_key=key)],
@@ -73,6 +76,7 @@ def messages(case_id: str, staff: StaffAccess = Depends(staff_access),
 def reply(case_id: str, body: TextIn, request: Request, staff: StaffAccess = Depends(staff_access),
           db: Session = Depends(get_db)) -> MessageOut:
     case, key = inbox.open_case(db, staff, case_id)
+    audit.record(db, staff_id=staff.staff_id, action="reply", case_id=case_id)  # commits with the reply
     view = content.post_message(db, runtime(request).settings, case=case, case_key=key,
                                 signing_key=runtime(request).org.signing_key, author=staff_author(staff),
                                 text=body.text)
@@ -104,6 +108,9 @@ def download(case_id: str, file_id: str, request: Request, staff: StaffAccess = 
     """The decrypted file (decrypted block by block in memory as it is sent)."""
     _, key = inbox.open_case(db, staff, case_id)
     view, blocks = content.open_file(db, runtime(request).settings, case_id=case_id, case_key=key, file_id=file_id)
+    audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="download_file",
+                         case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key,
+                         target=file_id)
     return download_response(blocks, view)
 
 

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import content, inbox
+from safeconduct.cases import audit, content, inbox
 from safeconduct.errors import AuthenticationFailed, RateLimited, Refusal
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
@@ -63,6 +63,8 @@ def inbox_page(request: Request, staff: StaffAccess = Depends(staff_access), db:
 def case_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
               draft: str = "", status_code: int = 200) -> Response:
     case, key = inbox.open_case(db, staff, case_id)
+    audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="view_messages",
+                         case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key)
     summary = next((c for c in inbox.list_cases(db, staff.staff_id) if c.id == case_id), None)
     return render(request, "staff/case.html", {
         "staff": staff, "case": case, "unread": summary.unread if summary else 0,
@@ -84,9 +86,11 @@ async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(sta
     text = str(form.get("text", ""))
     case, key = inbox.open_case(db, staff, case_id)
     try:
+        audit.record(db, staff_id=staff.staff_id, action="reply", case_id=case_id)  # commits with the reply
         content.post_message(db, runtime(request).settings, case=case, case_key=key,
                              signing_key=runtime(request).org.signing_key, author=staff_author(staff), text=text)
     except Refusal as exc:
+        db.rollback()
         return case_page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
                          draft=text, status_code=status_for(exc))
     inbox.mark_read(db, staff.staff_id, case_id)
@@ -107,6 +111,9 @@ def download(case_id: str, file_id: str, request: Request, staff: StaffAccess = 
              db: Session = Depends(get_db)) -> Response:
     _, key = inbox.open_case(db, staff, case_id)
     view, blocks = content.open_file(db, runtime(request).settings, case_id=case_id, case_key=key, file_id=file_id)
+    audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="download_file",
+                         case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key,
+                         target=file_id)
     return download_response(blocks, view)
 
 
