@@ -15,7 +15,6 @@ import time
 
 import httpx
 import pyotp
-
 from _server import PASSWORD, running_server
 
 MiB = 1024 * 1024
