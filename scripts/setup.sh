@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what safeconduct needs on a fresh Debian machine. Idempotent: fast when all is there.
-#   scripts/setup.sh run    the server alone (Python packages of the core)
+#   scripts/setup.sh run    the server (core packages and the court-dossier extra)
 #   scripts/setup.sh full   everything the whole test suite needs (Debian packages, all extras)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,5 +34,6 @@ fi
 if [ "$MODE" = full ]; then
   .venv/bin/python -m pip install -q -e ".[dev,ledger,voice,testimony]"
 else
-  .venv/bin/python -m pip install -q -e .
+  # The server with court dossiers (PDF + bundle); voice and testimony tools are the other extras.
+  .venv/bin/python -m pip install -q -e ".[ledger]"
 fi

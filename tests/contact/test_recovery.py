@@ -74,6 +74,9 @@ def test_cli_init_staff_add_print_what_the_administrator_needs(tmp_path) -> None
     data = str(tmp_path / "fresh")
     result = CliRunner().invoke(app, ["init", "--data", data])
     assert result.exit_code == 0 and "SCRK-" in result.output
+    keys_dir = tmp_path / "fresh" / "keys"
+    assert {p.name for p in keys_dir.iterdir()} == {"ledger-signing.key", "dossier-pdf.key", "dossier-pdf.crt"}
+    assert (keys_dir / "dossier-pdf.key").stat().st_mode & 0o077 == 0  # readable by the server's user only
     result = CliRunner().invoke(app, ["staff", "add", "--data", data, "--username", "omar", "--role", "admin",
                                       "--password-stdin"], input="a long enough password\n")
     assert result.exit_code == 0, result.output

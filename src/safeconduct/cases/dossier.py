@@ -47,10 +47,9 @@ class Dossier:
 
 
 def pdf_certificate(settings: Settings, organisation: str) -> tuple[bytes, bytes]:
-    """The organisation's PDF signing key and certificate, made on first use and kept like the ledger key.
+    """The organisation's PDF signing key and certificate, kept like the ledger key (``keys/``, mode 0600).
 
-    ``init`` does not make them yet; making them here, once, in ``keys/`` with mode 0600 gives every
-    installation signed PDFs without a separate step.
+    ``safeconduct init`` makes them; an installation made before that gets them on its first export.
     """
     from safeconduct.ledger.pdf_signing import make_org_certificate
 

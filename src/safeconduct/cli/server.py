@@ -43,6 +43,12 @@ def init(data: Path = DataOption, name: str = typer.Option("safeconduct", help="
     except org_service.AlreadyInitialised as exc:
         _fail(f"{exc}. Nothing was changed.")
         return
+    try:
+        from safeconduct.cases.dossier import pdf_certificate
+
+        pdf_certificate(runtime.settings, name)
+    except ImportError:  # the [ledger] extra is not installed: dossiers cannot be exported anyway
+        err.print("Note: the dossier packages are not installed (pip install 'safeconduct[ledger]').")
     console.print(f"Installation created in [bold]{runtime.settings.data_dir}[/].")
     console.print("\n[bold]Recovery key[/] — shown only this once, never stored on this server:\n")
     console.print(f"    [bold yellow]{recovery}[/]\n")
