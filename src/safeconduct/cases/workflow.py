@@ -9,11 +9,11 @@ returned → in proceedings → closed. Side exits: withdrawn and contact lost (
 was lost from. Leaving vetting for advising is the "vetted" decision; it and "rejected" need two different
 caseworkers (four eyes): one proposes, another confirms.
 
-An organisation renames states and adds sub-states in its config file, e.g. (TOML)::
+An organisation renames states and adds sub-states in `data/safeconduct.toml`, e.g.::
 
-    [workflow.labels]
+    [organisation.workflow.labels]
     vetting = "Prüfung"
-    [workflow.substates]
+    [organisation.workflow.substates]
     advising = ["legal", "family", "housing"]
 
 Sub-states are written ``advising/legal``; moving between sub-states of one state is always allowed.
