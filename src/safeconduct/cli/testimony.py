@@ -94,7 +94,9 @@ def faces_only(
 
     if output.exists():
         _fail(f"{output} exists already: choose another name")
-    with Progress(transient=True) as bars:
+    from safeconduct.testimony.pipeline.tempdir import private_tempdir
+
+    with Progress(transient=True) as bars, private_tempdir(output.resolve().parent):
         task = bars.add_task("faces", total=1.0)
         try:
             report = hide_faces(

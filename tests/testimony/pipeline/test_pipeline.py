@@ -299,3 +299,22 @@ def test_a_language_without_models_says_what_to_install(clip: Path, srt: Path, t
     )
     assert result.exit_code == 2
     assert "not covered" in result.output and "--ner-model" in result.output
+
+
+def test_nothing_is_written_outside_the_output_folder(
+    clip: Path, srt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transcript and findings betray the speaker: no temporary file may land in the system's temp folder."""
+    import tempfile
+
+    spy = tmp_path / "system tmp"
+    spy.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spy))
+    monkeypatch.setattr(tempfile, "tempdir", str(spy))
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    outdir = tmp_path / "out"
+    anonymize_testimony(clip, outdir, Options(language="en", voice_method="none", faces="blur", transcript=srt))
+    assert list(spy.iterdir()) == [] and list(workdir.iterdir()) == []
+    assert sorted(p.suffix for p in outdir.iterdir()) == [".html", ".json", ".mp4", ".srt", ".txt", ".vtt"]

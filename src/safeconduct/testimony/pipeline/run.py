@@ -15,6 +15,7 @@ from safeconduct.testimony.pipeline.report import by_kind, write_report
 from safeconduct.testimony.pipeline.review import ReviewError, read_review, write_review
 from safeconduct.testimony.pipeline.state import StageLog, fingerprint
 from safeconduct.testimony.pipeline.subtitles import redacted_cues, to_srt, to_text, to_vtt
+from safeconduct.testimony.pipeline.tempdir import private_tempdir
 from safeconduct.testimony.pipeline.transcript import (
     Transcript,
     TranscriptError,
@@ -75,6 +76,21 @@ def _asr_language(language: str) -> str | None:
 def anonymize_testimony(
     source: Path, outdir: Path, options: Options, progress: Progress | None = None
 ) -> dict[str, Any]:
+    """Run the pipeline on `source` into `outdir`; return the report (also written as report.json/html).
+
+    Every temporary file, ours and the libraries', stays inside `outdir` and is removed at the end.
+    """
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise PipelineError(f"{outdir} exists and is not a folder")
+    try:
+        with private_tempdir(outdir):
+            return _anonymize(source, outdir, options, progress)
+    except OSError as error:
+        raise PipelineError(f"could not write in {outdir}: {error.strerror or error} (is the disk full?)") from error
+
+
+def _anonymize(source: Path, outdir: Path, options: Options, progress: Progress | None = None) -> dict[str, Any]:
     """Run the pipeline on `source` into `outdir`; return the report (also written as report.json/html)."""
     source, outdir = Path(source), Path(outdir)
     if not source.is_file():
