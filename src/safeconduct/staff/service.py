@@ -7,6 +7,7 @@ one password hash and gets the same message, so a prober learns nothing about wh
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -33,7 +34,12 @@ LOGIN_FAILED = (
 )
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so that failure costs the same."""
+    return _hasher.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,7 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
     """Check password and TOTP, unwrap the private key; raise one identical refusal on any failure."""
     member = db.scalar(select(StaffMember).where(StaffMember.username == username.strip().lower()))
     if member is None or not member.active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise AuthenticationFailed(LOGIN_FAILED)
     locked = member.locked_until
     if locked is not None and locked.tzinfo is None:
