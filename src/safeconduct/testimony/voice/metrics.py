@@ -17,8 +17,8 @@ def equal_error_rate(target: Sequence[float], nontarget: Sequence[float]) -> flo
     if t.size == 0 or n.size == 0:
         raise ValueError("EER needs at least one target and one non-target score")
     thresholds = np.unique(np.concatenate([t, n, [-np.inf, np.inf]]))
-    frr = np.array([(t < th).mean() for th in thresholds])
-    far = np.array([(n >= th).mean() for th in thresholds])
+    frr = np.searchsorted(np.sort(t), thresholds, side="left") / t.size  # share of targets below
+    far = 1.0 - np.searchsorted(np.sort(n), thresholds, side="left") / n.size  # non-targets at or above
     diff = far - frr  # decreasing from 1 to -1
     i = int(np.flatnonzero(diff <= 0)[0])
     if i == 0:
