@@ -77,3 +77,24 @@ def test_staff_views_downloads_and_replies_are_audited_and_chained(sqlite_instal
         assert org is not None
         # case opened, file, view, download, reply
         assert ledger.check_case_chain(db, case_id, VerifyKey(org.signing_public_key)) == 5
+
+
+def test_case_events_get_their_place_in_the_merkle_log_after_a_merge_delay(installation: Installation,
+                                                                          client: TestClient) -> None:
+    from safeconduct.cases import housekeeping
+    from safeconduct.ledger import log
+    from safeconduct.ledger.models import LedgerEntry
+
+    tokens = [start_contact(client)[1] for _ in range(2)]
+    for token in tokens:
+        client.post("/api/v1/contact/messages", json={"text": "hello"}, headers=bearer(token))
+    with installation.runtime.db() as db:
+        housekeeping.sequence_ledger(db)  # the app's background loop may have done part of it already
+        entries = list(db.scalars(select(LedgerEntry).order_by(LedgerEntry.leaf_index)))
+        assert len(entries) == 4 and [e.leaf_index for e in entries] == [0, 1, 2, 3]
+        assert log.current_size(db) == 4
+        # each case's entries sit in the log in chain order
+        for case_id in {e.case_id for e in entries}:
+            seqs = [e.seq for e in entries if e.case_id == case_id]
+            assert seqs == sorted(seqs)
+        assert housekeeping.sequence_ledger(db) == 0

@@ -19,6 +19,8 @@ def record(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKe
     this plaintext in a dossier and a verifier can check it against the signed chain.
     """
     nonce, commitment = commitments.commit(plaintext)
+    # Deferred logging: the case's chain is extended and signed now, under a lock on this case only; the
+    # org-wide Merkle log picks the new head up within a second (web/app.py) and always before an export.
     ledger.append_event(db, case_id=case_id, kind=kind, commitment=commitment, at=at, signing_key=signing_key,
-                        case_key=case_key)
+                        case_key=case_key, defer_log=True)
     return nonce

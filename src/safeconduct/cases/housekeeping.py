@@ -16,6 +16,7 @@ from safeconduct.cases.content import part_path
 from safeconduct.cases.models import Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import filestream
+from safeconduct.ledger import service as ledger
 
 
 def purge_abandoned_uploads(db: Session, settings: Settings, now: dt.datetime | None = None) -> int:
@@ -27,6 +28,16 @@ def purge_abandoned_uploads(db: Session, settings: Settings, now: dt.datetime | 
         db.delete(upload)
     db.commit()
     return len(expired)
+
+
+def sequence_ledger(db: Session) -> int:
+    """Give new case events their place in the org-wide Merkle log (see ``ledger.service.sequence_pending``)."""
+    count = 0
+    while added := ledger.sequence_pending(db):
+        db.commit()
+        count += added
+    db.commit()
+    return count
 
 
 def run(db: Session, settings: Settings) -> tuple[int, int]:

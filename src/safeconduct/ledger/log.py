@@ -36,6 +36,11 @@ _SIZE = select(LogState.tree_size).where(LogState.id == _STATE_ID)
 _TOUCH_STATE = update(LogState).where(LogState.id == _STATE_ID).values(tree_size=LogState.tree_size)
 
 
+def take_write_lock(db: Session) -> None:
+    """SQLite: take the database write lock now (a no-op write), before reading what the write depends on."""
+    db.execute(_TOUCH_STATE)
+
+
 def locked_state(db: Session) -> tuple[int, bytes]:
     """``(tree_size, frontier)`` of the log, row-locked for this transaction; the row is created on first use.
 

@@ -31,7 +31,8 @@ class LedgerEntry(Base):
     commitment: Mapped[bytes] = mapped_column(LargeBinary(32))
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     signature: Mapped[bytes] = mapped_column(LargeBinary(64))
-    leaf_index: Mapped[int] = mapped_column(BigInteger, unique=True)
+    #: Position in the org-wide log; NULL until a deferred entry is sequenced (``service.sequence_pending``).
+    leaf_index: Mapped[int | None] = mapped_column(BigInteger, unique=True, nullable=True)
     #: XChaCha20-Poly1305 under the case key of ``{"kind", "at", "meta_nonce"}``; AAD binds case and seq.
     sealed_meta: Mapped[bytes] = mapped_column(LargeBinary)
 

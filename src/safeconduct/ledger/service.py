@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nacl.signing import SigningKey, VerifyKey
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from safeconduct.crypto import aead
@@ -52,15 +52,62 @@ def append_event(
     at: dt.datetime,
     signing_key: SigningKey,
     case_key: bytes,
+    defer_log: bool = False,
 ) -> LedgerEntry:
     """Chain, sign and log one case event inside the caller's transaction (the caller commits).
 
     `commitment` comes from :func:`safeconduct.ledger.commitments.commit`; the caller keeps its nonce
     inside the encrypted content. Kind and exact time are sealed under `case_key`; only hashes, the
     signature and positions are stored in the clear. Holds the log lock until the caller commits.
+
+    With `defer_log` the event is chained and signed now, under a lock on its case only, and its chain
+    head gets its place in the org-wide Merkle log later, from :func:`sequence_pending` (a merge delay,
+    as in Certificate Transparency): concurrent cases then never wait for each other.
     """
-    [row] = _append(db, [NewEvent(case_id, kind, commitment, at, case_key)], signing_key)
+    [row] = _append(db, [NewEvent(case_id, kind, commitment, at, case_key)], signing_key, defer_log=defer_log)
     return LedgerEntry(**row)
+
+
+_PENDING = (
+    select(LedgerEntry.id, LedgerEntry.entry_hash)
+    .where(LedgerEntry.leaf_index.is_(None))
+    .order_by(LedgerEntry.id)
+    .limit(bindparam("limit"))
+)
+
+
+def sequence_pending(db: Session, *, limit: int = 10_000) -> int:
+    """Give chain heads appended with `defer_log` their place in the Merkle log; return how many.
+
+    Takes the log lock for the caller's transaction (the caller commits). Entries are logged in the
+    order they were committed as far as this transaction can see; a case's entries are committed in
+    chain order, so its last entry's inclusion covers the whole chain before it.
+    """
+    size, frontier_blob = log.locked_state(db)
+    pending = db.execute(_PENDING, {"limit": limit}).all()
+    if not pending:
+        return 0
+    frontier = merkle.Frontier.from_bytes(size, frontier_blob)
+    nodes: list[dict[str, object]] = []
+    positions: list[dict[str, object]] = []
+    for entry_id, entry_hash in pending:
+        positions.append({"id": entry_id, "leaf_index": frontier.size})
+        for level, index, node in frontier.append(merkle.leaf_hash(chain.head_message(entry_hash))):
+            nodes.append({"level": level, "index": index, "hash": node})
+    db.execute(update(LedgerEntry), positions)
+    _bulk_insert(db, _NODES, nodes)
+    log.store_state(db, frontier)
+    return len(pending)
+
+
+def _lock_cases(db: Session, case_ids: set[str]) -> None:
+    """Serialise appends per case: on PostgreSQL a transaction-scoped advisory lock per case id (in a fixed
+    order, so two transactions never wait on each other crosswise); SQLite serialises writers anyway."""
+    if db.get_bind().dialect.name == "postgresql":
+        for case_id in sorted(case_ids):
+            db.execute(_CASE_LOCK, {"key": case_id})
+    else:
+        log.take_write_lock(db)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +117,7 @@ class Appended:
     case_id: str
     seq: int
     entry_hash: bytes
-    leaf_index: int
+    leaf_index: int | None
 
 
 def append_events(db: Session, events: Sequence[NewEvent], *, signing_key: SigningKey) -> list[Appended]:
@@ -83,7 +130,8 @@ def append_events(db: Session, events: Sequence[NewEvent], *, signing_key: Signi
     return [Appended(r["case_id"], r["seq"], r["entry_hash"], r["leaf_index"]) for r in rows]  # type: ignore[arg-type]
 
 
-def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey) -> list[dict[str, object]]:
+def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey, *,
+            defer_log: bool = False) -> list[dict[str, object]]:
     prepared = []
     for e in events:
         chain.check_case_id(e.case_id)
@@ -97,9 +145,13 @@ def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey) ->
     if not prepared:
         return []
 
-    size, frontier_blob = log.locked_state(db)  # serialises every append until the caller commits
+    if defer_log:
+        _lock_cases(db, {e.case_id for e, *_ in prepared})
+        frontier = None
+    else:
+        size, frontier_blob = log.locked_state(db)  # serialises every append until the caller commits
+        frontier = merkle.Frontier.from_bytes(size, frontier_blob)
     heads = _chain_heads(db, {e.case_id for e, *_ in prepared})
-    frontier = merkle.Frontier.from_bytes(size, frontier_blob)
     rows: list[dict[str, object]] = []
     nodes: list[dict[str, object]] = []
     for e, at_text, meta_nonce, meta_commit in prepared:
@@ -107,9 +159,11 @@ def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey) ->
         seq += 1
         h = chain.entry_hash(e.case_id, seq, prev, meta_commit, e.commitment)
         heads[e.case_id] = (seq, h)
-        leaf_index = frontier.size
-        for level, index, node in frontier.append(merkle.leaf_hash(chain.head_message(h))):
-            nodes.append({"level": level, "index": index, "hash": node})
+        leaf_index = None
+        if frontier is not None:
+            leaf_index = frontier.size
+            for level, index, node in frontier.append(merkle.leaf_hash(chain.head_message(h))):
+                nodes.append({"level": level, "index": index, "hash": node})
         sealed = aead.encrypt(
             e.case_key,
             json.dumps({"kind": e.kind, "at": at_text, "meta_nonce": meta_nonce.hex()}).encode(),
@@ -121,8 +175,9 @@ def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey) ->
             "leaf_index": leaf_index, "sealed_meta": sealed,
         })
     _bulk_insert(db, _ENTRIES, rows)
-    _bulk_insert(db, _NODES, nodes)
-    log.store_state(db, frontier)
+    if frontier is not None:
+        _bulk_insert(db, _NODES, nodes)
+        log.store_state(db, frontier)
     return rows
 
 
@@ -153,6 +208,7 @@ _LAST_SEQ = (
 _CHAIN_HEADS = select(LedgerEntry.case_id, LedgerEntry.seq, LedgerEntry.entry_hash).join(
     _LAST_SEQ, (LedgerEntry.case_id == _LAST_SEQ.c.case_id) & (LedgerEntry.seq == _LAST_SEQ.c.seq)
 )
+_CASE_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 _ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
 _NODES: Table = MerkleNode.__table__  # type: ignore[assignment]
 _INSERT = {_ENTRIES.name: insert(_ENTRIES), _NODES.name: insert(_NODES)}
@@ -232,6 +288,8 @@ def export_bundle(
     With a `timestamper` (e.g. ``functools.partial(timestamps.request_timestamp, url)``) the tree head is
     stamped by the organisation's RFC 3161 authority, whose roots (`timestamp_roots_pem`) go in the bundle.
     """
+    while sequence_pending(db):  # every deferred chain head gets its place in the log first
+        pass
     events = open_events(case_entries(db, case_id), case_key)
     if not events:
         raise bundle.BundleError(f"case {case_id} has no ledger events to export")
@@ -241,6 +299,8 @@ def export_bundle(
     last = db.execute(
         select(LedgerEntry.leaf_index).where(LedgerEntry.case_id == case_id, LedgerEntry.seq == events[-1].seq)
     ).scalar_one()
+    if last is None:  # sequenced above in this same transaction, so this cannot happen unless the log is broken
+        raise LedgerIntegrityError(f"case {case_id}: its last entry has no place in the log")
     return bundle.build(
         bundle.BundleContent(
             case_id=case_id, public_key=bytes(signing_key.verify_key), events=events, content=content,

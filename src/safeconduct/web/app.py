@@ -30,11 +30,13 @@ from safeconduct.web.security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
 HOUSEKEEPING_SECONDS = 15 * 60
+SEQUENCER_SECONDS = 1.0
 log = logging.getLogger("safeconduct.housekeeping")
 
 
 def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
-    """Purge expired sessions and abandoned uploads at start-up and every quarter of an hour."""
+    """Background work: log new case events in the Merkle log every second; purge expired sessions and
+    abandoned uploads at start-up and every quarter of an hour."""
 
     def sweep() -> None:
         with runtime.db() as db:
@@ -42,19 +44,27 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncC
         if any(purged):
             log.info("purged %d expired sessions and %d abandoned uploads", *purged)
 
-    async def loop() -> None:
+    def sequence() -> None:
+        with runtime.db() as db:
+            housekeeping.sequence_ledger(db)
+
+    async def every(seconds: float, job: Callable[[], None]) -> None:
         while True:
-            with contextlib.suppress(Exception):
-                await run_in_threadpool(sweep)
-            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                await run_in_threadpool(job)
+            except Exception:  # keep the loop alive; the next round retries
+                log.exception("background job failed")
+            await asyncio.sleep(seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(loop())
+        tasks = [asyncio.create_task(every(HOUSEKEEPING_SECONDS, sweep)),
+                 asyncio.create_task(every(SEQUENCER_SECONDS, sequence))]
         try:
             yield
         finally:
-            task.cancel()
+            for task in tasks:
+                task.cancel()
 
     return lifespan
 

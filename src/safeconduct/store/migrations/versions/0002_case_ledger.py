@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('commitment', sa.LargeBinary(length=32), nullable=False),
     sa.Column('entry_hash', sa.LargeBinary(length=32), nullable=False),
     sa.Column('signature', sa.LargeBinary(length=64), nullable=False),
-    sa.Column('leaf_index', sa.BigInteger(), nullable=False),
+    sa.Column('leaf_index', sa.BigInteger(), nullable=True),
     sa.Column('sealed_meta', sa.LargeBinary(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_entries')),
     sa.UniqueConstraint('case_id', 'seq', name='uq_ledger_entries_case_seq'),
