@@ -149,7 +149,7 @@ def _report(
 
         if not redaction_available():
             notes.append("Text redaction was not installed: names said aloud are re-spoken as recognised.")
-    level, sentence = verdict(similarity)
+    level, sentence = verdict(similarity, name)
     return PrivacyReport(
         name,
         summary,

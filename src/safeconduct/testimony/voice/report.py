@@ -42,8 +42,15 @@ class PrivacyReport:
         return asdict(self)
 
 
-def verdict(similarity: float | None) -> tuple[str, str]:
+def verdict(similarity: float | None, method: str = "") -> tuple[str, str]:
     """(level, sentence) for a similarity score between the anonymized and the original voice."""
+    if method == "revoice" and similarity is not None and similarity < EER_THRESHOLD:
+        return "strong", (
+            f"Strong: no sound of the original reaches the output; the words are spoken by a stock synthetic "
+            f"voice. The model scores it {similarity:.2f} against the original (same-speaker threshold "
+            f"{EER_THRESHOLD:.2f}): that is how much the stock voice resembles this speaker to the model, and it "
+            "resembles everyone who uses it the same way."
+        )
     if similarity is None:
         return "not measured", (
             "Not measured: there was too little speech (or the attacker model is not installed) to compare "
@@ -58,7 +65,7 @@ def verdict(similarity: float | None) -> tuple[str, str]:
         return "moderate", (
             f"Moderate: the score {similarity:.2f} is below the model's same-speaker threshold "
             f"({EER_THRESHOLD:.2f}) but closer than two strangers typically are ({STRANGER_MEDIAN:.2f}). "
-            "Prefer a stronger method (revoice) for anyone at high risk."
+            "Prefer revoice for anyone at high risk."
         )
     return "weak", (
         f"Weak: the score {similarity:.2f} is above the model's same-speaker threshold "
