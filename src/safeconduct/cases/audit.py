@@ -24,7 +24,7 @@ from safeconduct.staff.models import StaffMember
 #: What an audit row may say; anything else is a programming error, refused before it is written.
 ACTIONS = frozenset({
     "view_messages", "download_file", "reply", "transition", "propose", "confirm", "withdraw", "export", "share",
-    "unshare", "add_note", "view_notes", "view_workflow",
+    "unshare", "add_note", "view_notes", "view_workflow", "legal_hold", "release_hold",
 })
 
 

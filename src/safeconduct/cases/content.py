@@ -163,7 +163,7 @@ def part_path(settings: Settings, file_id: str) -> Path:
     return settings.uploads_dir / f"{file_id}.part"
 
 
-def _final_path(settings: Settings, file_id: str) -> Path:
+def final_path(settings: Settings, file_id: str) -> Path:
     return settings.files_dir / f"{file_id}.enc"
 
 
@@ -232,7 +232,7 @@ def _store_finished(
             "key": base64.b64encode(file_key).decode(), "author": author.to_json(), "at": at.isoformat(),
             "nonce": base64.b64encode(nonce).decode()}
     settings.files_dir.mkdir(parents=True, exist_ok=True)
-    final = _final_path(settings, file_id)
+    final = final_path(settings, file_id)
     os.replace(part_path(settings, file_id), final)
     try:
         db.add(CaseFile(id=file_id, case_id=case.id, created_on=at.date(),
@@ -267,7 +267,7 @@ def open_file(db: Session, settings: Settings, *, case_id: str, case_key: bytes,
     if row is None or row.case_id != case_id:
         raise NotFound("No such file in this case.")
     view, key = _file_view(case_id, case_key, row)
-    return view, filestream.decrypt_blocks(_final_path(settings, file_id), file_id.encode(), key)
+    return view, filestream.decrypt_blocks(final_path(settings, file_id), file_id.encode(), key)
 
 
 # --- resumable uploads (tus) ----------------------------------------------------------------------

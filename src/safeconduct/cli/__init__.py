@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from safeconduct.cli import dossier, ledger, server, testimony, text, voice
+from safeconduct.cli import dossier, ledger, retention, server, testimony, text, voice
 
 app = typer.Typer(
     name="safeconduct",
@@ -24,6 +24,7 @@ dossier.register(app)
 app.add_typer(voice.app, name="voice", help="Voice anonymization and its privacy measurement.")
 app.add_typer(text.app, name="text", help="Redaction of identifying details in text.")
 app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymization pipeline.")
+app.add_typer(retention.app, name="retention")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from safeconduct.auth.models import AuthSession
 from safeconduct.cases.casework_models import AuditRecord, CaseNote, Consent, StateChange, TransitionProposal
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
+from safeconduct.cases.retention_models import CaseRetention
 from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
 from safeconduct.org.models import Organisation
 from safeconduct.staff.models import StaffMember
@@ -13,5 +14,5 @@ from safeconduct.store.base import Base
 __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
-    "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal",
+    "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
 ]

@@ -13,17 +13,19 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from safeconduct import __version__
-from safeconduct.cases import housekeeping
+from safeconduct.cases import housekeeping, retention
 from safeconduct.contact.service import AttemptLimiter
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
     api_casework,
     api_contact,
+    api_retention,
     api_staff,
     casework_pages,
     contact_pages,
     errors,
     staff_pages,
+    stats_pages,
     tus,
 )
 from safeconduct.web.security import SecurityHeaders
@@ -41,8 +43,11 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncC
     def sweep() -> None:
         with runtime.db() as db:
             purged = housekeeping.run(db, runtime.settings)
+            shredded = retention.run(db, runtime.settings)
         if any(purged):
             log.info("purged %d expired sessions and %d abandoned uploads", *purged)
+        if shredded:
+            log.info("retention: crypto-shredded %d case(s)", len(shredded))
 
     def sequence() -> None:
         with runtime.db() as db:
@@ -90,9 +95,11 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_contact.router)
     app.include_router(tus.router)
     app.include_router(api_staff.router)
+    app.include_router(api_retention.router)
     app.include_router(api_casework.router)
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)
+    app.include_router(stats_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     logging.getLogger("safeconduct.http").setLevel(logging.INFO)

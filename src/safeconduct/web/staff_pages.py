@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import audit, content, inbox
+from safeconduct.cases import audit, content, inbox, retention
 from safeconduct.errors import AuthenticationFailed, RateLimited, Refusal
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
@@ -57,7 +57,10 @@ async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
 
 @router.get("", response_class=HTMLResponse)
 def inbox_page(request: Request, staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
-    return render(request, "staff/inbox.html", {"staff": staff, "cases": inbox.list_cases(db, staff.staff_id)})
+    cases = inbox.list_cases(db, staff.staff_id)
+    mine = {c.id for c in cases}
+    due = [d for d in retention.upcoming(db, runtime(request).settings) if d.case_id in mine or staff.is_admin]
+    return render(request, "staff/inbox.html", {"staff": staff, "cases": cases, "retention_due": due})
 
 
 def case_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
