@@ -24,12 +24,8 @@ def _check_method(name: str) -> str:
 
 @app.command()
 def anonymize(
-    source: Annotated[
-        Path, typer.Argument(help="Audio or video file (wav, flac, mp3, m4a, ogg, mp4, mkv, mov…).")
-    ],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write; the suffix picks the format.")
-    ],
+    source: Annotated[Path, typer.Argument(help="Audio or video file (wav, flac, mp3, m4a, ogg, mp4, mkv, mov…).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write; the suffix picks the format.")],
     method: Annotated[
         str, typer.Option(help="pitch | mcadams | disguise | revoice", callback=_check_method)
     ] = "disguise",
@@ -44,9 +40,7 @@ def anonymize(
     language: Annotated[str, typer.Option(help="revoice: spoken language code.")] = "en",
     tts: Annotated[
         str | None,
-        typer.Option(
-            help="revoice: a command reading text on stdin and writing WAV to stdout (default espeak-ng)."
-        ),
+        typer.Option(help="revoice: a command reading text on stdin and writing WAV to stdout (default espeak-ng)."),
     ] = None,
 ) -> None:
     """Replace the voice in SOURCE and write OUTPUT with a privacy report (.privacy.json, .privacy.html)."""
@@ -67,17 +61,13 @@ def anonymize(
             options["tts_command"] = shlex.split(tts)
     console = Console(stderr=True)
     try:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=console
-        ) as bar:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=console) as bar:
             task = bar.add_task(f"{method}: {source.name}", total=None)
 
             def step(done: float, total: float) -> None:
                 bar.update(task, completed=done, total=total or None)
 
-            report = anonymize_file(
-                source, output, method, seed, overwrite, progress=step, method_options=options
-            )
+            report = anonymize_file(source, output, method, seed, overwrite, progress=step, method_options=options)
     except (AnonymizeError, MediaError, RevoiceError, TranscriptionError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -89,9 +79,7 @@ def anonymize(
 def evaluate(
     data: Annotated[Path, typer.Option(help="Folder with one sub-folder of recordings per speaker.")],
     method: Annotated[str, typer.Option(help="pitch | mcadams | disguise | revoice", callback=_check_method)],
-    per_speaker: Annotated[
-        int | None, typer.Option(help="Use at most this many recordings per speaker.")
-    ] = None,
+    per_speaker: Annotated[int | None, typer.Option(help="Use at most this many recordings per speaker.")] = None,
     seed: Annotated[int, typer.Option(help="Base seed of the evaluation runs (reproducibility).")] = 1,
     wer: Annotated[bool, typer.Option(help="Also measure the word error rate (English, tiny.en).")] = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,

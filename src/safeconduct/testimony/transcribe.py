@@ -87,9 +87,7 @@ def transcribe(
     )
     out: list[Segment] = []
     for seg in segments:
-        words = [
-            Word(w.word.strip(), float(w.start), float(w.end)) for w in (seg.words or []) if w.word.strip()
-        ]
+        words = [Word(w.word.strip(), float(w.start), float(w.end)) for w in (seg.words or []) if w.word.strip()]
         out.append(Segment(seg.text.strip(), float(seg.start), float(seg.end), words))
     return out
 

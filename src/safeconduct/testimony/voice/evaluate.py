@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -141,7 +141,12 @@ def _cpu_seconds() -> float:
 class Evaluator:
     """Runs methods over a corpus, keeping what does not depend on the method (originals) in memory."""
 
-    def __init__(self, corpus: list[Utterance], with_wer: bool = True, progress: Callable[..., object] | None = None):
+    def __init__(
+        self,
+        corpus: list[Utterance],
+        with_wer: bool = True,
+        progress: Callable[..., Iterable[np.ndarray]] | None = None,
+    ):
         from safeconduct.testimony.media import decode_audio
 
         self.corpus = corpus
@@ -166,7 +171,7 @@ class Evaluator:
 
         return [transcript_text(transcribe(x)) for x in self._track(audio, f"transcribes {label}")]
 
-    def _track(self, items: list[np.ndarray], label: str) -> list[np.ndarray] | object:
+    def _track(self, items: list[np.ndarray], label: str) -> Iterable[np.ndarray]:
         return self._progress(items, label) if self._progress else items
 
     def original_embeddings(self) -> np.ndarray:
@@ -198,9 +203,10 @@ class Evaluator:
 
     def anonymize_all(self, method: str, base_seed: int) -> tuple[list[np.ndarray], float, list[np.ndarray]]:
         """Anonymize every utterance with its own method instance; (outputs, RTF, attacker inversions)."""
-        outs, inverted = [], []
+        outs: list[np.ndarray] = []
+        inverted: list[np.ndarray] = []
         busy = 0.0
-        for i, x in enumerate(self._track(self.audio, f"{method} (seed {base_seed})")):  # type: ignore[arg-type]
+        for i, x in enumerate(self._track(self.audio, f"{method} (seed {base_seed})")):
             m = make_method(method, seed=base_seed + i)
             t0 = _cpu_seconds()
             y = m.process(x)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def equal_error_rate(target: Sequence[float], nontarget: Sequence[float]) -> float:
+def equal_error_rate(target: Sequence[float] | np.ndarray, nontarget: Sequence[float] | np.ndarray) -> float:
     """EER: the error rate where false acceptances equal false rejections (0.5 = chance).
 
     Computed on the empirical ROC with linear interpolation at the crossing.
