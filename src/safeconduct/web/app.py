@@ -21,6 +21,7 @@ from safeconduct.web import (
     api_contact,
     api_retention,
     api_staff,
+    api_vetting,
     casework_pages,
     contact_pages,
     errors,
@@ -97,6 +98,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_staff.router)
     app.include_router(api_retention.router)
     app.include_router(api_casework.router)
+    app.include_router(api_vetting.router)
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)
     app.include_router(stats_pages.router)
