@@ -335,6 +335,11 @@ def upload_state(db: Session, settings: Settings, *, case_id: str, case_key: byt
     return UploadState(id=upload_id, offset=offset, length=row.length)
 
 
+# Running SHA-256 of each upload in progress, kept in memory between requests (offset it covers, hash), so
+# a finished upload needs no second pass over the stored file. After a restart the pass is done instead.
+_running_hashes: dict[str, tuple[int, Any]] = {}
+
+
 class UploadAppender:
     """Adds bytes to a resumable upload as they arrive; `close` keeps what came, or stores the finished file.
 
@@ -362,6 +367,10 @@ class UploadAppender:
                 current = self._writer.offset
                 self._writer.close()
                 raise Conflict("The upload is at byte %(n)s, not at the offset given.", n=current)
+            covered, running = _running_hashes.pop(upload_id, (-1, None))
+            if running is None and self._writer.offset == 0:
+                covered, running = 0, hashlib.sha256()
+            self._sha = running if covered == self._writer.offset else None
         except BaseException:
             self._lock.release()
             raise
@@ -374,18 +383,24 @@ class UploadAppender:
         if self._writer.offset + len(chunk) > self._length:
             raise InvalidInput("More bytes were sent than the upload announced.")
         self._writer.write(chunk)
+        if self._sha is not None:
+            self._sha.update(chunk)
 
     def close(self, db: Session) -> UploadState:
         """Checkpoint an unfinished upload, or seal and record a complete one."""
         try:
             if self._writer.offset < self._length:
                 self._writer.close()
+                if self._sha is not None:
+                    _running_hashes[self._upload_id] = (self._writer.offset, self._sha)
                 return UploadState(id=self._upload_id, offset=self._writer.offset, length=self._length)
             part = part_path(self._settings, self._upload_id)
             size = self._writer.finish()
-            sha = hashlib.sha256()
-            for block in filestream.decrypt_blocks(part, self._upload_id.encode(), self._file_key):
-                sha.update(block)
+            sha = self._sha
+            if sha is None:  # the running hash was lost (a restart): one pass over the stored file
+                sha = hashlib.sha256()
+                for block in filestream.decrypt_blocks(part, self._upload_id.encode(), self._file_key):
+                    sha.update(block)
             row = db.get(Upload, self._upload_id)
             if row is not None:
                 db.delete(row)
@@ -421,4 +436,5 @@ def cancel_upload(db: Session, settings: Settings, *, case_id: str, upload_id: s
         raise NotFound("No such upload.")
     db.delete(row)
     db.commit()
+    _running_hashes.pop(upload_id, None)
     filestream.discard(part_path(settings, upload_id))
