@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from safeconduct.cases import vetting
 from safeconduct.cases.casework_models import AuditRecord
 from safeconduct.cases.keys import unseal_for_recipient
+from safeconduct.cases.models import Case
 from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.crypto.keys import parse_recovery_key
 from safeconduct.ledger import service as ledger
@@ -157,3 +158,39 @@ def test_a_caseworker_without_the_case_is_refused(sqlite_installation: Installat
     assert _counts(sqlite_installation, case_id) == before
     r = sqlite_client.get("/api/v1/staff/cases/0123456789abcdef0123456789abcdef/vetting", headers=bearer(token))
     assert r.status_code == 404, r.text
+
+
+def test_the_console_page_records_claims_and_risk_flags(sqlite_installation: Installation,
+                                                        sqlite_client: TestClient) -> None:
+    import re
+
+    anna_login = sqlite_installation.add_staff("anna")
+    start_contact(sqlite_client)
+    login_page = sqlite_client.get("/staff/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text).group(1)  # type: ignore[union-attr]
+    r = sqlite_client.post("/staff/login", data={"csrf_token": csrf, "username": "anna",
+                                                 "password": anna_login.password, "totp": anna_login.code()})
+    assert r.status_code == 303, r.text
+    with sqlite_installation.runtime.db() as db:
+        case_id = db.scalar(select(Case.id))
+    work = f"/staff/cases/{case_id}/work"
+    assert "No claims recorded yet." in sqlite_client.get(work).text
+    r = sqlite_client.post(f"{work}/vetting/claims", data={"csrf_token": csrf, "topic": "role", "text": "Cook",
+                                                           "status": "unverified", "evidence": ""})
+    assert r.status_code == 303, r.text
+    page = sqlite_client.get(work).text
+    assert "Cook" in page and "Unverified" in page
+    claim_id = re.search(r'/work/vetting/claims/([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    r = sqlite_client.post(f"{work}/vetting/claims/{claim_id}", data={"csrf_token": csrf, "status": "corroborated",
+                                                                      "evidence": ""})
+    assert r.status_code == 422 and "evidence" in r.text  # refused, shown on the page
+    r = sqlite_client.post(f"{work}/vetting/claims/{claim_id}", data={"csrf_token": csrf, "status": "corroborated",
+                                                                      "evidence": "Seen in the kitchen photo"})
+    assert r.status_code == 303, r.text
+    r = sqlite_client.post(f"{work}/vetting/risk", data={"csrf_token": csrf, "flags": "minor, , threats",
+                                                         "note": "Family nearby"})
+    assert r.status_code == 303, r.text
+    page = sqlite_client.get(work).text
+    assert "Corroborated" in page and "Seen in the kitchen photo" in page and 'value="minor, threats"' in page
+    r = sqlite_client.post(f"{work}/vetting/risk", data={"flags": "x"})
+    assert r.status_code == 403  # no CSRF token

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from safeconduct.cases import consent, dossier, inbox, notes, sharing, transitions
+from safeconduct.cases import consent, dossier, inbox, notes, sharing, transitions, vetting
 from safeconduct.cases.workflow import DEFAULT_LABELS
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import Forbidden, Refusal
@@ -75,7 +75,9 @@ def work_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *
     view = transitions.overview(db, runtime(request).settings, case=case, case_key=key, viewer=_actor(staff))
     return render(request, "staff/casework.html", {
         "staff": staff, "case": case, "view": view, "error": error, "default_labels": DEFAULT_LABELS,
-        "notes": notes.list_notes(db, case_id=case_id, case_key=key)}, status_code=status_code)
+        "notes": notes.list_notes(db, case_id=case_id, case_key=key),
+        "vetting": vetting.overview(db, case_id=case_id, case_key=key, viewer=_actor(staff)),
+        "topics": vetting.TOPICS, "statuses": vetting.STATUSES}, status_code=status_code)
 
 
 @staff_router.get("", response_class=HTMLResponse)
@@ -123,6 +125,36 @@ async def withdraw(case_id: str, proposal_id: str, request: Request, staff: Staf
                    db: Session = Depends(get_db)) -> Response:
     return await _act(request, db, staff, case_id, lambda form, key: transitions.withdraw_proposal(
         db, case_id=case_id, case_key=key, actor=_actor(staff), proposal_id=proposal_id))
+
+
+@staff_router.post("/vetting/claims", response_class=HTMLResponse)
+async def add_claim(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                    db: Session = Depends(get_db)) -> Response:
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: vetting.add_claim(
+        db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+        topic=str(form.get("topic", "")), text=str(form.get("text", "")),
+        status=str(form.get("status", "unverified")), evidence=str(form.get("evidence", ""))))
+
+
+@staff_router.post("/vetting/claims/{claim_id}", response_class=HTMLResponse)
+async def change_claim(case_id: str, claim_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                       db: Session = Depends(get_db)) -> Response:
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: vetting.change_claim(
+        db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+        claim_id=claim_id, status=str(form.get("status", "")), evidence=str(form.get("evidence", ""))))
+
+
+@staff_router.post("/vetting/risk", response_class=HTMLResponse)
+async def set_risk(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                   db: Session = Depends(get_db)) -> Response:
+    """Flags come as one comma-separated field, so the form needs no script."""
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: vetting.set_risk(
+        db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+        flags=[f.strip() for f in str(form.get("flags", "")).split(",") if f.strip()],
+        note=str(form.get("note", ""))))
 
 
 @staff_router.post("/notes", response_class=HTMLResponse)
