@@ -144,3 +144,30 @@ def test_the_console_warns_before_shredding(sqlite_installation: Installation, s
     assert r.status_code == 303
     inbox = sqlite_client.get("/staff")
     assert "retention policy will delete" in inbox.text and f"{label} —" in inbox.text
+
+
+def test_administrators_hold_cases_by_label_and_read_the_audit_log_in_the_console(
+        sqlite_installation: Installation, sqlite_client: TestClient) -> None:
+    import re
+
+    inst = _with_policy(sqlite_installation)
+    admin = inst.add_staff("admin2", role="admin")
+    start_contact(sqlite_client)
+    with inst.runtime.db() as db:
+        db.execute(update(Case).values(last_activity_on=dt.date.today() - dt.timedelta(days=400)))
+        db.commit()
+        case_id, label = db.execute(select(Case.id, Case.label)).one()
+    page = sqlite_client.get("/staff/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    sqlite_client.post("/staff/login", data={"csrf_token": csrf, "username": "admin2", "password": admin.password,
+                                             "totp": admin.code()})
+    assert f"{label} —" in sqlite_client.get("/staff/admin").text
+    r = sqlite_client.post("/staff/admin/legal-hold", data={"csrf_token": csrf, "label": label.lower(),
+                                                            "action": "hold"})
+    assert r.status_code == 303
+    with inst.runtime.db() as db:
+        assert retention.run(db, inst.settings) == [] and retention.holds(db) == [(case_id, label)]
+    r = sqlite_client.post("/staff/admin/legal-hold", data={"csrf_token": csrf, "label": "NOPE-NOPE", "action": "hold"})
+    assert r.status_code == 404 and "NOPE-NOPE" in r.text
+    audit_page = sqlite_client.get("/staff/admin/audit")
+    assert audit_page.status_code == 200 and "legal_hold" in audit_page.text and label in audit_page.text

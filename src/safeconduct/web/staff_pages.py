@@ -5,10 +5,12 @@ from __future__ import annotations
 import segno
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
 from safeconduct.cases import audit, content, inbox, retention
+from safeconduct.cases.models import Case
 from safeconduct.errors import AuthenticationFailed, RateLimited, Refusal
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
@@ -122,7 +124,27 @@ def download(case_id: str, file_id: str, request: Request, staff: StaffAccess = 
 
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> Response:
-    return render(request, "staff/admin.html", {"staff": staff, "members": staff_service.list_staff(db)})
+    return render(request, "staff/admin.html", {
+        "staff": staff, "members": staff_service.list_staff(db),
+        "retention_due": retention.upcoming(db, runtime(request).settings), "holds": retention.holds(db)})
+
+
+@router.post("/admin/legal-hold")
+async def legal_hold(request: Request, staff: StaffAccess = Depends(admin_access),
+                     db: Session = Depends(get_db)) -> Response:
+    """Put a case (named by its label) under a legal hold, or release it."""
+    form = await checked_form(request)
+    case_id = retention.case_id_for_label(db, str(form.get("label", "")))
+    retention.set_legal_hold(db, case_id=case_id, hold=form.get("action") != "release", staff_id=staff.staff_id)
+    return RedirectResponse("/staff/admin#retention", status_code=303)
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> Response:
+    """Who did what to which case, by day (no content): the custody record administrators answer for."""
+    entries = audit.entries(db, limit=500)
+    labels = dict(db.execute(select(Case.id, Case.label)).tuples().all())
+    return render(request, "staff/audit.html", {"staff": staff, "entries": entries, "labels": labels})
 
 
 @router.post("/admin/staff", response_class=HTMLResponse)
