@@ -143,3 +143,25 @@ def test_the_consent_page_works_without_javascript(sqlite_client: TestClient) ->
     assert consented == {ids[0]: False, ids[1]: True}
     page = sqlite_client.get("/contact/consent?saved=1")
     assert re.search(rf'value="{ids[1]}" checked', page.text)
+
+
+def test_the_dossier_states_the_date_of_first_contact_and_nothing_of_the_opening_event_beyond_it(
+        sqlite_installation, sqlite_client) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import zipfile
+
+    from safeconduct.ledger.verify import verify_bundle
+    from tests.flows import bearer, only_case_id, staff_token, start_contact
+
+    login = sqlite_installation.add_staff("zaid")
+    _, token = start_contact(sqlite_client)
+    sqlite_client.post("/api/v1/contact/messages", json={"text": "I want to go home"}, headers=bearer(token))
+    assert sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(token)).status_code == 200
+    staff = staff_token(sqlite_client, login)
+    case_id = only_case_id(sqlite_client, staff)
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier", json={}, headers=bearer(staff))
+    assert r.status_code == 200
+    report = verify_bundle(zipfile.ZipFile(io.BytesIO(r.content)).read("bundle.zip"))
+    opening = report.events[0]
+    assert opening.kind == "case_opened" and opening.at  # the date of first contact is shown…
+    assert opening.content is None  # …but not any content of the opening event

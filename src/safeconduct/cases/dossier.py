@@ -118,8 +118,10 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
         nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing_key, kind="export",
                               plaintext=export_text, at=now)
         disclosures.append(Disclosure(nonce, export_text))
+        # The date of first contact (the case's opening event: its kind and time, never any content) is what
+        # a court asks first; a person who consents to a dossier consents to that date being in it.
         bundle = ledger.export_bundle(db, case_id=case_id, case_key=case_key, signing_key=signing_key,
-                                      disclosures=disclosures, now=now)
+                                      disclosures=disclosures, reveal_metadata=(0,), now=now)
         report = verify_bundle(bundle, expect_key=bytes(signing_key.verify_key).hex())
         pdf = render_pdf(report, sections=section_seqs, text=DossierText(organisation=organisation))
         signed = False
