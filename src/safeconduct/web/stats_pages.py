@@ -39,6 +39,8 @@ SVG_OPEN = Markup('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="i
                   'width="100%" height="{h}" font-size="{size}" font-family="inherit"><title>{title}</title>')
 RECT = Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"><title>{label}: {value}</title></rect>')
 TEXT = Markup('<text x="{x}" y="{y}" text-anchor="{anchor}" fill="{fill}">{text}</text>')
+# Counts are framed by left-to-right marks (U+200E), so "<5" is not mirrored to "5>" on Arabic pages.
+NUMBER = Markup('<text x="{x}" y="{y}" text-anchor="{anchor}" fill="{fill}">\u200e{text}\u200e</text>')
 SVG_CLOSE = Markup("</svg>")
 
 
@@ -63,7 +65,7 @@ def hbar_chart(items: Sequence[tuple[str, Cell]], *, threshold: int, rtl: bool, 
         fill = PALE if statistics.is_suppressed(cell) else BAR
         parts.append(TEXT.format(x=x(label_w - 8), y=y + 16, anchor="end", fill=INK, text=label))
         parts.append(RECT.format(x=x(label_w, w), y=y + 3, w=w, h=row - 8, fill=fill, label=label, value=cell))
-        parts.append(TEXT.format(x=x(label_w + w + 6), y=y + 16, anchor="start", fill=INK, text=cell))
+        parts.append(NUMBER.format(x=x(label_w + w + 6), y=y + 16, anchor="start", fill=INK, text=cell))
     parts.append(SVG_CLOSE)
     return Markup("").join(parts)
 
@@ -88,7 +90,7 @@ def column_chart(items: Sequence[tuple[str, Cell]], *, threshold: int, rtl: bool
         fill = PALE if statistics.is_suppressed(cell) else BAR
         parts.append(RECT.format(x=x(left, w), y=round(head + plot - h, 1), w=w, h=h, fill=fill, label=label,
                                  value=cell))
-        parts.append(TEXT.format(x=mid, y=round(head + plot - h - 4, 1), anchor="middle", fill=INK, text=cell))
+        parts.append(NUMBER.format(x=mid, y=round(head + plot - h - 4, 1), anchor="middle", fill=INK, text=cell))
         parts.append(TEXT.format(x=mid, y=height - 6, anchor="middle", fill=INK, text=label.rpartition("-")[2]))
     parts.append(SVG_CLOSE)
     return Markup("").join(parts)
