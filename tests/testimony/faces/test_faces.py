@@ -13,6 +13,7 @@ import pytest
 from safeconduct.testimony.faces import FacesError, hide_faces
 from safeconduct.testimony.faces.tracking import boxes_per_frame, link
 from tests.support import require
+from tests.testimony.clips import gray_video
 
 W, H, FPS, N = 640, 360, 25, 50
 FACE_BOX = (
@@ -146,27 +147,7 @@ def test_tracking_covers_frames_where_the_detector_missed_the_face() -> None:
 
 
 def test_a_video_without_faces_is_copied_through_with_nothing_hidden(tmp_path: Path) -> None:
-    require(shutil.which("ffmpeg") is not None, "ffmpeg not installed")
-    source, out = tmp_path / "wall.mp4", tmp_path / "out.mp4"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=gray:size=320x240:rate=25",
-            "-t",
-            "1",
-            "-c:v",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            str(source),
-        ],
-        check=True,
-    )
+    source, out = gray_video(tmp_path / "wall.mp4"), tmp_path / "out.mp4"
     report = hide_faces(source, out, "blur")
     assert report.frames == 25 and report.frames_hidden == 0 and report.spans == []
     assert _streams(out)["video"]["nb_read_frames"] == "25"

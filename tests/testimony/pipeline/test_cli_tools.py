@@ -10,33 +10,13 @@ from typer.testing import CliRunner
 
 from safeconduct.cli import app
 from tests.support import require
+from tests.testimony.clips import gray_video
 
 runner = CliRunner()
 
 
 def _video(path: Path) -> None:
-    require(shutil.which("ffmpeg") is not None, "ffmpeg not installed")
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=gray:size=320x240:rate=25",
-            "-t",
-            "1",
-            "-c:v",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            "-metadata",
-            "title=Abu Hamza",
-            str(path),
-        ],
-        check=True,
-    )
+    gray_video(path, "-metadata", "title=Abu Hamza")
 
 
 def test_faces_command_writes_the_video(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from safeconduct.cli import app
 from safeconduct.testimony.pipeline import Options, PipelineError, ReviewPending, anonymize_testimony
 from tests.support import require
+from tests.testimony.clips import gray_video
 
 SPEECH = "My name in the group was Abu Hamza. I joined the Sahel Front in March. My commander was Idris Kamara."
 SRT = """1
@@ -233,27 +234,7 @@ def test_a_full_disk_is_reported_and_nothing_is_presented_as_done(
 
 
 def test_a_file_without_audio_is_refused(tmp_path: Path) -> None:
-    require(shutil.which("ffmpeg") is not None, "ffmpeg not installed")
-    silent = tmp_path / "silent.mp4"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=gray:size=320x240:rate=25",
-            "-t",
-            "1",
-            "-c:v",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            str(silent),
-        ],
-        check=True,
-    )
+    silent = gray_video(tmp_path / "silent.mp4")
     with pytest.raises(PipelineError, match="no audio track"):
         anonymize_testimony(silent, tmp_path / "out", Options())
     assert not list((tmp_path / "out").glob("*.anonymized.*"))
