@@ -327,11 +327,9 @@ def upload_state(db: Session, settings: Settings, *, case_id: str, case_key: byt
             return UploadState(id=upload_id, offset=view.size, length=view.size, file=view)
         raise NotFound("No such upload.")
     meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
-    writer = filestream.EncryptedFileWriter.resume(
-        part_path(settings, upload_id), upload_id.encode(), base64.b64decode(meta["key"])
-    )
-    offset = writer.offset
-    writer.close()
+    # Read-only: a HEAD may arrive while a dropped request's appender is still writing this file.
+    offset = filestream.stored_offset(part_path(settings, upload_id), upload_id.encode(),
+                                      base64.b64decode(meta["key"]))
     return UploadState(id=upload_id, offset=offset, length=row.length)
 
 

@@ -66,20 +66,8 @@ class EncryptedFileWriter:
     @classmethod
     def resume(cls, path: Path, file_id: bytes, key: bytes) -> EncryptedFileWriter:
         """Reopen after an interruption: drop any half-written record, restore the encrypted tail."""
-        with open(path, "rb") as fh:
-            header = fh.read(HEADER_BYTES)
-        if len(header) != HEADER_BYTES or not header.startswith(MAGIC):
-            raise DecryptionError("not an encrypted upload")
-        prefix = header[len(MAGIC) :]
-        records = (path.stat().st_size - HEADER_BYTES) // RECORD
+        prefix, records, pending = _saved_state(path, file_id, key)
         os.truncate(path, HEADER_BYTES + records * RECORD)
-        pending = b""
-        tail = _tail_path(path)
-        if tail.exists():
-            blob = tail.read_bytes()
-            saved_counter = int.from_bytes(blob[:8], "big")
-            if saved_counter == records:
-                pending = aead.decrypt(key, blob[8:], _aad(file_id, records, False) + b"tail")
         return cls(path, file_id, key, prefix, records, pending)
 
     @property
@@ -132,6 +120,28 @@ class EncryptedFileWriter:
         if not self._fh.closed:
             self.checkpoint()
             self._fh.close()
+
+
+def _saved_state(path: Path, file_id: bytes, key: bytes) -> tuple[bytes, int, bytes]:
+    """(nonce prefix, whole records on disk, decrypted tail) of an unfinished file; reads, never writes."""
+    with open(path, "rb") as fh:
+        header = fh.read(HEADER_BYTES)
+    if len(header) != HEADER_BYTES or not header.startswith(MAGIC):
+        raise DecryptionError("not an encrypted upload")
+    records = (path.stat().st_size - HEADER_BYTES) // RECORD
+    pending = b""
+    tail = _tail_path(path)
+    if tail.exists():
+        blob = tail.read_bytes()
+        if int.from_bytes(blob[:8], "big") == records:
+            pending = aead.decrypt(key, blob[8:], _aad(file_id, records, False) + b"tail")
+    return header[len(MAGIC) :], records, pending
+
+
+def stored_offset(path: Path, file_id: bytes, key: bytes) -> int:
+    """How many plaintext bytes an unfinished file holds, without touching it (safe while it is written)."""
+    _, records, pending = _saved_state(path, file_id, key)
+    return records * BLOCK + len(pending)
 
 
 def discard(path: Path) -> None:
