@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import types
@@ -10,9 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from safeconduct.testimony.text import Finding, Kind
 from safeconduct.testimony.transcribe import Segment, Word
 from safeconduct.testimony.voice import revoice
 from safeconduct.testimony.voice.revoice import Revoice, RevoiceError, Speaker, phrases
+from safeconduct.testimony.voice.script import redacted_script
 from tests.support import require
 
 
@@ -35,14 +38,27 @@ def test_words_are_grouped_into_phrases_at_pauses() -> None:
 
 @dataclass
 class FakeResult:
-    redacted_text: str
+    findings: list[Finding]
+
+
+def fake_redaction(monkeypatch: pytest.MonkeyPatch, calls: list[str] | None = None) -> None:
+    """A text pipeline that hides every "Okello" as [PERSON 1] (numbered once for the text it is given)."""
+    fake = types.ModuleType("safeconduct.testimony.text")
+
+    def redact_text(text: str, language: str) -> FakeResult:
+        if calls is not None:
+            calls.append(text)
+        hits = [m.span() for m in re.finditer("Okello", text)]
+        return FakeResult([Finding(Kind.PERSON, "Okello", a, b, "[PERSON 1]") for a, b in hits])
+
+    fake.redact_text = redact_text  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "safeconduct.testimony.text", fake)
 
 
 def test_names_said_aloud_are_redacted_before_they_are_spoken(monkeypatch: pytest.MonkeyPatch) -> None:
-    """test_revoice_does_not_respeak_names: the text pipeline's redaction runs on every phrase."""
-    fake = types.ModuleType("safeconduct.testimony.text")
-    fake.redact_text = lambda text, language: FakeResult(text.replace("Okello", "[PERSON 1]"))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "safeconduct.testimony.text", fake)
+    """test_revoice_does_not_respeak_names: the block's transcript is redacted once, placeholders said in words."""
+    calls: list[str] = []
+    fake_redaction(monkeypatch, calls)
     spoken: list[str] = []
     monkeypatch.setattr(revoice, "transcribe", lambda *a, **k: segments())
     monkeypatch.setattr(
@@ -50,7 +66,9 @@ def test_names_said_aloud_are_redacted_before_they_are_spoken(monkeypatch: pytes
     )
     method = Revoice(seed=1, engine="espeak")
     out = method.process(np.full(16_000 * 4, 0.05, np.float32))
-    assert spoken and all("Okello" not in t for t in spoken) and any("[PERSON 1]" in t for t in spoken)
+    assert calls == ["My name is Okello. I left."]  # one redaction of the whole text, not one per phrase
+    assert spoken and all("Okello" not in t and "[" not in t for t in spoken)
+    assert any("person one" in t for t in spoken)
     assert out.shape == (64_000,) and np.abs(out[: int(0.45 * 16_000)]).max() == 0.0  # nothing before speech
 
 
@@ -63,7 +81,11 @@ def test_a_failing_redaction_stops_revoice(monkeypatch: pytest.MonkeyPatch) -> N
     fake.redact_text = broken  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "safeconduct.testimony.text", fake)
     with pytest.raises(RevoiceError, match="text redaction failed"):
-        revoice.redact("Okello", "xx")
+        redacted_script(segments()[0].words, "xx")
+    monkeypatch.setattr(revoice, "transcribe", lambda *a, **k: segments())
+    monkeypatch.setattr(Speaker, "say", lambda *a, **k: pytest.fail("spoke a phrase whose redaction failed"))
+    with pytest.raises(RevoiceError, match="text redaction failed"):
+        Revoice(seed=1, engine="espeak").process(np.full(16_000 * 4, 0.05, np.float32))
 
 
 def test_a_user_command_can_be_the_voice() -> None:

@@ -41,6 +41,8 @@ def render_html(report: dict[str, Any]) -> str:
     kinds = "".join(f"<li>{e(k)}: {n}</li>" for k, n in report.get("findings_by_kind", {}).items())
     stages = "".join(f"<tr><td>{e(s)}</td><td>{e(str(v))} s</td></tr>" for s, v in report.get("stages", {}).items())
     metadata = "".join(f"<li>{e(k)} = {e(v)}</li>" for k, v in report.get("metadata_removed", {}).items())
+    pad = report.get("audio_pad", 0)
+    padded = f" (padded {e(str(pad))} s)" if pad else ""  # revoice says the placeholders: nothing is padded
     voice = report.get("voice") or {}
     faces = report.get("faces") or {}
     return f"""<!doctype html>
@@ -54,7 +56,7 @@ with the review file in the output folder; never publish it with the anonymized 
 <p>Input: {e(report.get("input", ""))}<br>Language: {e(report.get("language", ""))}<br>
 Outputs: {e(", ".join(report.get("outputs", [])))}</p>
 <h2>Identifying details hidden</h2><ul>{kinds or "<li>none found</li>"}</ul>
-<p>In the audio each span was {e(report.get("audio_cover", ""))} (padded {report.get("audio_pad", 0)} s).</p>
+<p>In the audio each span was {e(report.get("audio_cover", ""))}{padded}.</p>
 <table><tr><th>kind</th><th>placeholder</th><th>words</th><th>time</th></tr>{rows}</table>
 <h2>Voice</h2><p>Method: {e(str(voice.get("method", "none")))}. {e(str(voice.get("verdict", "")))}</p>
 <h2>Faces</h2><p>Mode: {e(str(faces.get("mode", "none")))}; frames with a face hidden:

@@ -13,6 +13,7 @@ from typing import Any
 from safeconduct.testimony.pipeline.audio import PAD, AudioRedactionError, cover_spans, merge_spans
 from safeconduct.testimony.pipeline.report import by_kind, write_report
 from safeconduct.testimony.pipeline.review import ReviewError, read_review, write_review
+from safeconduct.testimony.pipeline.spoken import audio_cover, covered_spans, voice_options
 from safeconduct.testimony.pipeline.state import StageLog, fingerprint
 from safeconduct.testimony.pipeline.subtitles import redacted_cues, to_srt, to_text, to_vtt
 from safeconduct.testimony.pipeline.tempdir import private_tempdir
@@ -147,7 +148,8 @@ def _anonymize(source: Path, outdir: Path, options: Options, progress: Progress 
         current = source
         stage("voice")
         if options.voice_method != "none":
-            current, report["voice"] = _voice(current, options, log, tick, suffix)
+            method_options = voice_options(options.voice_method, transcript, findings, language)
+            current, report["voice"] = _voice(current, options, log, tick, suffix, method_options)
         # faces
         stage("faces")
         if info.has_video and options.faces != "keep":
@@ -155,7 +157,7 @@ def _anonymize(source: Path, outdir: Path, options: Options, progress: Progress 
         # the identifying words in the audio
         stage("audio")
         spans = [s for f in findings if (s := transcript.span_of(f.start, f.end))]
-        merged = merge_spans(spans)
+        merged = covered_spans(options.voice_method, merge_spans(spans))
         key = log.key("audio", spans=merged, cover=options.audio_cover)
         redacted = log.path("redacted" + suffix)
         if log.done("audio", key) is None:
@@ -200,8 +202,8 @@ def _anonymize(source: Path, outdir: Path, options: Options, progress: Progress 
                     }
                     for f in findings
                 ],
-                "audio_cover": "replaced by a tone" if options.audio_cover == "tone" else "silenced",
-                "audio_pad": PAD,
+                "audio_cover": audio_cover(options.voice_method, options.audio_cover),
+                "audio_pad": PAD if merged else 0.0,
                 "metadata_removed": removed,
                 "stages": timings,
             }
@@ -292,11 +294,15 @@ def _detect(transcript: Transcript, options: Options, log: StageLog, outdir: Pat
     return result.findings, result.language
 
 
-def _voice(current: Path, options: Options, log: StageLog, tick: Progress, suffix: str) -> tuple[Path, dict]:
+def _voice(
+    current: Path, options: Options, log: StageLog, tick: Progress, suffix: str, method_options: dict[str, Any]
+) -> tuple[Path, dict]:
     from safeconduct.testimony.voice import AnonymizeError, anonymize_file
+    from safeconduct.testimony.voice.revoice import RevoiceError
 
     out = log.path("voice" + suffix)
-    key = log.key("voice", method=options.voice_method)
+    script = [(p.start, p.end, p.text) for p in method_options.get("script", [])]  # hashed into the key only
+    key = log.key("voice", method=options.voice_method, language=method_options.get("language"), script=script)
     saved = log.done("voice", key)
     if saved is not None:
         log.previous = key
@@ -308,8 +314,9 @@ def _voice(current: Path, options: Options, log: StageLog, tick: Progress, suffi
             options.voice_method,
             overwrite=True,
             progress=lambda done, total: tick("voice", done, total or 1),
+            method_options=method_options,
         )
-    except AnonymizeError as error:
+    except (AnonymizeError, RevoiceError) as error:
         raise PipelineError(f"voice: {error}") from error
     for extra in out.parent.glob(out.name + ".privacy.*"):
         extra.unlink()

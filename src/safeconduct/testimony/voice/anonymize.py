@@ -4,6 +4,10 @@ The input is decoded at its own rate and mixed to mono; each block is brought to
 and back, so the output keeps the sample rate, channel count (the anonymized voice in every channel) and
 length. A video keeps its picture bit for bit and gets the new sound track. Output is written to a
 temporary file beside the target and moved into place only when complete.
+
+`revoice` without a given script makes two passes: the first transcribes every block and keeps only the
+timed words (bounded memory: text, not audio), which are redacted once as one transcript so a name has the
+same spoken placeholder throughout; the second speaks that script block by block.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,9 +30,13 @@ from safeconduct.testimony.media import (
     replace_audio_track,
     require_audio,
 )
-from safeconduct.testimony.voice.method import SAMPLE_RATE, fit_length, make_method
+from safeconduct.testimony.voice.method import SAMPLE_RATE, VoiceMethod, fit_length, make_method
 from safeconduct.testimony.voice.report import GENERAL_NOTES, PrivacyReport, verdict, write_report
 from safeconduct.testimony.voice.stream import blocks_at_pauses
+
+if TYPE_CHECKING:
+    from safeconduct.testimony.transcribe import Word
+    from safeconduct.testimony.voice.revoice import Revoice
 
 #: The privacy measurement compares this much of the start of the recording (bounded memory and time).
 MEASURE_SECONDS = 120.0
@@ -89,6 +97,10 @@ def anonymize_file(
         raise AnonymizeError(f"{src.name} has no picture: choose an audio output such as .flac or .wav")
     voice = make_method(method, seed, **(method_options or {}))
     rate, channels = stream.sample_rate, stream.channels
+    revoice = _revoice_without_script(voice)
+    if revoice is not None:
+        _script_whole_recording(revoice, src, rate, info.duration, progress)
+        progress = _second_half(progress)
     original: list[np.ndarray] = []
     anonymized: list[np.ndarray] = []
     kept = 0
@@ -115,14 +127,45 @@ def anonymize_file(
             final = Path(tmp) / ("out" + dst.suffix.lower())
             replace_audio_track(src, audio_path, final)
         os.replace(final, dst)
-    report = _report(voice.name, voice.summary, dst, done / rate, original, anonymized, measure)
+    report = _report(voice, dst, done / rate, original, anonymized, measure)
     write_report(dst, report)
     return report
 
 
+def _revoice_without_script(voice: VoiceMethod) -> Revoice | None:
+    """The method when it is revoice with no script given (so it must listen to the recording first)."""
+    from safeconduct.testimony.voice.revoice import Revoice
+
+    return voice if isinstance(voice, Revoice) and voice.script is None else None
+
+
+def _second_half(progress: Callable[[float, float], None] | None) -> Callable[[float, float], None] | None:
+    """After a first pass that reported the first half of the work, the second pass reports the rest."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda done, total: report((total + done) / 2, total)
+
+
+def _script_whole_recording(
+    voice: Revoice, src: Path, rate: int, duration: float, progress: Callable[[float, float], None] | None
+) -> None:
+    """Revoice's first pass: transcribe block by block (same cuts as the second pass), redact the whole
+    transcript once, and give revoice the script."""
+    from safeconduct.testimony.voice.script import redacted_script
+
+    words: list[Word] = []
+    done = 0
+    for block in blocks_at_pauses(iter_audio_blocks(src, 10.0, mono=True), rate):
+        words.extend(voice.listen(_resample(block, rate, SAMPLE_RATE), done / rate))
+        done += block.size
+        if progress:
+            progress(done / rate / 2, duration)
+    voice.script, voice.redacted = redacted_script(words, voice.language)
+
+
 def _report(
-    name: str,
-    summary: str,
+    voice: VoiceMethod,
     dst: Path,
     duration: float,
     original: list[np.ndarray],
@@ -144,10 +187,9 @@ def _report(
                 similarity = cosine(ex, ey)
         except (ImportError, AttackerUnavailable):
             notes.append("The attacker model (resemblyzer) is not installed, so nothing was measured.")
+    name, summary = voice.name, voice.summary
     if name == "revoice":
-        from safeconduct.testimony.voice.revoice import redaction_available
-
-        if not redaction_available():
+        if not getattr(voice, "redacted", True):
             notes.append("Text redaction was not installed: names said aloud are re-spoken as recognised.")
     level, sentence = verdict(similarity, name)
     return PrivacyReport(

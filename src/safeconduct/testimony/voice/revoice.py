@@ -1,10 +1,14 @@
 """`revoice`: replace the voice by a synthetic one saying the same words at the same times.
 
-Speech is transcribed with word time stamps (faster-whisper); the words, after the same redaction as the
-text pipeline when it is installed, are spoken by a stock text-to-speech voice (festival's HTS voice or espeak-ng, or
-any command the user points to, e.g. a Piper model) and each phrase is fitted into the time span the
-original phrase took. Nothing of the original signal is copied into the output, so no trace of the voice
-remains; what is lost is the speaker's tone and emotion, and words the recogniser gets wrong.
+Revoice speaks a script (`voice.script`): timed phrases in which every identifying word is already
+replaced by its spoken placeholder ("person one"). The testimony pipeline hands it the script of its own
+reviewed transcript; on its own (`safeconduct voice anonymize --method revoice`) it first transcribes the
+recording (faster-whisper, word time stamps) and redacts that transcript once, so the numbering is the
+same across the whole recording. The phrases are spoken by a stock text-to-speech voice (festival's HTS
+voice for English or espeak-ng in the transcript's language, or any command the user points to, e.g. a
+Piper model), each fitted into the time span the original phrase took. Nothing of the original signal is
+copied into the output, so no trace of the voice remains; what is lost is the speaker's tone and emotion,
+and words the recogniser gets wrong.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import shutil
 import subprocess
 import wave
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,60 +26,35 @@ import numpy as np
 
 from safeconduct.testimony.transcribe import Segment, Word, transcribe
 from safeconduct.testimony.voice.method import SAMPLE_RATE, VoiceMethod, fit_length
+from safeconduct.testimony.voice.script import PHRASE_GAP, Phrase, build_script, redacted_script
 
 log = logging.getLogger(__name__)
 
-#: A pause longer than this (seconds) between two words starts a new phrase.
-PHRASE_GAP = 0.35
+__all__ = ["PHRASE_GAP", "Phrase", "Revoice", "RevoiceError", "Speaker", "phrases"]
+
 #: espeak-ng's default speaking rate (words per minute) and the range we allow when fitting a phrase.
 ESPEAK_RATE = 175
 ESPEAK_RATE_RANGE = (90, 400)
-#: Stock English voices the recording's voice is drawn from (all synthetic: none belongs to a person).
-ESPEAK_VOICES = ("en-us", "en-us+m3", "en-us+f2", "en-us+m5", "en-us+f4", "en-gb-x-rp")
+#: Stock voices per language the recording's voice is drawn from (all synthetic: none belongs to a person).
+ESPEAK_VOICES: dict[str, tuple[str, ...]] = {
+    "en": ("en-us", "en-us+m3", "en-us+f2", "en-us+m5", "en-us+f4", "en-gb-x-rp"),
+    "fr": ("fr", "fr+m3", "fr+f2", "fr+m5", "fr+f4", "fr-be"),
+    "ar": ("ar", "ar+m3", "ar+f2", "ar+m5", "ar+f4"),
+}
+#: A phrase may run this much past its original span before it is cut (faded).
+OVERRUN = 1.2
+#: Speech is brought to about twice the original's level, never below this RMS (a quiet or silent block
+#: whose given script still has words must not make the placeholders inaudible).
+MIN_LEVEL = 0.02
 
 
 class RevoiceError(Exception):
     """The text-to-speech step could not run, with a message meant for the user."""
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """Words spoken without a long pause, and where they lie in the block (seconds)."""
-
-    text: str
-    start: float
-    end: float
-
-
 def phrases(segments: Sequence[Segment], gap: float = PHRASE_GAP) -> list[Phrase]:
-    """Group recognised words into phrases separated by pauses longer than `gap`."""
-    words: list[Word] = [w for s in segments for w in s.words]
-    out: list[Phrase] = []
-    current: list[Word] = []
-    for w in words:
-        if current and w.start - current[-1].end > gap:
-            out.append(Phrase(" ".join(x.text for x in current), current[0].start, current[-1].end))
-            current = []
-        current.append(w)
-    if current:
-        out.append(Phrase(" ".join(x.text for x in current), current[0].start, current[-1].end))
-    return out
-
-
-def redact(text: str, language: str) -> str:
-    """Redact names and other identifiers with the text pipeline, or return the text as it is.
-
-    `safeconduct.testimony.text` is written separately; until it is installed revoice speaks the
-    transcript unredacted and says so in the log (and the privacy report).
-    """
-    try:
-        from safeconduct.testimony.text import redact_text
-    except ImportError:
-        return text
-    try:
-        return str(redact_text(text, language).redacted_text)
-    except Exception as exc:  # fail closed: never re-speak a phrase whose redaction failed
-        raise RevoiceError(f"text redaction failed ({type(exc).__name__}: {exc})") from exc
+    """Group recognised words into phrases separated by pauses longer than `gap` (nothing redacted)."""
+    return build_script([w for s in segments for w in s.words], [], "en", gap)
 
 
 def redaction_available() -> bool:
@@ -188,7 +166,13 @@ def _fade(x: np.ndarray, ms: float = 10.0) -> np.ndarray:
 
 
 class Revoice(VoiceMethod):
-    """Transcribe, redact, re-speak with a stock voice aligned phrase by phrase to the original timing."""
+    """Re-speak a redacted script with a stock voice, phrase by phrase at the original timing.
+
+    Given a `script` (seconds from the start of the recording), `process` speaks the phrases that start
+    in each block, the blocks being consecutive and from the start; without one, each block is transcribed
+    and redacted on its own (the evaluation's utterances). `anonymize_file` gives standalone revoice a
+    script of the whole recording first (`listen` on every block, then `redacted_script`).
+    """
 
     name: ClassVar[str] = "revoice"
     summary: ClassVar[str] = "speech to text to a stock synthetic voice, at the original timing"
@@ -201,38 +185,65 @@ class Revoice(VoiceMethod):
         tts_command: Sequence[str] | None = None,
         voice: str | None = None,
         engine: str | None = None,
+        script: Sequence[Phrase] | None = None,
     ):
         super().__init__(seed)
-        chosen = voice or str(self._rng.choice(ESPEAK_VOICES))
         self.language, self.model_path = language, model_path
+        chosen = voice or str(self._rng.choice(ESPEAK_VOICES.get(language, ESPEAK_VOICES["en"])))
+        if engine is None and language != "en":
+            engine = "espeak"  # festival's voices are English only
         self._speaker = Speaker(chosen, tts_command, pitch=int(self._rng.integers(35, 65)), engine=engine)
+        self.script: list[Phrase] | None = None if script is None else sorted(script, key=lambda p: p.start)
+        #: Whether what is spoken went through text redaction (False: the text pipeline is not installed).
+        self.redacted = True
+        self._at = 0  # samples of the recording processed so far (script mode)
+        self._spill = np.zeros(0, dtype=np.float32)  # the end of a phrase that ran past the last block
+
+    def listen(self, audio: np.ndarray, offset: float = 0.0) -> list[Word]:
+        """Transcribe one 16 kHz block; word times shifted by `offset` seconds (its place in the recording)."""
+        x = np.asarray(audio, dtype=np.float32).reshape(-1)
+        if x.size < SAMPLE_RATE // 4 or not np.any(np.abs(x) > 1e-4):
+            return []
+        segments = transcribe(x, self.language, self.model_path)
+        return [Word(w.text, w.start + offset, w.end + offset) for s in segments for w in s.words]
 
     def process(self, audio: np.ndarray) -> np.ndarray:
         x = np.asarray(audio, dtype=np.float32).reshape(-1)
-        out = np.zeros(x.size, dtype=np.float32)
-        if x.size < SAMPLE_RATE // 4 or not np.any(np.abs(x) > 1e-4):
-            return out
-        level = float(np.sqrt(np.mean(x**2)))
-        for phrase in phrases(transcribe(x, self.language, self.model_path)):
-            text = redact(phrase.text, self.language).strip()
-            if not text:
-                continue
-            span = max(phrase.end - phrase.start, 0.1)
-            speech = self._speaker.say(text)
-            if speech.size == 0:
-                continue
-            if self._speaker.sets_rate:  # espeak can be told to speak faster or slower: fit the span
-                rate = int(np.clip(ESPEAK_RATE * speech.size / (span * SAMPLE_RATE), *ESPEAK_RATE_RANGE))
-                speech = self._speaker.say(text, rate)
-            else:
-                speech = _stretch(speech, int(span * SAMPLE_RATE))
-            start = int(phrase.start * SAMPLE_RATE)
-            room = max(0, x.size - start)
-            # Never run past the next phrase by much: cut after 120 % of the span, faded.
-            speech = _fade(speech[: min(room, int(span * 1.2 * SAMPLE_RATE) + 1)])
-            out[start : start + speech.size] += speech
-        peak = float(np.abs(out).max())
-        if peak > 0:
-            speech_rms = float(np.sqrt(np.mean(out[np.abs(out) > 1e-3] ** 2)))
-            out *= min(2.0 * level / max(speech_rms, 1e-9), 0.9 / peak)
+        if self.script is None:
+            script, self.redacted = redacted_script(self.listen(x), self.language)
+            start = 0.0
+        else:
+            script, start = self.script, self._at / SAMPLE_RATE
+            self._at += x.size
+        end = start + x.size / SAMPLE_RATE
+        todo = [p for p in script if start <= p.start < end]
+        room = max(
+            [x.size] + [int((p.start - start + OVERRUN * max(p.end - p.start, 0.1)) * SAMPLE_RATE) + 1 for p in todo]
+        )
+        out = np.zeros(room, dtype=np.float32)
+        out[: self._spill.size] += self._spill[:room]
+        for phrase in todo:
+            speech = self._fitted(phrase)
+            at = int((phrase.start - start) * SAMPLE_RATE)
+            out[at : at + speech.size] += speech[: room - at]
+        level = max(float(np.sqrt(np.mean(x**2))) if x.size else 0.0, MIN_LEVEL)
+        loud = np.abs(out) > 1e-3
+        if loud.any():
+            speech_rms = float(np.sqrt(np.mean(out[loud] ** 2)))
+            out *= min(2.0 * level / max(speech_rms, 1e-9), 0.9 / float(np.abs(out).max()))
+        self._spill = out[x.size :].copy() if self.script is not None else self._spill[:0]
         return fit_length(out, x.size)
+
+    def _fitted(self, phrase: Phrase) -> np.ndarray:
+        """The phrase spoken to fit its original span (cut, faded, after `OVERRUN` times the span)."""
+        text = phrase.text.strip()
+        span = max(phrase.end - phrase.start, 0.1)
+        speech = self._speaker.say(text) if text else np.zeros(0, dtype=np.float32)
+        if speech.size == 0:
+            return speech
+        if self._speaker.sets_rate:  # espeak can be told to speak faster or slower: fit the span
+            rate = int(np.clip(ESPEAK_RATE * speech.size / (span * SAMPLE_RATE), *ESPEAK_RATE_RANGE))
+            speech = self._speaker.say(text, rate)
+        else:
+            speech = _stretch(speech, int(span * SAMPLE_RATE))
+        return _fade(speech[: int(span * OVERRUN * SAMPLE_RATE) + 1])

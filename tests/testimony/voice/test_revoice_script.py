@@ -1,0 +1,159 @@
+"""What revoice is given to say: scripts built from timed words and findings, and how it speaks them.
+
+No speech model runs here: the text-to-speech is replaced by a recorder, so these check the words and the
+timing, not the sound.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from safeconduct.testimony.pipeline.review import read_review, write_review
+from safeconduct.testimony.pipeline.spoken import covered_spans, revoice_script, voice_options
+from safeconduct.testimony.pipeline.transcript import TimedWord, Transcript
+from safeconduct.testimony.text import Finding, Kind
+from safeconduct.testimony.transcribe import Segment, Word
+from safeconduct.testimony.voice import revoice
+from safeconduct.testimony.voice.revoice import Revoice, Speaker
+from safeconduct.testimony.voice.script import Phrase, build_script, speakable, spoken_placeholder
+
+#: Two phrases (a 1 s pause between them), "Okello" in both, "Gulu" in the second.
+WORDS = [
+    ("I", 0.0, 0.2),
+    ("met", 0.2, 0.5),
+    ("Okello", 0.5, 1.0),
+    ("Odong.", 1.0, 1.4),
+    ("Okello", 2.4, 2.9),
+    ("went", 2.9, 3.2),
+    ("to", 3.2, 3.3),
+    ("Gulu.", 3.3, 3.8),
+]
+
+
+def transcript() -> Transcript:
+    return Transcript([TimedWord(t, a, b, 0 if a < 2 else 1) for t, a, b in WORDS])
+
+
+def finding(text: str, kind: Kind, placeholder: str, nth: int = 0) -> Finding:
+    m = list(re.finditer(re.escape(text), transcript().text))[nth]
+    return Finding(kind, text, m.start(), m.end(), placeholder)
+
+
+FINDINGS = [
+    finding("Okello Odong", Kind.PERSON, "[PERSON 1]"),
+    finding("Okello", Kind.PERSON, "[PERSON 1]", 1),
+    finding("Gulu", Kind.PLACE, "[PLACE 1]"),
+]
+
+
+def test_findings_are_said_as_their_placeholders_with_one_numbering_across_phrases() -> None:
+    script = revoice_script(transcript(), FINDINGS, "en")
+    assert script == [Phrase("I met person one.", 0.0, 1.4), Phrase("person one went to place one.", 2.4, 3.8)]
+
+
+def test_placeholders_are_said_in_the_transcript_language() -> None:
+    assert [p.text for p in revoice_script(transcript(), FINDINGS, "fr")] == [
+        "I met personne un.",
+        "personne un went to lieu un.",
+    ]
+    assert spoken_placeholder("[PERSON 2]", "ar") == "شخص رقم اثنان"
+    assert spoken_placeholder("[PHONE 3]", "fr") == "numéro de téléphone trois"
+    assert spoken_placeholder("[DATE 31]", "en") == "date 31"  # read by the voice in its language
+    assert speakable("from [PLACE 2] to [PLACE 12]", "en") == "from place two to place twelve"
+
+
+def test_a_finding_across_a_pause_is_said_once_and_none_of_its_words_are_spoken() -> None:
+    words = [Word("Idris", 0.0, 0.4), Word("Kamara", 1.4, 1.9), Word("left.", 1.9, 2.2)]
+    script = build_script(words, [Finding(Kind.PERSON, "Idris Kamara", 0, 12, "[PERSON 4]")], "en")
+    assert script == [Phrase("person four", 0.0, 0.4), Phrase("left.", 1.9, 2.2)]
+
+
+def test_a_finding_dropped_in_review_is_spoken_and_one_added_is_hidden(tmp_path: Path) -> None:
+    """The reviewed list, not the detector's, decides what revoice says."""
+    path = tmp_path / "redactions.yaml"
+    write_review(path, FINDINGS, transcript(), "print")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for entry in data["redactions"]:
+        if entry["text"] == "Gulu":
+            entry["accepted"] = False  # a false alarm: the town is public knowledge here
+    data["redactions"].append({"kind": "PERSON", "text": "met"})  # a word the detector missed
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    reviewed = read_review(path, transcript(), "print")
+    said = " ".join(p.text for p in revoice_script(transcript(), reviewed, "en"))
+    assert said == "I person two person one. person one went to Gulu."
+    assert "met" not in said and "Okello" not in said and "Odong" not in said
+
+
+def test_the_pipeline_gives_revoice_its_script_and_covers_no_span_for_it() -> None:
+    options = voice_options("revoice", transcript(), FINDINGS, "fr")
+    assert options["language"] == "fr" and options["script"][0].text == "I met personne un."
+    assert voice_options("disguise", transcript(), FINDINGS, "fr") == {}
+    assert covered_spans("revoice", [(0.5, 1.4)]) == [] and covered_spans("disguise", [(0.5, 1.4)]) == [(0.5, 1.4)]
+
+
+def recorder(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Replace the voice by one that records the text and says 0.5 s of a constant."""
+    spoken: list[str] = []
+    monkeypatch.setattr(
+        Speaker, "say", lambda self, text, rate=175: spoken.append(text) or np.full(8000, 0.1, np.float32)
+    )
+    return spoken
+
+
+def test_a_given_script_is_spoken_at_its_times_across_blocks_without_listening(monkeypatch: pytest.MonkeyPatch) -> None:
+    spoken = recorder(monkeypatch)
+    monkeypatch.setattr(revoice, "transcribe", lambda *a, **k: pytest.fail("revoice transcribed a second time"))
+    script = [Phrase("person one", 0.5, 1.0), Phrase("went home", 1.8, 2.3)]
+    method = Revoice(seed=3, engine="espeak", script=script)
+    # Two consecutive 1 s blocks: the second phrase starts in the second one; the first runs up to 120 %.
+    first = method.process(np.full(16_000, 0.05, np.float32))
+    second = method.process(np.full(16_000, 0.05, np.float32))
+    out = np.concatenate([first, second])
+    assert spoken == ["person one", "person one", "went home", "went home"]  # said, then said at a fitted rate
+    loud = np.flatnonzero(np.abs(out) > 1e-3) / 16_000
+    assert 0.49 < loud[0] < 0.52 and np.abs(out[int(1.15 * 16_000) : int(1.75 * 16_000)]).max() == 0.0
+    assert np.abs(out[int(1.85 * 16_000) : int(2.2 * 16_000)]).min() > 0.0
+
+
+@dataclass
+class FakeResult:
+    findings: list[Finding]
+
+
+def test_standalone_revoice_redacts_the_whole_recording_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Long files are read in blocks: the name in the second block still gets the first block's number."""
+    from safeconduct.testimony.media import write_audio
+    from safeconduct.testimony.voice import anonymize_file
+
+    calls: list[str] = []
+
+    def redact_text(text: str, language: str) -> FakeResult:
+        calls.append(text)
+        names = {"Okello": "[PERSON 1]", "Achan": "[PERSON 2]"}
+        hits = [(m, names[m.group()]) for m in re.finditer("Okello|Achan", text)]
+        return FakeResult([Finding(Kind.PERSON, m.group(), m.start(), m.end(), p) for m, p in hits])
+
+    fake = types.ModuleType("safeconduct.testimony.text")
+    fake.redact_text = redact_text  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "safeconduct.testimony.text", fake)
+
+    def transcribe(audio: np.ndarray, *args: object, **kwargs: object) -> list[Segment]:
+        words = [Word("Achan", 1.0, 1.5), Word("met", 1.5, 1.8), Word("Okello.", 1.8, 2.4)]
+        return [Segment("Achan met Okello.", 1.0, 2.4, words)]
+
+    monkeypatch.setattr(revoice, "transcribe", transcribe)
+    spoken = recorder(monkeypatch)
+    src = tmp_path / "long.wav"
+    rng = np.random.default_rng(0)
+    write_audio(src, (0.05 * rng.standard_normal(16_000 * 70)).astype(np.float32), 16_000)  # 70 s: 2+ blocks
+    anonymize_file(src, tmp_path / "out.wav", "revoice", measure=False, method_options={"engine": "espeak"})
+    assert len(calls) == 1 and calls[0].count("Okello") >= 2  # one redaction of the whole transcript
+    assert len(set(spoken)) == 1 and spoken[0] == "person two met person one." and len(spoken) >= 4
