@@ -30,7 +30,11 @@ def anonymize(
     asr_model: Annotated[Path | None, typer.Option(help="Folder of a CTranslate2 Whisper model.")] = None,
     ner_model: Annotated[Path | None, typer.Option(help="Folder of a spaCy pipeline for names and places.")] = None,
     silence: Annotated[
-        bool, typer.Option(help="Silence identifying words instead of covering them with a tone.")
+        bool,
+        typer.Option(
+            help="Silence identifying words instead of covering them with a tone "
+            "(with --voice-method revoice neither: the placeholders are spoken)."
+        ),
     ] = False,
 ) -> None:
     """Anonymize a testimony: voice, faces, identifying words (transcript and audio), metadata; then a report."""
