@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from safeconduct.testimony.text.model import Finding, Kind
 from safeconduct.testimony.text.recognizers.lexicon import NOT_IDENTIFYING
+from safeconduct.testimony.text.vocabulary import has_unknown_word
 
 #: When merged detections disagree and score the same, the first kind here wins.
 PRIORITY = [
@@ -48,8 +49,13 @@ class Span:
     source: str
 
 
-def clean(spans: Iterable[Span], text: str) -> list[Span]:
-    """Trim punctuation and drop detections of nothing identifying ("WhatsApp", "God")."""
+def clean(spans: Iterable[Span], text: str, analysed: str | None = None) -> list[Span]:
+    """Trim punctuation and drop detections of nothing identifying ("WhatsApp", "God").
+
+    `analysed` is the text the detectors saw (truecased: same offsets); a model's person or place that is
+    in lower case there is an ordinary word, and is dropped.
+    """
+    analysed = text if analysed is None else analysed
     kept = []
     for s in spans:
         while s.start < s.end and text[s.start] in _TRIM:
@@ -60,7 +66,8 @@ def clean(spans: Iterable[Span], text: str) -> list[Span]:
         surface = text[s.start : s.end]
         if not surface.strip() or _LEAD.sub("", surface).lower() in NOT_IDENTIFYING:
             continue
-        if s.source == "SpacyRecognizer" and s.kind in (Kind.PERSON, Kind.PLACE) and surface.islower():
+        model_guess = s.source == "SpacyRecognizer" and s.kind in (Kind.PERSON, Kind.PLACE)
+        if model_guess and analysed[s.start : s.end].islower():
             continue
         kept.append(s)
     return kept
@@ -81,11 +88,24 @@ def _trim_words(s: Span, text: str) -> None:
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w@.]){re.escape(term)}(?!\w)")
+    return re.compile(rf"(?<![\w@.]){re.escape(term)}(?!\w)", re.IGNORECASE)
 
 
-def propagate(spans: list[Span], text: str) -> list[Span]:
-    """Add every other occurrence of each detected entity, and of each part of a person's full name."""
+def _same_entity(term: str, match: str, language: str, known: frozenset[str]) -> bool:
+    """Whether `match` (found ignoring case) is the entity `term` is: an article may change case ("The
+    Hawk" for "the Hawk"), and so may the rest if it has a word the language does not know ("rashid" for
+    "Rashid", "sahel front" for "Sahel Front"; but not "hope" for "Hope", "license" for "License")."""
+    core, other = _LEAD.sub("", term), _LEAD.sub("", match)
+    return other == core or has_unknown_word(core, language, known)
+
+
+def propagate(spans: list[Span], text: str, language: str = "", known: frozenset[str] = frozenset()) -> list[Span]:
+    """Add every other occurrence of each detected entity, and of each part of a person's full name.
+
+    Occurrences are found whatever their case ("Rashid" … "rashid") when the entity has a word unknown to
+    `language` (`known`: see vocabulary.py); a name made of known words keeps its case ("Grace" does not
+    reach "grace"): see `_same_entity`.
+    """
     found = list(spans)
     terms: dict[tuple[Kind, str], float] = {}
     for s in spans:
@@ -101,7 +121,8 @@ def propagate(spans: list[Span], text: str) -> list[Span]:
                     terms[(Kind.PERSON, part)] = max(terms.get((Kind.PERSON, part), 0), s.score + 0.05)
     for (kind, term), score in terms.items():
         for m in _pattern(term).finditer(text):
-            found.append(Span(kind, m.start(), m.end(), score, "propagated"))
+            if _same_entity(term, m.group(), language, known):
+                found.append(Span(kind, m.start(), m.end(), score, "propagated"))
     return found
 
 

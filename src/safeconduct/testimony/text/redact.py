@@ -7,7 +7,10 @@ from collections.abc import Sequence
 from safeconduct.testimony.text.errors import RedactionError
 from safeconduct.testimony.text.language import detect_language
 from safeconduct.testimony.text.model import Finding, Kind, RedactionResult
+from safeconduct.testimony.text.nlp import load_pipeline
 from safeconduct.testimony.text.placeholders import Span, clean, merge, number, propagate
+from safeconduct.testimony.text.truecase import truecase
+from safeconduct.testimony.text.vocabulary import known_words
 
 #: Arabic-Indic digits read as ASCII digits for matching (one character for one, so offsets stay true).
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -38,15 +41,20 @@ def redact_text(
 
     engine = analyzer(lang, ner_model, domain)
     analysis_text = text.translate(_DIGITS)
+    known: frozenset[str] = frozenset()
+    if domain:  # names written in lower case ("rashid") are read as names: see truecase.py
+        pipeline = load_pipeline(lang, ner_model)
+        known = known_words(lang, pipeline)
+        analysis_text = truecase(analysis_text, lang, pipeline)
     results = engine.analyze(analysis_text, language=lang, score_threshold=min_score)
     spans = [
         Span(Kind(r.entity_type), r.start, r.end, r.score, (r.recognition_metadata or {}).get("recognizer_name", ""))
         for r in results
         if r.entity_type in Kind.__members__
     ]
-    spans = clean(spans, text)
+    spans = clean(spans, text, analysis_text)
     if domain:
-        spans = propagate(spans, text)
+        spans = propagate(spans, text, lang, known)
     findings = number(merge(spans), text)
     return RedactionResult(replace_spans(text, findings), findings, lang)
 

@@ -7,7 +7,7 @@ can require context ("known as …", "village of …") without hiding the contex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -28,14 +28,23 @@ class Rule:
     pattern: re.Pattern[str]
     score: float = 0.6
     groups: tuple[str, ...] = ("m",)
+    #: A last check on the mention's text (a guard a pattern cannot say well: "not a stop word").
+    keep: Callable[[str], bool] | None = None
 
 
-def rule(kind: str, pattern: str, score: float = 0.6, flags: int = 0, groups: tuple[str, ...] = ("m",)) -> Rule:
+def rule(
+    kind: str,
+    pattern: str,
+    score: float = 0.6,
+    flags: int = 0,
+    groups: tuple[str, ...] = ("m",),
+    keep: Callable[[str], bool] | None = None,
+) -> Rule:
     """Compile a rule; patterns without a group `m` report the whole match."""
     compiled = re.compile(pattern, flags)
     if "m" not in compiled.groupindex:
         compiled = re.compile(f"(?P<m>{pattern})", flags)
-    return Rule(kind, compiled, score, groups)
+    return Rule(kind, compiled, score, groups, keep)
 
 
 class RuleRecognizer(EntityRecognizer):
@@ -62,6 +71,8 @@ class RuleRecognizer(EntityRecognizer):
                     if group not in r.pattern.groupindex or match.group(group) is None:
                         continue
                     start, end = match.span(group)
+                    if r.keep is not None and not r.keep(text[start:end]):
+                        continue
                     if end > start:
                         results.append(RecognizerResult(r.kind, start, end, r.score))
         return results

@@ -13,6 +13,7 @@ from importlib import resources
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS
+from safeconduct.testimony.text.vocabulary import common_words
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -20,24 +21,6 @@ _MAX_WORDS = 4
 #: Above spaCy's guesses (0.7): a single capitalised word that GeoNames knows is more often a place than
 #: the person or people the small models sometimes call it.
 SCORE = 0.72
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Lower-cased everyday English and French words (xkcdpass word lists, spaCy stop words)."""
-    words: set[str] = set()
-    try:
-        static = resources.files("xkcdpass") / "static"
-        for name in ("eff-long", "fr-freelang"):
-            words.update(w.strip().lower() for w in (static / name).read_text(encoding="utf-8").split())
-    except (FileNotFoundError, ModuleNotFoundError):
-        pass
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    words.update(EN)
-    words.update(FR)
-    return frozenset(words)
 
 
 @lru_cache(maxsize=1)

@@ -56,6 +56,24 @@ NOT_IDENTIFYING = frozenset(
     red cross croix-rouge ddr""".split()
 )
 
+#: Everyday words of this field that the general word lists lack ("katiba", "talibé"): never taken for a
+#: name written in lower case (see truecase.py). Group names built on them ("Katiba Macina") are found by
+#: the unit rules from the words that follow.
+DOMAIN_WORDS = frozenset(
+    """katiba katibas katibat kataib liwa saraya sariya jaysh jaish jund fawj firqa tanzim markaz madrasa
+    madrassa madrasas madrasah medersa medersas mahadra kunya kunyas emir emirs amir amirs emirate mujahid
+    mujahids mujahideen mujahidin moudjahid moudjahidine moudjahidines djihad djihadiste djihadistes jihadi
+    jihadis jihadiste muhajir muhajirin muhajireen ansar shahid shaheed shuhada chahid istishhadi inghimasi
+    bayah baya bay'ah allegiance zakat zakkat jizya sadaqa hijab niqab abaya jilbab burqa hijra hégire
+    kalashnikov kalach kalash kalashnikovs pkm rpg rpgs okada okadas keke zémidjan jakarta wali walis qadi
+    cadi cadis mufti sharia charia hudud tazir talibé talibés talibe talibes almajiri almajirai marabout
+    marabouts tabligh dawa da'wa daawa dawah khutba khotba imamat muezzin wudu salat salah dhikr ruqya
+    inshallah insha'allah wallahi bismillah alhamdulillah mashallah subhanallah hamdoulillah hamdullah
+    kafir kuffar kouffar murtad murtadd taghut taghout khawarij takfir takfiri hisbah hesba caliphate
+    djellaba boubou gandoura tagelmust chèche cheche shemagh keffiyeh shisha wadi oued erg reg hamada
+    harmattan fada grin maquis koranic coranique talibé hadith sunna sunnah""".split()
+)
+
 MONTHS_EN = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan\\.|Feb\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\."

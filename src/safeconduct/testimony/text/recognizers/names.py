@@ -26,6 +26,45 @@ _NOT_NAME = (
     r"I|The|A|An|My|Our|His|Her|Their|Your|This|That|These|Those|God|Allah|Dieu|Le|La|Les|Un|Une|Mon|Ma|Mes|"
     r"Notre|Nos|Leur|Ce|Cette|Il|Elle|Nous|Vous|Ils|Elles|Je|On|Street|Road|Avenue|Market"
 )
+#: Kin and close relations named before a name ("my uncle Okot", "sa mère Kadidia"), matched in any case.
+_KIN_EN = (
+    r"uncle|aunt|auntie|cousin|brother|sister|father|mother|son|daughter|wife|husband|friend|neighbour|neighbor|"
+    r"nephew|niece|grandfather|grandmother|grandson|granddaughter|stepfather|stepmother|half-brother|"
+    r"half-sister|brother-in-law|sister-in-law|father-in-law|mother-in-law|fianc[ée]e?|comrade|classmate|"
+    r"colleague|boss|teacher|driver|guide|recruiter|co-wife|in-law"
+)
+_KIN_FR = (
+    r"cousin|cousine|frère|frere|sœur|soeur|oncle|tante|père|pere|mère|mere|femme|épouse|mari|époux|fils|fille|"
+    r"ami|amie|copain|copine|voisin|voisine|neveu|nièce|grand-père|grand-mère|petit-fils|petite-fille|"
+    r"beau-frère|belle-sœur|belle-soeur|beau-père|belle-mère|demi-frère|demi-sœur|fiancée?|camarade|"
+    r"coépouse|patron|chauffeur|guide|recruteur|maître|maitre"
+)
+_KIN = (
+    rf"(?i:\b(?:my|his|her|our|their|your)\s+(?:(?:late|elder|older|younger|little|big|eldest|youngest|best|"
+    rf"old|dear|own)\s+)?(?:{_KIN_EN})|(?<!\w)(?:mon|ma|son|sa|notre|votre|leur|ton|ta)\s+(?:(?:grand|"
+    rf"grande|petit|petite|vieil|vieille|défunt|défunte|feu|feue|propre)\s+)?(?:{_KIN_FR}))"
+)
+#: Words that introduce a name without saying what it is ("a certain Bakary", "une nommée Awa").
+_INTRO = (
+    r"(?i:\b(?:a certain|one|a man|a woman|a boy|a girl|a guy|someone|somebody|un certain|une certaine|"
+    r"un nommé|une nommée|un dénommé|une dénommée|le dénommé|la dénommée|le nommé|la nommée|un homme|"
+    r"une femme|un type|un gars|quelqu'un))"
+)
+#: Capitalised words that, after a lower-case "the"/"le"/"la", are not a nickname ("the Army", "le Coran").
+_NOT_NICKNAME = (
+    r"God|Allah|Dieu|Lord|Seigneur|Almighty|Prophet|Prophète|Messenger|Quran|Koran|Coran|Bible|Gospel|Torah|"
+    r"Sunna|Sunnah|Hadith|Mahdi|Caliph|Caliphate|Califat|Calife|Army|Armée|State|Etat|État|Government|"
+    r"Gouvernement|Police|Gendarmerie|President|Président|Presidency|Ministry|Ministère|Parliament|Republic|"
+    r"République|Nation|Nations|Union|West|East|North|South|Ouest|Est|Nord|Sud|Internet|Web|Red|Croix|Cross|"
+    r"King|Roi|Queen|Reine|Pope|Pape|Sultan|Emir|Émir|Amir|Imam|Sheikh|Cheikh|Mufti|Qadi|Cadi|Hajj|Haj|Umrah|"
+    r"Ramadan|Eid|Aïd|Tabaski|Christmas|Noël|Easter|Pâques|English|French|Arabic|Français|Anglais|Arabe|"
+    r"Bureau|Office|Court|Cour|Tribunal|Council|Conseil|Commission|Mission|Committee|Comité|Centre|Center|"
+    r"Camp|Hospital|Hôpital|School|École|University|Université|Church|Église|Mosque|Mosquée|Media|Press|"
+    r"Presse|Radio|Television|Télévision|Telegram|WhatsApp|Signal|Facebook|Devil|Diable|Satan|Shaytan|"
+    r"Day|Jour|Judgement|Judgment|Jugement|Hereafter|Paradise|Paradis|Hell|Enfer|Jihad|Djihad|Hijra|Hégire|"
+    r"Program|Programme|Project|Projet|Organisation|Organization|Foundation|Fondation|Agency|Agence|Service|"
+    r"Office|Bank|Banque|Company|Society|Société|Association|Party|Parti|Constitution|Law|Loi|Treaty|Traité"
+)
 _AR_TITLES = (
     "العقيد|الدكتور|الطبيب|الضابط|الشيخ|القائد|الأمير|الحاج|الحاجة|المدعو|المدعوة|النقيب|الملازم|الرائد|اللواء|"
     "الأخ|الأخت"
@@ -33,6 +72,15 @@ _AR_TITLES = (
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 _AR_NEXT = rf"(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW})"
 _AR_GIVEN = "|".join(sorted(ARABIC_GIVEN_NAMES, key=len, reverse=True))
+
+
+def _not_a_stop_word(mention: str) -> bool:
+    """The first word of a mention is not an English or French stop word ("my brother Then went")."""
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    first = mention.split()[0].lower() if mention.split() else ""
+    return first not in EN and first not in FR
 
 
 def name_rules() -> list[Rule]:
@@ -46,6 +94,17 @@ def name_rules() -> list[Rule]:
             0.6,
         ),
         rule("PERSON", rf"\b{ART}{CAP}\b", 0.45),
+        # Kin and close relations before a capitalised name (a truecased transcript has its names capitalised).
+        rule("PERSON", rf"{_KIN},?\s+(?P<m>(?!(?:{_NOT_NAME})\b){CAP}{_NAME_TAIL})", 0.6, keep=_not_a_stop_word),
+        rule("PERSON", rf"{_INTRO}\s+(?P<m>(?!(?:{_NOT_NAME})\b){CAP}{_NAME_TAIL})", 0.55, keep=_not_a_stop_word),
+        # A nickname: a lower-case article and one capitalised word inside a sentence ("feared the Hawk"),
+        # not a title, an institution or a word of faith, and not the start of a longer name.
+        rule(
+            "PERSON",
+            rf"(?<=[\w,;:] )(?P<m>(?:the|le|la)\s+(?!(?:{_NOT_NICKNAME}|{_NOT_NAME})\b)[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][\w’']*)"
+            rf"(?![\w'’-]|\s+(?:{ART}?{CAP}|of\s+{CAP}|de\s+{CAP}|du\s+{CAP}))",
+            0.5,
+        ),
         # Two or three capitalised words inside a sentence ("… and Bilal Touré of …"), none an everyday word.
         rule(
             "PERSON",

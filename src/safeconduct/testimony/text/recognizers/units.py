@@ -19,6 +19,12 @@ _HEAD_FR = (
     r"[Kk]atiba|[Bb]rigade|[Bb]ataillon|[Cc]ompagnie|[Ss]ection|[Mm]ilice|[Gg]roupe|[Ff]ront|[Aa]rmée|"
     r"[Ff]orces|[Mm]ouvement|[Rr]égiment|[Ee]scadron|[Uu]nité|[Pp]eloton|[Cc]ellule|[Cc]olonne"
 )
+#: Emblems and epithets that name a group with no head noun ("the Desert Lions", "les Aigles du Sahel").
+_EMBLEMS = (
+    r"Lions|Tigers|Eagles|Falcons|Hawks|Wolves|Panthers|Leopards|Scorpions|Cobras|Vipers|Lions|Knights|Martyrs|"
+    r"Mujahideen|Mujahidin|Guardians|Defenders|Avengers|Liberators|Partisans|Commandos|Rangers|Hunters|"
+    r"Aigles|Faucons|Loups|Panthères|Léopards|Scorpions|Martyrs|Moudjahidines|Défenseurs|Chasseurs|Fils"
+)
 _FR_LINK = r"(?:de la|de l'|du|des|de|d')"
 _AR_HEADS = "كتيبة|لواء|سرايا|جيش|فيلق|جبهة|حركة|قيادة|فوج|فرقة|جماعة|سرية|كتائب|ألوية|تنظيم|مجموعة"
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
@@ -34,7 +40,14 @@ def unit_rules() -> list[Rule]:
             0.55,
         ),
         rule("UNIT", rf"\b(?:{_HEAD_EN})\s+of\s+(?:the\s+)?{ART}?{CAP}(?:\s+{ART}?{CAP}){{0,2}}", 0.7),
-        rule("UNIT", rf"\b(?:{_HEAD_TRANSLIT})\s+{ART}?{CAP}(?:\s+(?:{ART}?{CAP}|ibn|bin))*", 0.8),
+        rule("UNIT", rf"\b(?i:{_HEAD_TRANSLIT})\s+{ART}?{CAP}(?:\s+(?:{ART}?{CAP}|ibn|bin))*", 0.8),
+        # No head noun: an emblem after "the"/"les", with capitalised words before or after it.
+        rule(
+            "UNIT",
+            rf"(?i:\b(?:the|les|des)\s+)(?P<m>(?:{CAP}\s+){{0,2}}(?:{_EMBLEMS})"
+            rf"(?:\s+(?:of|of the|du|de la|de l'|des|de)\s*{ART}?{CAP}(?:\s+{ART}?{CAP})?)?)(?!\w)",
+            0.6,
+        ),
         rule("UNIT", r"\b(?:Hisba|Hisbah|Hesba|hisba)\b", 0.8),
         rule("UNIT", rf"\b(?:{_HEAD_FR})\s+{ART}?{CAP}(?:[\s-]+{ART}?{CAP})*", 0.75),
         rule("UNIT", rf"\b(?:{_HEAD_FR})(?:\s+[\w'’]+){{0,2}}?\s+{_FR_LINK}\s*{CAP}(?:[\s-]+{CAP})*", 0.7),
@@ -50,5 +63,6 @@ def unit_rules() -> list[Rule]:
             0.7,
         ),
         rule("UNIT", r"(?<![\u0621-\u064A])(?:ال)?حسبة(?![\u0621-\u064A])", 0.8),
-        rule("UNIT", r"\b(?!(?:DDR|ID|TV|UN|OK|USA|HCR|ONU|SMS|GPS|AK)\b)[A-Z]{3,6}\b", 0.45),
+        # An acronym, with the French article elided before it ("l'EIGS").
+        rule("UNIT", r"(?:\b[lL]['’])?\b(?!(?:DDR|ID|TV|UN|OK|USA|HCR|ONU|SMS|GPS|AK)\b)[A-Z]{3,6}\b", 0.45),
     ]
