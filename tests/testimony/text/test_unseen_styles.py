@@ -146,3 +146,50 @@ def test_transliterated_group_heads_in_lower_case_and_elided_acronyms() -> None:
     assert "mizan" not in hidden and "jund" not in hidden
     hidden = _hidden("Il travaillait pour l'MSLK depuis longtemps.", "fr")
     assert "MSLK" not in hidden and "pour [" in hidden  # the elided article goes with the name
+
+
+# Lower-case names the word lists know, and cue words in any case ------------------------------------------
+
+
+def test_given_names_and_large_towns_in_lower_case_are_capitalised_unless_everyday_words() -> None:
+    cased = truecase("we left with ibrahim for maiduguri and he said the bath was cold", "en", load_pipeline("en"))
+    assert "with Ibrahim for Maiduguri" in cased
+    assert "he said the bath was cold" in cased  # "Said" is a name and Bath a town, but these are words
+
+
+def test_kunyas_titles_and_toponym_heads_in_lower_case_before_a_name() -> None:
+    hidden = _hidden("abu bakori and sheikh tchiroma met at kafr zabrata", "en")
+    for word in ("bakori", "tchiroma", "zabrata", "abu", "sheikh", "kafr"):
+        assert word not in hidden, word
+
+
+def test_a_lower_case_title_before_an_ordinary_word_is_not_a_name() -> None:
+    assert _names("the captain In charge was tired and the doctor Then left", "en") == []
+
+
+def test_numbered_units_in_lower_case() -> None:
+    hidden = _hidden("i was in the 5th battalion and then the 2nd company", "en")
+    assert "5th battalion" not in hidden and "2nd company" not in hidden
+
+
+def test_a_number_before_an_ordinary_word_is_not_a_unit() -> None:
+    assert _names("it was the 5th time and the 2nd year of the war", "en") == []
+
+
+def test_article_joined_words_after_a_group_head_or_a_kunya_in_lower_case() -> None:
+    hidden = _hidden("he left ansar al-sahra and joined abu al-layl", "en")
+    assert "al-sahra" not in hidden and "al-layl" not in hidden
+
+
+def test_arabic_toponym_heads_before_a_non_everyday_word_in_lower_case() -> None:
+    assert "hawsh" not in _hidden("we camped at wadi hawsh for a week", "en")
+    assert _names("we crossed the wadi quickly and the wadi was dry", "en") == []
+
+
+def test_lower_case_nickname_after_a_naming_cue() -> None:
+    assert "engineer" not in _hidden("the man known as the engineer built the bombs", "en")
+    assert "petit" not in _hidden("on l'appelait le petit parce qu'il était jeune", "fr")
+
+
+def test_called_before_an_ordinary_phrase_is_not_a_nickname() -> None:
+    assert _names("we called the police and they called him the next day", "en") == []

@@ -3,8 +3,10 @@
 A transcript may write names in lower case ("we stayed with rashid near garsila"). The NER models and our
 rules look for capitals, so they would miss them. The analysis runs instead on a copy of the text in which
 each lower-case word that is not a word of the language ("rashid", "garsila", "al-tawhid") starts with a
-capital; every character keeps its offset, so findings apply to the original text unchanged. Ordinary
-words keep their case, so this changes nothing for text that is already cased.
+capital, and so does a word that the large word lists know but that is a common given name or a town of
+15,000 people or more and no everyday word ("moussa", "maiduguri"; not "said", "bath"). Every character
+keeps its offset, so findings apply to the original text unchanged. Ordinary words keep their case, so
+this changes nothing for text that is already cased.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from safeconduct.testimony.text.vocabulary import ELIDED, WORD, is_known, known_words
+from safeconduct.testimony.text.recognizers.lexicon import GIVEN_NAMES_LATIN
+from safeconduct.testimony.text.vocabulary import ELIDED, WORD, big_places, everyday_words, is_known, known_words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -43,6 +46,13 @@ def _glued(text: str, start: int, end: int) -> bool:
     return after == "." and end + 1 < len(text) and text[end + 1].isalnum()
 
 
+def _name_not_word(word: str, language: str) -> bool:
+    """A given name or a large town that is no everyday word ("moussa", "maiduguri"; not "said", "bath")."""
+    if word not in GIVEN_NAMES_LATIN and word not in big_places():
+        return False
+    return not is_known(word, language, everyday_words(language))
+
+
 def truecase(text: str, language: str, nlp: Language | None = None) -> str:
     """A copy of `text`, same length, with lower-case words unknown to `language` capitalised."""
     if language not in ("en", "fr"):
@@ -53,7 +63,9 @@ def truecase(text: str, language: str, nlp: Language | None = None) -> str:
         word = m.group()
         if not word.islower() or not _LATIN.match(word) or _glued(text, m.start(), m.end()):
             continue
-        if len(word) < _MIN_LENGTH or is_known(word, language, known):
+        if len(word) < _MIN_LENGTH:
+            continue
+        if is_known(word, language, known) and not _name_not_word(word, language):
             continue
         if chars is None:
             chars = list(text)

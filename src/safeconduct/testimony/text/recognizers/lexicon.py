@@ -20,6 +20,38 @@ ARABIC_STOPWORDS = frozenset(
     قرب بين حين منذ الى علي""".split()
 )
 
+#: Given names common where our users come from (Sahel, Lake Chad, Sudan, Great Lakes, the Levant), in
+#: Latin spellings. Most are unknown words, which truecasing capitalises anyway; the list matters for those
+#: a word list also holds ("moussa", "fatima", "adam"): written in lower case, they are still read as names
+#: unless they are everyday words ("said", "grace"; see truecase.py).
+GIVEN_NAMES_LATIN = frozenset(
+    """mohamed mohammed muhammad mohammad mahamat mahamadou mamadou amadou ahmed ahmad ahmat hamed ali aliou
+    alioune abdoulaye abdallah abdullah abdoul abdul abdel abdou abdelkader abdourahmane abdurrahman boubacar
+    bakary abubakar aboubacar oumar omar umar ousmane usman othman osman issa isa moussa musa mousa ibrahim
+    ibrahima brahim youssouf yusuf youssef yousef yacouba yakubu yaqub idriss idris driss ismail ismael
+    souleymane sulaiman suleiman sulayman salif saleh salah hassan hasan hassane hussein housseini
+    alhousseini hamza khalid khaled karim kader said saeed sidi sidiki seydou seidou sekou cheick adama adam
+    daouda dauda dawud haroun harouna hamadou hamadoun mahmoud mustapha moustapha mustafa tahir tahirou
+    yahya yaya zakaria zakari bilal jibril jibrin djibril hamid hamidou rashid rachid nasser nasir nabil
+    samir walid yasin yassine tariq tarek faisal fayçal jamal djamel kamal malik modibo lamine mohamedou
+    moctar mokhtar mukhtar elhadji elhadj alhaji alhassane ousseini boureima hama garba sani salisu lawan
+    bukar modu kachalla babagana goni bulama tijani tidjani ayouba ayuba yunusa younous yunus nouhoum
+    nuhu soumaila souleymane baba boukary fousseyni lassana mady mahamane hamma mahamoud attaher intalla
+    alghabass iyad bilal anas osama usama ayman qasim kassim jasim jassim faris firas ziad ziyad amer amir
+    omar uthman hamdan salem salim selim sami tamer haidar haider abbas hussain mahdi mehdi murad mourad
+    fatima fatouma fatoumata fatimata aisha aicha aissata aishatu awa hawa mariam mariama maryam meryem
+    khadija kadidia kadiatou khadidja zeinab zainab zenabou aminata amina aminatou hadiza hadjara halima
+    rokia rokiatou safiya safia saida salimata salamatou oumou ramatou rahma hafsa houda nafissatou djeneba
+    bintou binta coumba fanta assetou maimouna maïmouna mamou habiba asmaa nour noura leila layla salma
+    samira yasmina yasmine jamila zahra zohra falmata yagana fatimatou hauwa hadiza balaraba
+    okello okot ocen opio otim ojok akello achieng atim lamunu aber adong apio auma akot lakwena odong
+    mugisha mugabe kato wasswa nakato babirye mukasa habimana uwimana niyonzima mwamba kabila kasongo
+    mbuyi ilunga kabongo tshibanda mutombo bahati neema baraka amani imani rehema zawadi furaha
+    jean pierre paul joseph emmanuel daniel david samuel moses musa michael peter james john esther ruth
+    mary marie mariam deborah rebecca sarah josephine christine jeanne françoise théophile innocent
+    patrick eric didier désiré célestin déogratias""".split()
+)
+
 #: Nationalities, demonyms and peoples (English and French forms; matched case-insensitively).
 PEOPLES_LATIN = frozenset(
     """afghan algerian american arab bahraini belgian british burkinabe burkinabè burundian cameroonian

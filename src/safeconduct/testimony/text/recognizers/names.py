@@ -75,23 +75,37 @@ _AR_GIVEN = "|".join(sorted(ARABIC_GIVEN_NAMES, key=len, reverse=True))
 
 
 def _not_a_stop_word(mention: str) -> bool:
-    """The first word of a mention is not an English or French stop word ("my brother Then went")."""
+    """The name in a mention does not start with an English or French stop word ("my brother Then went")."""
     from spacy.lang.en.stop_words import STOP_WORDS as EN
     from spacy.lang.fr.stop_words import STOP_WORDS as FR
 
-    first = mention.split()[0].lower() if mention.split() else ""
-    return first not in EN and first not in FR
+    titles = {t.lower().rstrip(".?") for t in TITLE_WORDS}
+    words = [w.lower() for w in mention.split() if w.lower().rstrip(".") not in titles]
+    return bool(words) and words[0] not in EN and words[0] not in FR
 
 
 def name_rules() -> list[Rule]:
     """Rules for people's names, in Latin and Arabic script."""
     return [
-        rule("PERSON", rf"\b{_KUNYA}\s+{ART}?{CAP}(?:\s+{ART}{CAP}|\s+(?:al|el)\s+{CAP})*", 0.85),
-        rule("PERSON", rf"\b(?:{_TITLES})\s+{ART}?{CAP}{_NAME_TAIL}", 0.75),
+        # Kunyas and titles in any case ("abu Hamza", "sheikh Danladi": a truecased transcript), before a
+        # capitalised name.
+        rule("PERSON", rf"\b(?i:{_KUNYA})\s+{ART}?{CAP}(?:\s+{ART}{CAP}|\s+(?:al|el)\s+{CAP})*", 0.85),
+        # A kunya with an article-joined word in lower case ("abu al-qaqa"): the article marks a name.
+        rule("PERSON", rf"\b(?i:{_KUNYA})\s+{ART}[a-zà-ÿ][\w'’]+", 0.75),
+        rule("PERSON", rf"\b(?i:{_TITLES})\s+{ART}?{CAP}{_NAME_TAIL}", 0.75, keep=_not_a_stop_word),
         rule(
             "PERSON",
             rf"\b(?:{_CALLED})\s+(?:(?:me|him|her|moi|lui)\s+)?(?P<m>(?:(?:the|le|la|l')\s+)?{CAP}{_NAME_TAIL})",
             0.6,
+        ),
+        # A nickname in lower case after a cue that only introduces names ("known as the engineer",
+        # "on l'appelait le petit"); "called" is left out ("we called the police").
+        rule(
+            "PERSON",
+            r"(?i:\b(?:known as|nicknamed|alias|a\.k\.a\.?|aka|called (?:him|her|me)|surnommée?|on l['’]appelait|"
+            r"l['’]appelaient|m['’]appelaient))\s+(?P<m>(?:the|le|la|l['’])\s*[a-zà-ÿ][\w'’-]+)",
+            0.55,
+            keep=lambda m: _not_a_stop_word(re.sub(r"^(?:the|le|la|l['’])\s*", "", m)),
         ),
         rule("PERSON", rf"\b{ART}{CAP}\b", 0.45),
         # Kin and close relations before a capitalised name (a truecased transcript has its names capitalised).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
+
 from safeconduct.testimony.text.recognizers.base import ART, ARW, CAP, Rule, rule
 from safeconduct.testimony.text.recognizers.lexicon import (
     ARABIC_STOPWORDS,
@@ -14,6 +17,11 @@ from safeconduct.testimony.text.recognizers.lexicon import (
 _HEADS = (
     r"Tel|Tell|Tal|Kafr|Kfar|Kfr|Wadi|Oued|Bir|Bi'r|Jabal|Jebel|Djebel|Ain|Ayn|Aïn|Deir|Dayr|Ras|Khirbet|"
     r"Khirbat|Souk|Suq|Dar|Zawiyat|Zaouiat|Beit|Bayt|Bab|Kurmi|Tin|Hassi|Ksar|Qasr|Mazraat|Hay|Hai|Birni"
+)
+#: Heads that are no English or French word: followed by a word that is no everyday word, a place.
+_ARABIC_HEADS = (
+    r"Kafr|Kfar|Wadi|Oued|Jabal|Jebel|Djebel|Deir|Dayr|Khirbet|Khirbat|Zawiyat|Zaouiat|Beit|Bayt|Mazraat|Hassi|"
+    r"Ksar|Qasr|Tell"
 )
 _PLACE = rf"{ART}?{CAP}(?:[\s-]+{ART}?{CAP}){{0,2}}"
 # Capitalised words after a preposition, unless they are months, days or words for God.
@@ -35,10 +43,24 @@ _AR_HEADS = "تل|كفر|وادي|بئر|جبل|عين|دير|رأس|خربة|س
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 
 
+def _not_an_everyday_word(mention: str) -> bool:
+    """The word after the head is no stop word nor everyday English or French word ("wadi quickly")."""
+    from safeconduct.testimony.text.vocabulary import everyday_words
+
+    word = mention.split()[-1].split("-")[-1].lower()
+    return word not in EN_STOP and word not in FR_STOP and word not in everyday_words("en") | everyday_words("fr")
+
+
 def place_rules() -> list[Rule]:
     """Rules for places that the gazetteer cannot know (villages, camps, wadis)."""
     return [
-        rule("PLACE", rf"\b(?:{_HEADS})[\s-]+{ART}?{CAP}(?:[\s-]+{ART}?{CAP})?", 0.7),
+        rule("PLACE", rf"\b(?i:{_HEADS})[\s-]+{ART}?{CAP}(?:[\s-]+{ART}?{CAP})?", 0.7),
+        rule(
+            "PLACE",
+            rf"\b(?i:{_ARABIC_HEADS})[\s-]+{ART}?[a-zà-ÿ][\w'’]+",
+            0.6,
+            keep=_not_an_everyday_word,
+        ),
         rule("PLACE", rf"\b(?:{_NOUNS_EN})\s+(?:of|near|at|in)\s+(?P<m>{_PLACE})", 0.65),
         rule("PLACE", rf"\b(?:{_NOUNS_FR})\s+(?:de|d'|du|des|près de)\s*(?P<m>{_PLACE})", 0.65),
         rule("PLACE", rf"\b(?:{_PREP_EN})\s+(?:the\s+)?{_NOT_PLACE}(?P<m>{_PLACE})", 0.4),

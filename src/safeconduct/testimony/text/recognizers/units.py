@@ -34,6 +34,8 @@ def unit_rules() -> list[Rule]:
     """Rules for named armed groups and units."""
     return [
         rule("UNIT", rf"\b(?:{_MODIFIER}\s+){{0,4}}(?:\d+(?:st|nd|rd|th)|{ART}?{CAP}(?:'s)?)\s+(?:{_HEAD_EN})\b", 0.75),
+        # A numbered unit in any case ("the 3rd company", "4th brigade"): a number says it is not any company.
+        rule("UNIT", rf"\b\d+(?:st|nd|rd|th)\s+(?i:{_HEAD_EN})\b", 0.7),
         rule(
             "UNIT",
             rf"\b(?!(?:Our|My|His|Her|Their|The|This|That|A|An|Your|Its|Every|Each|One|Another)\b)(?:{ART}?{CAP}\s+){{1,3}}(?:{_HEAD_EN_LOWER})\b",
@@ -41,6 +43,8 @@ def unit_rules() -> list[Rule]:
         ),
         rule("UNIT", rf"\b(?:{_HEAD_EN})\s+of\s+(?:the\s+)?{ART}?{CAP}(?:\s+{ART}?{CAP}){{0,2}}", 0.7),
         rule("UNIT", rf"\b(?i:{_HEAD_TRANSLIT})\s+{ART}?{CAP}(?:\s+(?:{ART}?{CAP}|ibn|bin))*", 0.8),
+        # The same in lower case, when the next word carries an Arabic article ("ansar al-wadi").
+        rule("UNIT", rf"\b(?i:{_HEAD_TRANSLIT})\s+{ART}[a-zà-ÿ][\w'’]+(?:\s+{ART}?[a-zà-ÿ][\w'’]+)?", 0.7),
         # No head noun: an emblem after "the"/"les", with capitalised words before or after it.
         rule(
             "UNIT",
