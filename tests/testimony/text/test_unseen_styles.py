@@ -193,3 +193,33 @@ def test_lower_case_nickname_after_a_naming_cue() -> None:
 
 def test_called_before_an_ordinary_phrase_is_not_a_nickname() -> None:
     assert _names("we called the police and they called him the next day", "en") == []
+
+
+# Feasts, grouped document numbers, numbers read aloud ---------------------------------------------------
+
+
+def test_feasts_date_an_event() -> None:
+    hidden = _hidden("They came on the second night of Eid al-Adha, before the first day of Ramadan.", "en")
+    assert "Eid" not in hidden and "Ramadan" not in hidden and "second night" not in hidden
+    assert "Korité" not in _hidden("Il est parti le jour de la Korité avec son oncle.", "fr")
+
+
+def test_a_document_number_written_in_groups() -> None:
+    assert "4471 0932" not in _hidden("My card had the number TX 4471 0932 on the back.", "en")
+
+
+def test_short_grouped_numbers_are_not_documents() -> None:
+    result = redact_text("Card number 12 of 40 was missing.", "en")
+    assert not [f for f in result.findings if f.kind is Kind.ID]
+
+
+def test_a_phone_number_read_aloud() -> None:
+    hidden = _hidden("his number is oh six nine one, four four two, double seven eight", "en")
+    assert "four four two" not in hidden and "[PHONE 1]" in hidden
+    hidden = _hidden("son numéro c'est soixante-six, treize, quarante-deux, zéro huit", "fr")
+    assert "treize" not in hidden
+
+
+def test_spoken_amounts_and_ages_are_not_phone_numbers() -> None:
+    result = redact_text("we were two or three hundred and I was fifteen or sixteen years old", "en")
+    assert not [f for f in result.findings if f.kind is Kind.PHONE]

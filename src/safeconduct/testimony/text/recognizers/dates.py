@@ -12,9 +12,29 @@ _DIGITS = r"[0-9٠-٩]"
 _AR_DAYS = "الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت"
 
 
+#: Feasts that date an event as well as a calendar day does ("the night of Eid", "la fête de la Tabaski").
+_FEASTS = (
+    r"Eid(?:\s+(?:al|el)[-\s](?:Fitr|Adha|Kabir|Kebir))?|A[ïi]d(?:\s+(?:al|el)[-\s](?:Fitr|Adha|Kebir|Kabir))?|"
+    r"Tabaski|Korit[ée]|Ramadan|Ramadhan|Mawlid|Maouloud|Mouloud|Ashura|Achoura|Tamkharit|Laylat al-Qadr|"
+    r"Christmas|No[ëe]l|Easter|P[âa]ques|Nowruz|Sallah"
+)
+_ORDINAL_WORDS = (
+    r"first|second|third|fourth|last|premier|première|deuxième|second|seconde|troisième|quatrième|dernier|dernière"
+)
+
+
 def date_rules() -> list[Rule]:
     """Rules for dates and times in English, French and Arabic."""
     return [
+        # A feast, with what says which day of it ("the first Sunday of Ramadan", "la fête de la Tabaski").
+        rule(
+            "DATE",
+            rf"(?i:\b(?:(?:the\s+)?(?:{_ORDINAL_WORDS})\s+(?:{DAYS_EN}|{DAYS_FR}|day|night|week|jour|nuit|semaine)"
+            rf"\s+(?:of|de|du|de la)\s+(?:the\s+|la\s+|l['’])?"
+            rf"|(?:la\s+)?(?:fête|fete|nuit|veille|jour)\s+(?:de\s+la|de|du|d['’])\s*"
+            rf"|(?:the\s+)?(?:night|eve|day|feast|morning)\s+of\s+(?:the\s+)?)?(?:la\s+)?)(?:{_FEASTS})\b",
+            0.75,
+        ),
         rule(
             "DATE",
             rf"\b(?:(?:{DAYS_EN}),?\s+)?(?:(?:the\s+)?{_ORD}\s+(?:of\s+)?)?(?:{MONTHS_EN})(?:\s+{_ORD})?(?:,?\s+\d{{4}})?\b",

@@ -17,4 +17,12 @@ def document_rules() -> list[Rule]:
         rule("ID", r"\b(?=[A-Z0-9-]*\d[A-Z0-9-]*\d[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z-])[A-Z0-9]+(?:-[A-Z0-9]+)*\b", 0.7),
         rule("ID", rf"(?:{_CONTEXT})[^.\n]{{0,60}}?(?<![\d+])(?P<m>{_DIGITS}{{6,}})(?!\d)", 0.85),
         rule("ID", rf"(?<![\d+\s])(?P<m>{_DIGITS}{{6,}})(?![\d])", 0.5),
+        # A number written in groups after a document word or "number" ("SD 0448 2917", "n° 12 445 908").
+        rule(
+            "ID",
+            rf"(?i:{_CONTEXT}|number|numéro|num[ée]ro|n°|no\.)[^.\n]{{0,30}}?(?<![\w+])"
+            rf"(?P<m>(?:[A-Z]{{1,3}}[\s-]?)?{_DIGITS}{{2,5}}(?:[\s-]{_DIGITS}{{2,5}}){{1,4}})(?![\w])",
+            0.6,
+            keep=lambda m: sum(c.isdigit() for c in m) >= 7,
+        ),
     ]
