@@ -223,3 +223,38 @@ def test_a_phone_number_read_aloud() -> None:
 def test_spoken_amounts_and_ages_are_not_phone_numbers() -> None:
     result = redact_text("we were two or three hundred and I was fifteen or sixteen years old", "en")
     assert not [f for f in result.findings if f.kind is Kind.PHONE]
+
+
+# Words no list knows, first names before a surname, groups in lower case -----------------------------------
+
+
+def test_a_word_no_list_knows_and_no_detector_claims_is_hidden() -> None:
+    assert "ansarul" not in _hidden("he was with ansarul before he joined us", "en")
+    assert "Zabrawi" not in _hidden("They said the trucks belonged to Zabrawi, not to us.", "en")
+
+
+def test_known_words_and_sentence_starts_are_not_taken_for_unknown_names() -> None:
+    assert _names("the trucks were loaded before the guards noticed anything", "en") == []
+    result = redact_text("Relicensing was not discussed. Nobody cared.", "en")
+    assert not [f for f in result.findings if f.source == "UnknownWordRecognizer"]
+
+
+def test_a_first_name_that_is_an_everyday_word_before_a_surname() -> None:
+    cased = truecase("call grace tchiroma or jean-paul zabrawi or idris ag bakori", "en", load_pipeline("en"))
+    assert "Grace Tchiroma" in cased and "Jean-Paul Zabrawi" in cased and "Idris ag Bakori" in cased
+
+
+def test_an_everyday_word_before_a_name_keeps_its_case() -> None:
+    cased = truecase("that is what he said Bob, and grace. Tchiroma came", "en", load_pipeline("en"))
+    assert "he said Bob" in cased and "grace. Tchiroma" in cased
+
+
+def test_groups_in_lower_case_named_by_an_emblem_or_an_unusual_word() -> None:
+    hidden = _hidden("we fought the black cobras and later the zulu brigade", "en")
+    assert "black cobras" not in hidden and "zulu brigade" not in hidden
+    assert "Red" not in _hidden("They joined the Red Scorpions in the spring.", "en")
+
+
+def test_groups_in_lower_case_need_more_than_an_everyday_word() -> None:
+    assert _names("she ran the women's brigade and then the rapid brigade was formed", "en") == []
+    assert _names("we heard the lions at night and saw the Red Cross trucks", "en") == []

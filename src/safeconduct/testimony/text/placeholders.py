@@ -73,15 +73,19 @@ def clean(spans: Iterable[Span], text: str, analysed: str | None = None) -> list
     return kept
 
 
+#: Words trimmed off the edge of a detection: not "red", which starts names ("the Red Scorpions").
+_GLUED = NOT_IDENTIFYING - {"red"}
+
+
 def _trim_words(s: Span, text: str) -> None:
     """Drop words like "Telegram" that a model glued to the edge of a detection ("Telegram @handle")."""
     while True:
         words = list(re.finditer(r"\S+", text[s.start : s.end]))
         if len(words) < 2:
             return
-        if words[0].group().lower().strip(_TRIM) in NOT_IDENTIFYING:
+        if words[0].group().lower().strip(_TRIM) in _GLUED:
             s.start += words[1].start()
-        elif words[-1].group().lower().strip(_TRIM) in NOT_IDENTIFYING:
+        elif words[-1].group().lower().strip(_TRIM) in _GLUED:
             s.end = s.start + words[-2].end()
         else:
             return

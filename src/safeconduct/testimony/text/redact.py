@@ -9,13 +9,15 @@ from safeconduct.testimony.text.language import detect_language
 from safeconduct.testimony.text.model import Finding, Kind, RedactionResult
 from safeconduct.testimony.text.nlp import load_pipeline
 from safeconduct.testimony.text.placeholders import Span, clean, merge, number, propagate
-from safeconduct.testimony.text.truecase import truecase
+from safeconduct.testimony.text.truecase import truecase, unknown_words
 from safeconduct.testimony.text.vocabulary import known_words
 
 #: Arabic-Indic digits read as ASCII digits for matching (one character for one, so offsets stay true).
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 #: Detections below this score are ignored; ours start at 0.4, spaCy's NER reports 0.85.
 MIN_SCORE = 0.35
+#: A word that is in no word list and that no detector claimed: hidden, at the lowest score.
+UNKNOWN_WORD_SCORE = 0.4
 
 
 def redact_text(
@@ -52,6 +54,11 @@ def redact_text(
         for r in results
         if r.entity_type in Kind.__members__
     ]
+    if domain:  # a word no detector claimed but that no word list knows either is taken for a name
+        taken = [(s.start, s.end) for s in spans]
+        for start, end in unknown_words(text, analysis_text, lang, known):
+            if not any(s < end and start < e for s, e in taken):
+                spans.append(Span(Kind.PERSON, start, end, UNKNOWN_WORD_SCORE, "UnknownWordRecognizer"))
     spans = clean(spans, text, analysis_text)
     if domain:
         spans = propagate(spans, text, lang, known)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from safeconduct.testimony.text.recognizers.lexicon import GIVEN_NAMES_LATIN
+from safeconduct.testimony.text.recognizers.lexicon import GIVEN_NAMES_LATIN, NAME_PARTICLES
 from safeconduct.testimony.text.vocabulary import ELIDED, WORD, big_places, everyday_words, is_known, known_words
 
 if TYPE_CHECKING:
@@ -81,4 +81,55 @@ def truecase(text: str, language: str, nlp: Language | None = None) -> str:
             if before in ("'", "’") and piece == "s":
                 continue  # English possessive
             _capitalise_at(chars, offset + part.start())
-    return "".join(chars) if chars is not None else text
+    if chars is None:
+        chars = list(text)
+    _first_names(chars)
+    return "".join(chars)
+
+
+def _first_names(chars: list[str]) -> None:
+    """Capitalise a lower-case given name that stands before a capitalised name, even if it is an everyday
+    word ("grace Akello", "jean-pierre Mwamba", "moussa ag Elkher")."""
+    cased = "".join(chars)
+    words = list(WORD.finditer(cased))
+    for i, m in enumerate(words[:-1]):
+        word = m.group()
+        if not word.islower() or not all(p in GIVEN_NAMES_LATIN for p in word.split("-")):
+            continue
+        j = i + 1
+        gap = cased[m.end() : words[j].start()]
+        if words[j].group() in NAME_PARTICLES and j + 1 < len(words):  # "moussa ag Elkher"
+            j += 1
+            gap += cased[words[j - 1].end() : words[j].start()]
+        following = words[j].group()
+        if following[0].isupper() and not following.isupper() and not gap.strip(" ") and "\n" not in gap:
+            for part in re.finditer(r"[^-]+", word):
+                _capitalise_at(chars, m.start() + part.start())
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"“«'(":
+        i -= 1
+    return i < 0 or text[i] in ".!?:;\n…"
+
+
+def unknown_words(original: str, cased: str, language: str, known: frozenset[str]) -> list[tuple[int, int]]:
+    """Words that look like names only because the language does not know them: those truecasing
+    capitalised, and capitalised words inside a sentence that are no word of the language ("with Ansaru").
+
+    Every detector may miss such a word (no cue, no model's guess); a name left in clear costs more than a
+    rare word hidden, so the caller hides them at a low score.
+    """
+    if language not in ("en", "fr"):
+        return []
+    found = []
+    for m in WORD.finditer(cased):
+        word, start = m.group(), m.start()
+        if len(word) < _MIN_LENGTH or not word[0].isupper() or word.isupper():
+            continue
+        if original[start] != cased[start]:  # capitalised by truecasing
+            found.append((start, m.end()))
+        elif not _sentence_start(original, start) and not is_known(word, language, known):
+            found.append((start, m.end()))
+    return found

@@ -106,9 +106,13 @@ def _known(language: str, nlp: Language | None) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def everyday_words(language: str) -> frozenset[str]:
-    """Words of `language` that are not names: the word lists, without the lemmatizer's tables (whose
-    English nouns are WordNet's, "gao" and "maiduguri" among them)."""
-    words = set(common_words())
+    """Words of `language` that are not names: its word lists and stop words, without the lemmatizer's
+    tables (whose English nouns are WordNet's, "gao" and "maiduguri" among them) nor the other language's
+    lists ("moussa" is a French verb form, not an English word)."""
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    words = set(EN if language == "en" else FR if language == "fr" else ())
     for name in _LONG_LISTS.get(language, ()):
         words |= _word_list(name)
     return frozenset(w.replace("’", "'") for w in words)

@@ -30,7 +30,7 @@ GIVEN_NAMES_LATIN = frozenset(
     bakary abubakar aboubacar oumar omar umar ousmane usman othman osman issa isa moussa musa mousa ibrahim
     ibrahima brahim youssouf yusuf youssef yousef yacouba yakubu yaqub idriss idris driss ismail ismael
     souleymane sulaiman suleiman sulayman salif saleh salah hassan hasan hassane hussein housseini
-    alhousseini hamza khalid khaled karim kader said saeed sidi sidiki seydou seidou sekou cheick adama adam
+    alhousseini hamza khalid khaled karim kader saeed sidi sidiki seydou seidou sekou cheick adama adam
     daouda dauda dawud haroun harouna hamadou hamadoun mahmoud mustapha moustapha mustafa tahir tahirou
     yahya yaya zakaria zakari bilal jibril jibrin djibril hamid hamidou rashid rachid nasser nasir nabil
     samir walid yasin yassine tariq tarek faisal fayçal jamal djamel kamal malik modibo lamine mohamedou
@@ -49,8 +49,11 @@ GIVEN_NAMES_LATIN = frozenset(
     mbuyi ilunga kabongo tshibanda mutombo bahati neema baraka amani imani rehema zawadi furaha
     jean pierre paul joseph emmanuel daniel david samuel moses musa michael peter james john esther ruth
     mary marie mariam deborah rebecca sarah josephine christine jeanne françoise théophile innocent
-    patrick eric didier désiré célestin déogratias""".split()
+    patrick eric didier désiré célestin déogratias grace joy hope faith patience blessing charity mercy
+    precious gift prosper espérance""".split()
 )
+#: Particles between the parts of a name ("Moussa ag Elkher", "Sidi ould Ahmed").
+NAME_PARTICLES = frozenset("ag ould wuld ben bin ibn bint ou dan de da van".split())
 
 #: Nationalities, demonyms and peoples (English and French forms; matched case-insensitively).
 PEOPLES_LATIN = frozenset(

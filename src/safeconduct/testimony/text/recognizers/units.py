@@ -30,6 +30,21 @@ _AR_HEADS = "كتيبة|لواء|سرايا|جيش|فيلق|جبهة|حركة|ق
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 
 
+def _modifier_not_everyday(mention: str) -> bool:
+    """The word before the head is no everyday word ("the mamba brigade", not "the women's brigade")."""
+    from safeconduct.testimony.text.vocabulary import everyday_words
+
+    word = mention.split()[0].lower().replace("’", "'")
+    word = word[:-2] if word.endswith("'s") else word
+    return word not in everyday_words("en") and word not in everyday_words("fr")
+
+
+def _no_stop_word_first(mention: str) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return mention.split()[0].lower() not in STOP_WORDS
+
+
 def unit_rules() -> list[Rule]:
     """Rules for named armed groups and units."""
     return [
@@ -67,6 +82,20 @@ def unit_rules() -> list[Rule]:
             0.7,
         ),
         rule("UNIT", r"(?<![\u0621-\u064A])(?:ال)?حسبة(?![\u0621-\u064A])", 0.8),
+        # In lower case: an emblem with a word before it ("the red scorpions"; "the lions" alone are animals),
+        # or a head noun after a word that is no everyday word ("the mamba brigade").
+        rule(
+            "UNIT",
+            rf"\bthe\s+(?P<m>[a-z][\w'’-]+\s+(?:{_EMBLEMS.lower()}))\b",
+            0.45,
+            keep=_no_stop_word_first,
+        ),
+        rule(
+            "UNIT",
+            rf"\bthe\s+(?P<m>[a-z][\w'’-]+\s+(?:{_HEAD_EN_LOWER}|battalions|brigades|regiment|militia|katiba))\b",
+            0.45,
+            keep=_modifier_not_everyday,
+        ),
         # An acronym, with the French article elided before it ("l'EIGS").
         rule("UNIT", r"(?:\b[lL]['’])?\b(?!(?:DDR|ID|TV|UN|OK|USA|HCR|ONU|SMS|GPS|AK)\b)[A-Z]{3,6}\b", 0.45),
     ]
