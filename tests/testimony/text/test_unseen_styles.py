@@ -258,3 +258,13 @@ def test_groups_in_lower_case_named_by_an_emblem_or_an_unusual_word() -> None:
 def test_groups_in_lower_case_need_more_than_an_everyday_word() -> None:
     assert _names("she ran the women's brigade and then the rapid brigade was formed", "en") == []
     assert _names("we heard the lions at night and saw the Red Cross trucks", "en") == []
+
+
+def test_a_nickname_at_the_start_of_a_sentence() -> None:
+    assert "Jackal" not in _hidden("We slept in the truck. The Jackal never did.", "en")
+    assert "Hyène" not in _hidden("La Hyène surveillait le puits.", "fr")
+
+
+def test_titles_and_words_of_faith_at_the_start_of_a_sentence_are_not_nicknames() -> None:
+    result = redact_text("The Colonel gave orders. The Quran was read. The Emir slept.", "en")
+    assert not [f for f in result.findings if f.kind is Kind.PERSON]

@@ -119,6 +119,15 @@ def name_rules() -> list[Rule]:
             rf"(?![\w'’-]|\s+(?:{ART}?{CAP}|of\s+{CAP}|de\s+{CAP}|du\s+{CAP}))",
             0.5,
         ),
+        # The same at the start of a sentence, before a lower-case word ("The Scorpion ran the checkpoint"):
+        # a common noun is not capitalised there unless it is a name; titles are left out ("The Colonel").
+        rule(
+            "PERSON",
+            rf"(?:^|(?<=[.!?…]\s)|(?<=\n))(?P<m>(?:The|Le|La)\s+(?!(?:{_NOT_NICKNAME}|{_NOT_NAME}|{_TITLES})\b)"
+            rf"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][\w’']*)(?=\s+[a-zà-ÿ])",
+            0.45,
+            flags=re.MULTILINE,
+        ),
         # Two or three capitalised words inside a sentence ("… and Bilal Touré of …"), none an everyday word.
         rule(
             "PERSON",
