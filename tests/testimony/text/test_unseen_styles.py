@@ -268,3 +268,12 @@ def test_a_nickname_at_the_start_of_a_sentence() -> None:
 def test_titles_and_words_of_faith_at_the_start_of_a_sentence_are_not_nicknames() -> None:
     result = redact_text("The Colonel gave orders. The Quran was read. The Emir slept.", "en")
     assert not [f for f in result.findings if f.source == "NameRecognizer"]  # (the model may still guess)
+
+
+def test_a_unit_named_by_an_animal_after_its_head_noun() -> None:
+    hidden = _hidden("il était dans la section panthère puis dans la compagnie buffle", "fr")
+    assert "panthère" not in hidden and "buffle" not in hidden
+
+
+def test_a_head_noun_before_an_ordinary_word_is_not_a_named_unit() -> None:
+    assert _names("la section suivante et la compagnie entière sont parties", "fr") == []

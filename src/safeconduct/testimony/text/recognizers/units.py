@@ -96,6 +96,15 @@ def unit_rules() -> list[Rule]:
             0.45,
             keep=_modifier_not_everyday,
         ),
+        # A French head noun and an animal or emblem as the unit's name, in any case ("compagnie lion").
+        rule(
+            "UNIT",
+            r"(?i:\b(?:section|compagnie|bataillon|brigade|groupe|unité|escadron|peloton|katiba|company|platoon|"
+            r"squad)\s+(?:lions?|tigres?|tigers?|aigles?|eagles?|faucons?|falcons?|panthères?|panthers?|scorpions?|"
+            r"cobras?|vipères?|vipers?|léopards?|leopards?|loups?|wolf|wolves|hyènes?|hyenas?|buffles?|buffalo|"
+            r"éléphants?|elephants?|serpents?|snakes?|mambas?|requins?|sharks?|foudre|tonnerre|thunder))\b",
+            0.6,
+        ),
         # An acronym, with the French article elided before it ("l'EIGS").
         rule("UNIT", r"(?:\b[lL]['’])?\b(?!(?:DDR|ID|TV|UN|OK|USA|HCR|ONU|SMS|GPS|AK)\b)[A-Z]{3,6}\b", 0.45),
     ]
