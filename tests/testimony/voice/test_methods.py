@@ -9,8 +9,10 @@ from safeconduct.testimony.voice.method import make_method, method_names
 from tests.testimony.voice.conftest import require_module
 
 #: Upper bounds of the attacker's cosine similarity between a 6 s clip and its anonymized version
-#: (the clip against itself scores 1.0; the same speaker's other utterances about 0.8).
-SIMILARITY_BOUND = {"pitch": 0.85, "mcadams": 0.85, "disguise": 0.75, "revoice": 0.6}
+#: (the clip against itself scores 1.0; the same speaker's other utterances about 0.8). Revoice must look
+#: like a stranger: below 0.65, the score that 95 % of pairs of different LibriSpeech speakers stay under
+#: (`bench/voice_privacy.py --calibrate`); its stock voice is one fixed synthetic voice for everyone.
+SIMILARITY_BOUND = {"pitch": 0.85, "mcadams": 0.85, "disguise": 0.75, "revoice": 0.65}
 #: Fraction of the original transcript's words the recogniser must still find.
 WORDS_KEPT = {"pitch": 0.35, "mcadams": 0.6, "disguise": 0.6, "revoice": 0.6}
 

@@ -111,16 +111,31 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_given_script_is_spoken_at_its_times_across_blocks_without_listening(monkeypatch: pytest.MonkeyPatch) -> None:
     spoken = recorder(monkeypatch)
     monkeypatch.setattr(revoice, "transcribe", lambda *a, **k: pytest.fail("revoice transcribed a second time"))
-    script = [Phrase("person one", 0.5, 1.0), Phrase("went home", 1.8, 2.3)]
+    script = [Phrase("person one", 0.5, 0.7), Phrase("went home", 1.8, 2.0)]
     method = Revoice(seed=3, engine="espeak", script=script)
-    # Two consecutive 1 s blocks: the second phrase starts in the second one; the first runs up to 120 %.
+    # Consecutive 1 s blocks: the second phrase starts in the second one. The first has room until the
+    # next phrase, so it is said once at the voice's own pace (0.5 s) although the original took 0.2 s; the
+    # last may run to 120 % of its span, so it is said again, faster, and cut there.
     first = method.process(np.full(16_000, 0.05, np.float32))
     second = method.process(np.full(16_000, 0.05, np.float32))
-    out = np.concatenate([first, second])
-    assert spoken == ["person one", "person one", "went home", "went home"]  # said, then said at a fitted rate
+    third = method.process(np.full(16_000, 0.05, np.float32))
+    out = np.concatenate([first, second, third])
+    assert spoken == ["person one", "went home", "went home"]
     loud = np.flatnonzero(np.abs(out) > 1e-3) / 16_000
-    assert 0.49 < loud[0] < 0.52 and np.abs(out[int(1.15 * 16_000) : int(1.75 * 16_000)]).max() == 0.0
-    assert np.abs(out[int(1.85 * 16_000) : int(2.2 * 16_000)]).min() > 0.0
+    assert 0.49 < loud[0] < 0.52 and np.abs(out[int(0.55 * 16_000) : int(0.95 * 16_000)]).min() > 0.0
+    assert np.abs(out[int(1.05 * 16_000) : int(1.75 * 16_000)]).max() == 0.0
+    assert np.abs(out[int(1.85 * 16_000) : int(2.0 * 16_000)]).min() > 0.0
+    assert np.abs(out[int(2.06 * 16_000) :]).max() == 0.0
+
+
+def test_the_original_speaking_rate_does_not_reach_the_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow and a fast speaker saying the same words, with room to spare, get the same speech."""
+    recorder(monkeypatch)
+    outputs = []
+    for span in (0.3, 1.2):
+        script = [Phrase("went home", 0.5, 0.5 + span), Phrase("and slept", 3.0, 3.5)]
+        outputs.append(Revoice(seed=3, engine="espeak", script=script).process(np.full(64_000, 0.05, np.float32)))
+    np.testing.assert_array_equal(outputs[0], outputs[1])
 
 
 @dataclass
@@ -156,4 +171,4 @@ def test_standalone_revoice_redacts_the_whole_recording_once(monkeypatch: pytest
     write_audio(src, (0.05 * rng.standard_normal(16_000 * 70)).astype(np.float32), 16_000)  # 70 s: 2+ blocks
     anonymize_file(src, tmp_path / "out.wav", "revoice", measure=False, method_options={"engine": "espeak"})
     assert len(calls) == 1 and calls[0].count("Okello") >= 2  # one redaction of the whole transcript
-    assert len(set(spoken)) == 1 and spoken[0] == "person two met person one." and len(spoken) >= 4
+    assert len(set(spoken)) == 1 and spoken[0] == "person two met person one." and len(spoken) == 3  # once per 30 s block

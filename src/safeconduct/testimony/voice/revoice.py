@@ -41,8 +41,10 @@ ESPEAK_VOICES: dict[str, tuple[str, ...]] = {
     "fr": ("fr", "fr+m3", "fr+f2", "fr+m5", "fr+f4", "fr-be"),
     "ar": ("ar", "ar+m3", "ar+f2", "ar+m5", "ar+f4"),
 }
-#: A phrase may run this much past its original span before it is cut (faded).
+#: The last phrase of a block may run this much past its original span before it is sped up or cut.
 OVERRUN = 1.2
+#: Seconds of silence kept before the next phrase when a phrase must be sped up to fit.
+NEXT_GAP = 0.1
 #: Speech is brought to about twice the original's level, never below this RMS (a quiet or silent block
 #: whose given script still has words must not make the placeholders inaudible).
 MIN_LEVEL = 0.02
@@ -222,8 +224,10 @@ class Revoice(VoiceMethod):
         )
         out = np.zeros(room, dtype=np.float32)
         out[: self._spill.size] += self._spill[:room]
+        starts = [p.start for p in script]
         for phrase in todo:
-            speech = self._fitted(phrase)
+            later = [t for t in starts if t > phrase.start]
+            speech = self._fitted(phrase, (later[0] - phrase.start) if later else None)
             at = int((phrase.start - start) * SAMPLE_RATE)
             out[at : at + speech.size] += speech[: room - at]
         level = max(float(np.sqrt(np.mean(x**2))) if x.size else 0.0, MIN_LEVEL)
@@ -234,16 +238,24 @@ class Revoice(VoiceMethod):
         self._spill = out[x.size :].copy() if self.script is not None else self._spill[:0]
         return fit_length(out, x.size)
 
-    def _fitted(self, phrase: Phrase) -> np.ndarray:
-        """The phrase spoken to fit its original span (cut, faded, after `OVERRUN` times the span)."""
+    def _fitted(self, phrase: Phrase, until_next: float | None) -> np.ndarray:
+        """The phrase at the voice's own pace, sped up only where it would run into the next phrase.
+
+        Only the onset of each phrase follows the original: stretching the stock voice to the original
+        span would hand the speaker's speaking rate (a trait an attacker can learn) to the output and costs
+        the recogniser words. Speech that cannot fit before the next phrase, even sped up, is cut and faded.
+        """
         text = phrase.text.strip()
-        span = max(phrase.end - phrase.start, 0.1)
         speech = self._speaker.say(text) if text else np.zeros(0, dtype=np.float32)
         if speech.size == 0:
             return speech
-        if self._speaker.sets_rate:  # espeak can be told to speak faster or slower: fit the span
-            rate = int(np.clip(ESPEAK_RATE * speech.size / (span * SAMPLE_RATE), *ESPEAK_RATE_RANGE))
-            speech = self._speaker.say(text, rate)
-        else:
-            speech = _stretch(speech, int(span * SAMPLE_RATE))
-        return _fade(speech[: int(span * OVERRUN * SAMPLE_RATE) + 1])
+        span = max(phrase.end - phrase.start, 0.1)
+        room = until_next - NEXT_GAP if until_next is not None else span * OVERRUN
+        limit = int(max(room, 0.1) * SAMPLE_RATE)
+        if speech.size > limit:
+            if self._speaker.sets_rate:  # espeak can be told to speak faster
+                rate = int(np.clip(ESPEAK_RATE * speech.size / limit, *ESPEAK_RATE_RANGE))
+                speech = self._speaker.say(text, rate)
+            else:
+                speech = _stretch(speech, limit)
+        return _fade(speech[: limit + 1])
