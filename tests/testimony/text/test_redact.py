@@ -73,6 +73,13 @@ def test_arabic_script_kunyas_units_places_and_digits() -> None:
         assert secret not in result.redacted_text, secret
 
 
+def test_arabic_three_letter_names_of_big_cities_are_places_but_short_words_are_not() -> None:
+    result = redact_text("ذهبنا من حمص إلى حلب في الصيف مع أخي.", "ar")
+    assert "حلب" not in result.redacted_text and "حمص" not in result.redacted_text
+    assert {f.text for f in result.findings if f.kind == "PLACE"} >= {"حلب", "حمص"}
+    assert "الصيف" in result.redacted_text and "أخي" in result.redacted_text and "من" in result.redacted_text
+
+
 def test_auto_language_detection_picks_french() -> None:
     assert redact_text("Je suis né à Kidal et nous avons quitté le village.", "auto").language == "fr"
 

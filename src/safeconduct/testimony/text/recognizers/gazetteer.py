@@ -18,6 +18,9 @@ from safeconduct.testimony.text.vocabulary import common_words
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _MAX_WORDS = 4
+#: Three-letter Arabic names are taken only from cities this large: many short Arabic words are also
+#: place names, but the big cities (حلب Aleppo, حمص Homs) are named in testimonies all the time.
+_SHORT_ARABIC_MIN_POPULATION = 100_000
 #: Above spaCy's guesses (0.7): a single capitalised word that GeoNames knows is more often a place than
 #: the person or people the small models sometimes call it.
 SCORE = 0.72
@@ -33,7 +36,8 @@ def place_names() -> frozenset[str]:
     for city in cities.values():
         for name in [city["name"], *city.get("alternatenames", ())]:
             if _ARABIC.search(name):
-                if len(name) >= 4 and name not in ARABIC_STOPWORDS:
+                big = city.get("population", 0) >= _SHORT_ARABIC_MIN_POPULATION
+                if (len(name) >= 4 or (len(name) == 3 and big)) and name not in ARABIC_STOPWORDS:
                     names.add(name)
             elif len(name) >= 3 and name[0].isupper() and name.lower() not in skip and name.isascii() is not None:
                 if name == city["name"] or len(name) >= 4:
