@@ -10,6 +10,7 @@ between each output and its original (1.0 = the same voice; two strangers score 
 * world-harvest-5ms  the same with WORLD's slower, more accurate F0 tracker and finer frames.
 * disguise           the method as shipped.
 * disguise-flat      without its random spectral colouring and tilt.
+* disguise-harvest   `--tracker harvest`: the disguise on the slower F0 tracker.
 
 It answers whether the word error rate comes from the vocoder or from what the disguise changes.
 """
@@ -52,11 +53,11 @@ def _world(x: np.ndarray, harvest: bool) -> np.ndarray:
     return fit_length(pw.synthesize(f0, sp, ap, SAMPLE_RATE, frame), x.size)
 
 
-def _disguise(flat: bool) -> Callable[[np.ndarray, int], np.ndarray]:
+def _disguise(flat: bool, tracker: str = "dio") -> Callable[[np.ndarray, int], np.ndarray]:
     from safeconduct.testimony.voice.disguise import Disguise
 
     def run(x: np.ndarray, seed: int) -> np.ndarray:
-        method = Disguise(seed=seed, colour_db=0.0 if flat else 3.0)
+        method = Disguise(seed=seed, colour_db=0.0 if flat else 3.0, tracker=tracker)
         if flat:
             method._tilt_db = 0.0  # a benchmark reaches in: the tilt has no option of its own
         return method.process(x)
@@ -69,6 +70,7 @@ VARIANTS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
     "world-harvest-5ms": lambda x, _: _world(x, harvest=True),
     "disguise": _disguise(flat=False),
     "disguise-flat": _disguise(flat=True),
+    "disguise-harvest": _disguise(flat=False, tracker="harvest"),
 }
 
 

@@ -42,6 +42,10 @@ def anonymize(
         str | None,
         typer.Option(help="revoice: a command reading text on stdin and writing WAV to stdout (default espeak-ng)."),
     ] = None,
+    careful: Annotated[
+        bool,
+        typer.Option(help="disguise: track the pitch with WORLD's harvest (about 5x slower, fewer words lost)."),
+    ] = False,
 ) -> None:
     """Replace the voice in SOURCE and write OUTPUT with a privacy report (.privacy.json, .privacy.html)."""
     import shlex
@@ -59,6 +63,10 @@ def anonymize(
         options = {"language": language, "model_path": str(model) if model else None}
         if tts:
             options["tts_command"] = shlex.split(tts)
+    elif method == "disguise" and careful:
+        options = {"tracker": "harvest"}
+    elif careful:
+        raise typer.BadParameter("--careful applies to --method disguise only", param_hint="--careful")
     console = Console(stderr=True)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=console) as bar:

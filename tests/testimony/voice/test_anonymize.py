@@ -203,6 +203,27 @@ def test_cli_anonymizes_and_reports_errors_clearly(tmp_path: Path, clip: Path) -
     assert bad.exit_code == 2 and "choose one of" in bad.output
 
 
+def test_careful_disguise_uses_the_harvest_tracker_and_applies_to_disguise_only(
+    tmp_path: Path, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safeconduct.testimony.voice import disguise
+
+    used: list[str] = []
+    analyse = disguise._analyse
+    monkeypatch.setattr(disguise, "_analyse", lambda x, tracker="dio": used.append(tracker) or analyse(x, tracker))
+    runner = CliRunner()
+    out = tmp_path / "careful.wav"
+    ok = runner.invoke(app, ["anonymize", str(clip), "-o", str(out), "--careful"])
+    assert ok.exit_code == 0, ok.output
+    assert out.is_file() and used and set(used) == {"harvest"}
+    wrong = runner.invoke(
+        app, ["anonymize", str(clip), "-o", str(tmp_path / "m.wav"), "--method", "mcadams", "--careful"]
+    )
+    assert wrong.exit_code == 2 and "disguise only" in wrong.output and not (tmp_path / "m.wav").exists()
+    with pytest.raises(ValueError, match="unknown F0 tracker"):
+        disguise.Disguise(seed=1, tracker="crepe")
+
+
 def test_a_long_file_is_streamed_in_blocks(tmp_path: Path, speech: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks, not the whole file, reach the method: memory stays bounded for an hour-long recording."""
     from safeconduct.testimony.voice import anonymize as module

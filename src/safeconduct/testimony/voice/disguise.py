@@ -55,11 +55,19 @@ def warp_spectra(spectra: np.ndarray, knots_from: np.ndarray, knots_to: np.ndarr
     return spectra[..., i0] * (1.0 - frac) + spectra[..., i0 + 1] * frac
 
 
-def _analyse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+#: F0 trackers: dio (fast, the default) or harvest (about 5x slower, with fewer voicing errors, so the
+#: recogniser loses about half as many words to the re-synthesis: docs/benchmarks.md).
+TRACKERS = ("dio", "harvest")
+
+
+def _analyse(x: np.ndarray, tracker: str = "dio") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     import pyworld as pw
 
-    f0, t = pw.dio(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=FRAME_MS)
-    f0 = pw.stonemask(x, f0, t, SAMPLE_RATE)
+    if tracker == "harvest":
+        f0, t = pw.harvest(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=FRAME_MS)
+    else:
+        f0, t = pw.dio(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=FRAME_MS)
+        f0 = pw.stonemask(x, f0, t, SAMPLE_RATE)
     sp = pw.cheaptrick(x, f0, t, SAMPLE_RATE)
     ap = pw.d4c(x, f0, t, SAMPLE_RATE)
     return f0, sp, ap
@@ -91,8 +99,12 @@ class Disguise(VoiceMethod):
         wobble: float = 0.12,
         pattern_lifter: int = 30,
         frame_lifter: int = 0,
+        tracker: str = "dio",
     ):
         super().__init__(seed)
+        if tracker not in TRACKERS:
+            raise ValueError(f"unknown F0 tracker {tracker!r}; choose one of: {', '.join(TRACKERS)}")
+        self._tracker = tracker
         rng = self._rng
         self._removal, self._min_warp, self._wobble = pattern_removal, min_warp, wobble
         self._pattern_lifter, self._frame_lifter = pattern_lifter, frame_lifter
@@ -133,7 +145,7 @@ class Disguise(VoiceMethod):
         x = np.asarray(audio, dtype=np.float64).reshape(-1)
         if x.size < SAMPLE_RATE // 10 or not np.any(np.abs(x) > 1e-4):
             return np.zeros(x.size, dtype=np.float32)  # nothing audible to keep: emit silence
-        f0, sp, ap = _analyse(x)
+        f0, sp, ap = _analyse(x, self._tracker)
         voiced = f0 > 0
         logsp = np.log(np.maximum(sp, 1e-16))
         if voiced.sum() >= 5:
