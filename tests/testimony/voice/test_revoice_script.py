@@ -173,3 +173,20 @@ def test_standalone_revoice_redacts_the_whole_recording_once(monkeypatch: pytest
     assert len(calls) == 1 and calls[0].count("Okello") >= 2  # one redaction of the whole transcript
     # the phrase is said once in each of the three 30 s blocks
     assert len(set(spoken)) == 1 and spoken[0] == "person two met person one." and len(spoken) == 3
+
+
+def test_each_recording_gets_its_own_voice_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stock voice is resized per recording: its pitch moves by the drawn factor, within the range."""
+    tone = np.sin(2 * np.pi * 200 * np.arange(16_000) / 16_000).astype(np.float32) * 0.1
+    monkeypatch.setattr(Speaker, "say", lambda self, text, rate=175: tone)
+    peaks = []
+    for seed in range(6):
+        method = Revoice(seed=seed, engine="espeak", script=[Phrase("went home", 0.2, 1.4)])
+        out = method.process(np.full(48_000, 0.05, np.float32))
+        spectrum = np.abs(np.fft.rfft(out))
+        peak = float(np.argmax(spectrum) * 16_000 / out.size)
+        scale = float(method._scale)
+        assert revoice.VOICE_SCALE[0] - 0.01 <= scale <= revoice.VOICE_SCALE[1] + 0.01
+        assert abs(peak - 200 * scale) < 3, (peak, scale)
+        peaks.append(peak)
+    assert max(peaks) - min(peaks) > 10  # the voices differ from one recording to the next

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import wave
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import ClassVar
 
@@ -45,6 +46,8 @@ ESPEAK_VOICES: dict[str, tuple[str, ...]] = {
 OVERRUN = 1.2
 #: Seconds of silence kept before the next phrase when a phrase must be sped up to fit.
 NEXT_GAP = 0.1
+#: Range of the per-recording voice size factor (pitch and formants scaled together, pace by its inverse).
+VOICE_SCALE = (0.88, 1.14)
 #: Speech is brought to about twice the original's level, never below this RMS (a quiet or silent block
 #: whose given script still has words must not make the placeholders inaudible).
 MIN_LEVEL = 0.02
@@ -195,6 +198,10 @@ class Revoice(VoiceMethod):
         if engine is None and language != "en":
             engine = "espeak"  # festival's voices are English only
         self._speaker = Speaker(chosen, tts_command, pitch=int(self._rng.integers(35, 65)), engine=engine)
+        #: The stock voice's size, drawn per recording: played back `_scale` times faster, its pitch and
+        #: formants move together (a larger or smaller speaker), so one speaker's recordings do not all
+        #: share one synthetic voice that only their words and pauses tell apart.
+        self._scale = Fraction(float(np.exp(self._rng.uniform(*np.log(VOICE_SCALE))))).limit_denominator(50)
         self.script: list[Phrase] | None = None if script is None else sorted(script, key=lambda p: p.start)
         #: Whether what is spoken went through text redaction (False: the text pipeline is not installed).
         self.redacted = True
@@ -238,6 +245,15 @@ class Revoice(VoiceMethod):
         self._spill = out[x.size :].copy() if self.script is not None else self._spill[:0]
         return fit_length(out, x.size)
 
+    def _scaled(self, speech: np.ndarray) -> np.ndarray:
+        """The stock voice resized by this recording's factor (resampling: no phase-vocoder artefacts)."""
+        if speech.size == 0 or self._scale == 1:
+            return speech
+        from scipy.signal import resample_poly
+
+        out = resample_poly(speech, self._scale.denominator, self._scale.numerator)
+        return np.asarray(out, dtype=np.float32)
+
     def _fitted(self, phrase: Phrase, until_next: float | None) -> np.ndarray:
         """The phrase at the voice's own pace, sped up only where it would run into the next phrase.
 
@@ -246,7 +262,7 @@ class Revoice(VoiceMethod):
         the recogniser words. Speech that cannot fit before the next phrase, even sped up, is cut and faded.
         """
         text = phrase.text.strip()
-        speech = self._speaker.say(text) if text else np.zeros(0, dtype=np.float32)
+        speech = self._scaled(self._speaker.say(text)) if text else np.zeros(0, dtype=np.float32)
         if speech.size == 0:
             return speech
         span = max(phrase.end - phrase.start, 0.1)
@@ -255,7 +271,7 @@ class Revoice(VoiceMethod):
         if speech.size > limit:
             if self._speaker.sets_rate:  # espeak can be told to speak faster
                 rate = int(np.clip(ESPEAK_RATE * speech.size / limit, *ESPEAK_RATE_RANGE))
-                speech = self._speaker.say(text, rate)
+                speech = self._scaled(self._speaker.say(text, rate))
             else:
                 speech = _stretch(speech, limit)
         return _fade(speech[: limit + 1])
