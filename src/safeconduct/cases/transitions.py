@@ -151,7 +151,7 @@ def _clean_reason(reason: object) -> str:
     return reason
 
 
-def _locked_case(db: Session, case_id: str) -> Case:
+def locked_case(db: Session, case_id: str) -> Case:
     """The case row, locked until commit on PostgreSQL so that two changes cannot both pass the check."""
     case = db.scalar(select(Case).where(Case.id == case_id).with_for_update().execution_options(
         populate_existing=True))
@@ -257,7 +257,7 @@ def change_state(db: Session, settings: Settings, *, case_id: str, case_key: byt
         raise InvalidInput("Say which state the case should move to.")
     why = _clean_reason(reason)
     wf = workflow_for(settings)
-    case = _locked_case(db, case_id)
+    case = locked_case(db, case_id)
     now = dt.datetime.now(dt.UTC)
     try:
         current, target = wf.parse(case.state), wf.parse(to)
@@ -302,7 +302,7 @@ def confirm(db: Session, settings: Settings, *, case_id: str, case_key: bytes, s
             actor: Actor, proposal_id: str) -> Outcome:
     """The second caseworker confirms a four-eyes decision; the proposer cannot confirm their own."""
     wf = workflow_for(settings)
-    case = _locked_case(db, case_id)
+    case = locked_case(db, case_id)
     row = db.get(TransitionProposal, proposal_id)
     if row is None or row.case_id != case_id:
         db.rollback()

@@ -29,8 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, events, transitions
-from safeconduct.cases.models import Case
-from safeconduct.cases.transitions import Actor, history, open_record, seal_record
+from safeconduct.cases.transitions import Actor, history, locked_case, open_record, seal_record
 from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.cases.workflow import FOUR_EYES
 from safeconduct.errors import InvalidInput, NotFound, TooLarge
@@ -168,15 +167,6 @@ def _flags(value: object) -> list[str]:
     return out
 
 
-def _locked_case(db: Session, case_id: str) -> Case:
-    """The case row, locked until commit on PostgreSQL, so that concurrent changes are applied in turn."""
-    case = db.scalar(select(Case).where(Case.id == case_id).with_for_update().execution_options(
-        populate_existing=True))
-    if case is None:
-        raise NotFound("No such case.")
-    return case
-
-
 # --- reading ---------------------------------------------------------------------------------------
 
 def _claim_view(claim_id: str, data: dict[str, Any]) -> ClaimView:
@@ -248,7 +238,7 @@ def add_claim(db: Session, *, case_id: str, case_key: bytes, signing_key: Signin
     topic_, text_, status_ = _topic(topic), _text(text, required=True), _status(status)
     evidence_ = _text(evidence, required=False)
     _check_evidence(status_, evidence_)
-    case = _locked_case(db, case_id)
+    case = locked_case(db, case_id)
     at = dt.datetime.now(dt.UTC)
     claim_id = secrets.token_hex(16)
     event = {"action": "add_claim", "claim": claim_id, "topic": topic_, "text": text_, "status": status_,
@@ -276,7 +266,7 @@ def change_claim(db: Session, *, case_id: str, case_key: bytes, signing_key: Sig
         raise InvalidInput("Give a new status or new evidence for the claim.")
     status_ = None if status is None else _status(status)
     evidence_ = None if evidence is None else _text(evidence, required=False)
-    case = _locked_case(db, case_id)
+    case = locked_case(db, case_id)
     row = db.get(VettingClaim, claim_id) if isinstance(claim_id, str) else None
     if row is None or row.case_id != case_id:
         db.rollback()
@@ -307,7 +297,7 @@ def set_risk(db: Session, *, case_id: str, case_key: bytes, signing_key: Signing
              flags: object, note: object = "") -> RiskView:
     """Replace the case's risk flags and note (an empty list clears them); the change is a ledger event."""
     flags_, note_ = _flags(flags), _text(note, required=False)
-    case = _locked_case(db, case_id)
+    case = locked_case(db, case_id)
     at = dt.datetime.now(dt.UTC)
     event = {"action": "set_risk", "flags": flags_, "note": note_, "by": actor.username, "at": at.isoformat()}
     change = _ledger(db, case_id=case_id, case_key=case_key, signing_key=signing_key, event=event, at=at)
