@@ -3,6 +3,7 @@
     PYTHONPATH=src .venv/bin/python bench/voice_privacy.py                       # all methods, full data
     PYTHONPATH=src .venv/bin/python bench/voice_privacy.py --methods disguise --per-speaker 4
     PYTHONPATH=src .venv/bin/python bench/voice_privacy.py --calibrate           # report thresholds
+    PYTHONPATH=src .venv/bin/python bench/voice_privacy.py --methods disguise --option tracker=harvest
 
 Data: any folder with one sub-folder per speaker; default ../shared/data/speech/librispeech-test-other
 (LibriSpeech, CC BY 4.0). Prints a Markdown table for docs/benchmarks.md and writes JSON with --json.
@@ -39,6 +40,9 @@ def main() -> None:
     parser.add_argument("--per-speaker", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-wer", action="store_true")
+    parser.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE", help="method option, e.g. tracker=harvest"
+    )
     parser.add_argument("--calibrate", action="store_true", help="only the attacker's thresholds on originals")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
@@ -48,10 +52,11 @@ def main() -> None:
     if args.calibrate:
         print(json.dumps(evaluator.calibration(), indent=2))
         return
+    options: dict[str, object] = dict(o.split("=", 1) for o in args.option)
     results = []
     for method in args.methods.split(","):
         start = time.time()
-        result = evaluator.evaluate(method, seed=args.seed, data=str(args.data))
+        result = evaluator.evaluate(method, seed=args.seed, data=str(args.data), options=options)
         results.append(result.to_dict() | {"wall_seconds": round(time.time() - start, 1)})
         print(json.dumps(results[-1]), flush=True)
         if args.json:

@@ -201,13 +201,15 @@ class Evaluator:
             "same_speaker_median": float(np.median(target)),
         }
 
-    def anonymize_all(self, method: str, base_seed: int) -> tuple[list[np.ndarray], float, list[np.ndarray]]:
+    def anonymize_all(
+        self, method: str, base_seed: int, options: dict[str, object] | None = None
+    ) -> tuple[list[np.ndarray], float, list[np.ndarray]]:
         """Anonymize every utterance with its own method instance; (outputs, RTF, attacker inversions)."""
         outs: list[np.ndarray] = []
         inverted: list[np.ndarray] = []
         busy = 0.0
         for i, x in enumerate(self._track(self.audio, f"{method} (seed {base_seed})")):
-            m = make_method(method, seed=base_seed + i)
+            m = make_method(method, seed=base_seed + i, **(options or {}))
             t0 = _cpu_seconds()
             y = m.process(x)
             busy += _cpu_seconds() - t0
@@ -215,11 +217,13 @@ class Evaluator:
             inverted.append(m.invert(y))
         return outs, busy / (sum(a.size for a in self.audio) / SAMPLE_RATE), inverted
 
-    def evaluate(self, method: str, seed: int = 0, data: str = "") -> Evaluation:
-        """All scenarios, WER and RTF for `method` (runs A and B use disjoint seeds)."""
+    def evaluate(
+        self, method: str, seed: int = 0, data: str = "", options: dict[str, object] | None = None
+    ) -> Evaluation:
+        """All scenarios, WER and RTF for `method` built with `options` (runs A and B use disjoint seeds)."""
         orig = self.original_embeddings()
-        anon_a, rtf, inverted = self.anonymize_all(method, seed * 1_000_000)
-        anon_b, _, _ = self.anonymize_all(method, seed * 1_000_000 + 500_000)
+        anon_a, rtf, inverted = self.anonymize_all(method, seed * 1_000_000, options)
+        anon_b, _, _ = self.anonymize_all(method, seed * 1_000_000 + 500_000, options)
         ea, eb = self._embed_all(anon_a, f"{method} A"), self._embed_all(anon_b, f"{method} B")
         ei = self._embed_all(inverted, f"{method} inverted")
         spk = self.speakers
