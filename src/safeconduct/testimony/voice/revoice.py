@@ -18,6 +18,7 @@ import logging
 import shutil
 import subprocess
 import wave
+from bisect import bisect_right
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -233,8 +234,8 @@ class Revoice(VoiceMethod):
         out[: self._spill.size] += self._spill[:room]
         starts = [p.start for p in script]
         for phrase in todo:
-            later = [t for t in starts if t > phrase.start]
-            speech = self._fitted(phrase, (later[0] - phrase.start) if later else None)
+            k = bisect_right(starts, phrase.start)  # the script is sorted by start: the next phrase's onset
+            speech = self._fitted(phrase, (starts[k] - phrase.start) if k < len(starts) else None)
             at = int((phrase.start - start) * SAMPLE_RATE)
             out[at : at + speech.size] += speech[: room - at]
         level = max(float(np.sqrt(np.mean(x**2))) if x.size else 0.0, MIN_LEVEL)
