@@ -7,6 +7,7 @@ import shutil
 import sys
 import types
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -102,3 +103,31 @@ def test_a_command_that_fails_is_reported() -> None:
 def test_a_command_that_writes_no_wav_is_reported() -> None:
     with pytest.raises(RevoiceError, match="did not produce a WAV"):
         Speaker(command=["sh", "-c", "echo not a wav"]).say("hello")
+
+
+def test_festival_script_cannot_be_escaped_by_the_words_spoken(tmp_path: Path) -> None:
+    """A transcript is the speaker's words: quotes, brackets or backslashes must not end the Scheme string."""
+    script = revoice.festival_script(['he said ") (system "rm -rf /") ("', "back\\slash"], [1.0, 1.25], tmp_path)
+    spoken = re.findall(r'\(Utterance Text "([^"]*)"\)', script)
+    assert spoken == ["he said system rm -rf", "back slash"]
+    assert "system" not in script.replace('"he said system rm -rf"', "")
+    assert '(list "-r" 1.250)' in script
+
+
+def test_festival_speaks_every_phrase_of_a_block_and_faster_when_asked() -> None:
+    require(revoice.default_engine() == "festival", "festival's HTS voice is missing (festival, festvox-us-slt-hts)")
+    speaker = Speaker(engine="festival")
+    texts = ["The river was cold that morning.", "", "We walked until the road turned."]
+    own, empty, other = speaker.say_many(texts)
+    assert own.size > 16_000 and other.size > 16_000 and empty.size == 0
+    faster = speaker.say_many(texts[:1], [1.5])[0]
+    assert 0.55 < faster.size / own.size < 0.8  # synthesized faster, not cut
+    assert np.abs(faster).max() > 0.05
+
+
+def test_a_festival_failure_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TTS run that writes no audio for a phrase stops revoice with a clear error (nothing half-spoken)."""
+    monkeypatch.setattr(revoice, "festival_script", lambda texts, speeds, folder: "(car nil nil)\n")
+    require(shutil.which("festival") is not None, "festival is not installed (Debian package festival)")
+    with pytest.raises(RevoiceError, match="text-to-speech failed"):
+        Speaker(engine="festival").say_many(["hello"])

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import shutil
 import subprocess
+import tempfile
 import wave
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -94,15 +96,35 @@ def _read_wav(data: bytes) -> tuple[np.ndarray, int]:
 
 #: Festival with the CMU US SLT HTS voice (Debian: festival, festvox-us-slt-hts): far clearer than
 #: espeak-ng to a recogniser (8 % vs 19 % WER on our check sentences), so it is preferred when installed.
-FESTIVAL_COMMAND = ["text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-o", "-"]
 FESTIVAL_VOICE = Path("/usr/share/festival/voices/us/cmu_us_slt_arctic_hts")
+#: The fastest a phrase is spoken to reach the next one in time (1 = the voice's own pace); a phrase still
+#: too long at this speed is cut and faded.
+MAX_SPEED = 1.6
+#: What festival may read: letters, digits and plain punctuation. Anything else (quotes, backslashes,
+#: brackets) could end the Scheme string the phrase is written into, so it becomes a space.
+_FESTIVAL_UNSAFE = re.compile(r"[^A-Za-z0-9 .,;:?!'-]+")
 
 
 def default_engine() -> str:
     """'festival' when its HTS voice is installed, else 'espeak'."""
-    if shutil.which("text2wave") and FESTIVAL_VOICE.is_dir():
+    if shutil.which("festival") and FESTIVAL_VOICE.is_dir():
         return "festival"
     return "espeak"
+
+
+def festival_script(texts: Sequence[str], speeds: Sequence[float], folder: Path) -> str:
+    """Scheme for one festival process that speaks every phrase into folder/<index>.wav.
+
+    One process per block instead of one per phrase: starting festival and loading the voice costs more
+    CPU than most phrases take to synthesize. The speed is the HTS engine's own (`-r`), so a phrase that
+    must be quicker is re-synthesized faster, not time-stretched with audible artefacts.
+    """
+    lines = ["(voice_cmu_us_slt_arctic_hts)", "(set! sc_base_params hts_engine_params)"]
+    for i, (text, speed) in enumerate(zip(texts, speeds, strict=True)):
+        safe = " ".join(_FESTIVAL_UNSAFE.sub(" ", text).split()) or "."
+        lines.append(f"(set! hts_engine_params (append sc_base_params (list (list \"-r\" {speed:.3f}))))")
+        lines.append(f'(utt.save.wave (utt.synth (Utterance Text "{safe}")) "{folder / f"{i}.wav"}" (quote riff))')
+    return "\n".join(lines) + "\n"
 
 
 class Speaker:
@@ -117,21 +139,14 @@ class Speaker:
     ):
         self.voice, self.pitch = voice, pitch
         self.engine = "command" if command else (engine or default_engine())
-        if self.engine == "festival":
-            command = FESTIVAL_COMMAND
         self.command = list(command) if command else None
-        if self.command is None and shutil.which("espeak-ng") is None:
+        if self.engine == "espeak" and shutil.which("espeak-ng") is None:
             raise RevoiceError("neither festival nor espeak-ng is installed (Debian packages: festival, espeak-ng)")
-
-    @property
-    def sets_rate(self) -> bool:
-        """Whether the engine can be told its speaking rate (otherwise the audio is time-stretched)."""
-        return self.engine == "espeak"
 
     def say(self, text: str, rate: int = ESPEAK_RATE) -> np.ndarray:
         """Speak `text` (at `rate` words per minute where the engine allows): float32 mono at 16 kHz."""
-        from scipy.signal import resample_poly
-
+        if self.engine == "festival":
+            return self.say_many([text], [rate / ESPEAK_RATE])[0]
         if self.command is not None:
             cmd = self.command
         else:
@@ -140,10 +155,50 @@ class Speaker:
         proc = subprocess.run(cmd, input=text.encode(), capture_output=True, check=False, timeout=120)
         if proc.returncode != 0:
             raise RevoiceError(f"text-to-speech failed: {proc.stderr.decode(errors='replace')[-300:]}")
-        pcm, sr = _read_wav(proc.stdout)
-        if sr != SAMPLE_RATE and pcm.size:
-            pcm = resample_poly(pcm, SAMPLE_RATE, sr).astype(np.float32)
-        return _trim_silence(pcm)
+        return _at_16k(*_read_wav(proc.stdout))
+
+    def say_many(self, texts: Sequence[str], speeds: Sequence[float] | None = None) -> list[np.ndarray]:
+        """Speak each text, `speeds[i]` times faster than the voice's own pace (1 when not given).
+
+        espeak-ng and festival speak faster natively; a user's command is time-stretched afterwards.
+        """
+        speeds = list(speeds) if speeds is not None else [1.0] * len(texts)
+        if self.engine == "festival":
+            return self._festival(texts, speeds)
+        out = []
+        for text, speed in zip(texts, speeds, strict=True):
+            if self.engine == "espeak":
+                out.append(self.say(text, int(np.clip(ESPEAK_RATE * speed, *ESPEAK_RATE_RANGE))))
+            else:
+                speech = self.say(text)
+                out.append(_stretch(speech, int(speech.size / speed)) if speed > 1.0 else speech)
+        return out
+
+    def _festival(self, texts: Sequence[str], speeds: Sequence[float]) -> list[np.ndarray]:
+        # The phrases' audio lives only in a private folder, in memory where the system offers one.
+        shm = Path("/dev/shm")  # noqa: S108 - mkdtemp makes a private (0700), randomly named folder in it
+        with tempfile.TemporaryDirectory(prefix="sc-tts-", dir=shm if shm.is_dir() else None) as tmp:
+            script = festival_script(texts, speeds, Path(tmp))
+            proc = subprocess.run(
+                ["festival", "--pipe"], input=script.encode(), capture_output=True, check=False, timeout=600
+            )
+            out = []
+            for i in range(len(texts)):
+                wav = Path(tmp) / f"{i}.wav"
+                if proc.returncode != 0 or not wav.is_file():
+                    detail = proc.stderr.decode(errors="replace")[-300:] or f"no audio for phrase {i + 1}"
+                    raise RevoiceError(f"text-to-speech failed: {detail}")
+                out.append(_at_16k(*_read_wav(wav.read_bytes())))
+        return out
+
+
+def _at_16k(pcm: np.ndarray, sr: int) -> np.ndarray:
+    """Mono speech at 16 kHz with leading and trailing silence removed."""
+    from scipy.signal import resample_poly
+
+    if sr != SAMPLE_RATE and pcm.size:
+        pcm = resample_poly(pcm, SAMPLE_RATE, sr).astype(np.float32)
+    return _trim_silence(pcm)
 
 
 def _stretch(speech: np.ndarray, target: int) -> np.ndarray:
@@ -233,9 +288,10 @@ class Revoice(VoiceMethod):
         out = np.zeros(room, dtype=np.float32)
         out[: self._spill.size] += self._spill[:room]
         starts = [p.start for p in script]
-        for phrase in todo:
-            k = bisect_right(starts, phrase.start)  # the script is sorted by start: the next phrase's onset
-            speech = self._fitted(phrase, (starts[k] - phrase.start) if k < len(starts) else None)
+        # The script is sorted by start: the next phrase's onset is found by bisection.
+        nexts = [bisect_right(starts, p.start) for p in todo]
+        rooms = [(starts[k] - p.start) if k < len(starts) else None for p, k in zip(todo, nexts, strict=True)]
+        for phrase, speech in zip(todo, self._fitted(todo, rooms), strict=True):
             at = int((phrase.start - start) * SAMPLE_RATE)
             out[at : at + speech.size] += speech[: room - at]
         level = max(float(np.sqrt(np.mean(x**2))) if x.size else 0.0, MIN_LEVEL)
@@ -255,24 +311,23 @@ class Revoice(VoiceMethod):
         out = resample_poly(speech, self._scale.denominator, self._scale.numerator)
         return np.asarray(out, dtype=np.float32)
 
-    def _fitted(self, phrase: Phrase, until_next: float | None) -> np.ndarray:
-        """The phrase at the voice's own pace, sped up only where it would run into the next phrase.
+    def _fitted(self, todo: Sequence[Phrase], until_next: Sequence[float | None]) -> list[np.ndarray]:
+        """Each phrase at the voice's own pace, spoken faster only where it would run into the next one.
 
         Only the onset of each phrase follows the original: stretching the stock voice to the original
         span would hand the speaker's speaking rate (a trait an attacker can learn) to the output and costs
-        the recogniser words. Speech that cannot fit before the next phrase, even sped up, is cut and faded.
+        the recogniser words. A phrase that must be quicker is synthesized again at a higher speed (up to
+        MAX_SPEED); what still cannot fit before the next phrase is cut and faded.
         """
-        text = phrase.text.strip()
-        speech = self._scaled(self._speaker.say(text)) if text else np.zeros(0, dtype=np.float32)
-        if speech.size == 0:
-            return speech
-        span = max(phrase.end - phrase.start, 0.1)
-        room = until_next - NEXT_GAP if until_next is not None else span * OVERRUN
-        limit = int(max(room, 0.1) * SAMPLE_RATE)
-        if speech.size > limit:
-            if self._speaker.sets_rate:  # espeak can be told to speak faster
-                rate = int(np.clip(ESPEAK_RATE * speech.size / limit, *ESPEAK_RATE_RANGE))
-                speech = self._scaled(self._speaker.say(text, rate))
-            else:
-                speech = _stretch(speech, limit)
-        return _fade(speech[: limit + 1])
+        texts = [p.text.strip() for p in todo]
+        speech = [self._scaled(s) for s in self._speaker.say_many(texts)]
+        limits = []
+        for p, nxt in zip(todo, until_next, strict=True):
+            room = nxt - NEXT_GAP if nxt is not None else max(p.end - p.start, 0.1) * OVERRUN
+            limits.append(int(max(room, 0.1) * SAMPLE_RATE))
+        slow = [i for i, s in enumerate(speech) if s.size > limits[i] and texts[i]]
+        if slow:
+            speeds = [min(speech[i].size / limits[i], MAX_SPEED) for i in slow]
+            for i, again in zip(slow, self._speaker.say_many([texts[i] for i in slow], speeds), strict=True):
+                speech[i] = self._scaled(again)
+        return [_fade(s[: limit + 1]) for s, limit in zip(speech, limits, strict=True)]
