@@ -62,12 +62,13 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\n{len(corpus)} recordings, {len({u.speaker for u in corpus})} speakers, seed {args.seed}\n")
-    print("| method | " + " | ".join(f"EER {s}" for s in SCENARIOS) + " | WER vs original | RTF (1 core) |")
-    print("|---" * (len(SCENARIOS) + 3) + "|")
+    print("| method | " + " | ".join(f"EER {s}" for s in SCENARIOS) + " | WER vs original | WER vs text meant | RTF |")
+    print("|---" * (len(SCENARIOS) + 4) + "|")
     for r in results:
         eers = " | ".join(f"{100 * r['eer'][s]:.1f} %" for s in SCENARIOS)
         wer = "—" if args.no_wer else f"{100 * r['wer']:.1f} %"
-        print(f"| {r['method']} | {eers} | {wer} | {r['rtf']:.3f} |")
+        meant = "—" if r["wer_intended"] is None else f"{100 * r['wer_intended']:.1f} %"
+        print(f"| {r['method']} | {eers} | {wer} | {meant} | {r['rtf']:.3f} |")
 
 
 if __name__ == "__main__":

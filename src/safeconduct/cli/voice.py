@@ -115,6 +115,8 @@ def evaluate(
         table.add_row(k, f"{100 * v:.1f} %")
     if wer:
         table.add_row("WER vs original transcript", f"{100 * result.wer:.1f} %")
+        if result.wer_intended is not None:
+            table.add_row("WER vs the redacted text it meant to say", f"{100 * result.wer_intended:.1f} %")
     table.add_row("real-time factor (1 thread)", f"{result.rtf:.3f}")
     console.print(table)
     if json_out:

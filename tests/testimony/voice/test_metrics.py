@@ -66,3 +66,41 @@ def test_corpus_needs_two_speakers(tmp_path) -> None:  # type: ignore[no-untyped
         load_corpus(tmp_path)
     with pytest.raises(EvaluationError, match="is not a folder"):
         load_corpus(tmp_path / "missing")
+
+
+class _Respeaker:
+    """A stand-in for revoice: says a redacted text (a placeholder instead of the name)."""
+
+    def __init__(self, intended: str | None) -> None:
+        self._intended = intended
+
+    def process(self, audio: np.ndarray) -> np.ndarray:
+        return audio
+
+    def invert(self, audio: np.ndarray) -> np.ndarray:
+        return audio
+
+    def intended_text(self) -> str | None:
+        return self._intended
+
+
+@pytest.mark.parametrize("intended", ["person one went home", None])
+def test_wer_counts_deliberate_redaction_apart_from_lost_words(
+    monkeypatch: pytest.MonkeyPatch, intended: str | None
+) -> None:
+    """'okello went home' re-spoken as 'person one went home': two errors against the original transcript,
+    none against the text the method meant to say; methods that say no text get no second figure."""
+    from safeconduct.testimony.voice import evaluate
+
+    ev = object.__new__(evaluate.Evaluator)
+    ev.audio = [np.zeros(16_000, np.float32) for _ in range(8)]
+    ev.speakers = ["a", "a", "b", "b", "c", "c", "d", "d"]
+    ev.with_wer, ev._progress, ev.intended = True, None, []
+    rng = np.random.default_rng(0)
+    ev._orig_emb, ev._orig_text = rng.normal(size=(8, 8)), ["okello went home"] * 8
+    monkeypatch.setattr(evaluate, "make_method", lambda name, seed=None, **o: _Respeaker(intended))
+    monkeypatch.setattr(evaluate.Evaluator, "_embed_all", lambda self, audio, label: rng.normal(size=(8, 8)))
+    monkeypatch.setattr(evaluate.Evaluator, "_transcribe_all", lambda self, audio, label: ["person one went home"] * 8)
+    result = ev.evaluate("fake", seed=1)
+    assert result.wer == pytest.approx(2 / 3)
+    assert result.wer_intended == (0.0 if intended else None)

@@ -13,7 +13,9 @@ Scenarios (attacker: GE2E encoder, cosine scores; every utterance against every 
                  reported, i.e. the attacker is allowed to tune on the test.
 
 Utility: word error rate of the recogniser on anonymized speech against its own transcript of the
-original; speed: real-time factor of `process` on one thread.
+original; for a method that re-speaks a redacted text (revoice), also against the text it meant to say,
+which counts only the words lost, not those replaced on purpose ("person one" for a name). Speed:
+real-time factor of `process` on one thread.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Evaluation:
     eer: dict[str, float] = field(default_factory=dict)
     wer: float = 0.0
     rtf: float = 0.0
+    #: WER against what the method meant to say (methods that re-speak a redacted text), else None.
+    wer_intended: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -156,6 +160,7 @@ class Evaluator:
         self.speakers = [u.speaker for u in corpus]
         self._orig_emb: np.ndarray | None = None
         self._orig_text: list[str] | None = None
+        self.intended: list[str | None] = []
 
     def _embed_all(self, audio: list[np.ndarray], label: str) -> np.ndarray:
         from safeconduct.testimony.voice.attacker import embed
@@ -204,9 +209,13 @@ class Evaluator:
     def anonymize_all(
         self, method: str, base_seed: int, options: dict[str, object] | None = None
     ) -> tuple[list[np.ndarray], float, list[np.ndarray]]:
-        """Anonymize every utterance with its own method instance; (outputs, RTF, attacker inversions)."""
+        """Anonymize every utterance with its own method instance; (outputs, RTF, attacker inversions).
+
+        What a re-speaking method meant to say is kept in `self.intended` (None for other methods).
+        """
         outs: list[np.ndarray] = []
         inverted: list[np.ndarray] = []
+        intended: list[str | None] = []
         busy = 0.0
         for i, x in enumerate(self._track(self.audio, f"{method} (seed {base_seed})")):
             m = make_method(method, seed=base_seed + i, **(options or {}))
@@ -215,6 +224,8 @@ class Evaluator:
             busy += _cpu_seconds() - t0
             outs.append(y)
             inverted.append(m.invert(y))
+            intended.append(m.intended_text())
+        self.intended = intended
         return outs, busy / (sum(a.size for a in self.audio) / SAMPLE_RATE), inverted
 
     def evaluate(
@@ -223,6 +234,7 @@ class Evaluator:
         """All scenarios, WER and RTF for `method` built with `options` (runs A and B use disjoint seeds)."""
         orig = self.original_embeddings()
         anon_a, rtf, inverted = self.anonymize_all(method, seed * 1_000_000, options)
+        intended_a = self.intended
         anon_b, _, _ = self.anonymize_all(method, seed * 1_000_000 + 500_000, options)
         ea, eb = self._embed_all(anon_a, f"{method} A"), self._embed_all(anon_b, f"{method} B")
         ei = self._embed_all(inverted, f"{method} inverted")
@@ -234,10 +246,17 @@ class Evaluator:
             "inverting": equal_error_rate(*cosine_trials(orig, ei, spk)),
             "semi-informed": semi_informed_eer(ea, eb, spk),
         }
-        wer = 0.0
+        wer, wer_intended = 0.0, None
         if self.with_wer:
             hyp = self._transcribe_all(anon_a, method)
-            errs = [word_errors(r, h) for r, h in zip(self.original_transcripts(), hyp, strict=True)]
-            wer = sum(e for e, _ in errs) / max(1, sum(n for _, n in errs))
+            wer = _word_error_rate(self.original_transcripts(), hyp)
+            if all(t is not None for t in intended_a):
+                wer_intended = _word_error_rate([t or "" for t in intended_a], hyp)
         seconds = sum(a.size for a in self.audio) / SAMPLE_RATE
-        return Evaluation(method, data, len(set(spk)), len(spk), seconds, eer, wer, rtf)
+        return Evaluation(method, data, len(set(spk)), len(spk), seconds, eer, wer, rtf, wer_intended)
+
+
+def _word_error_rate(references: list[str], hypotheses: list[str]) -> float:
+    """Errors over reference words, pooled across utterances."""
+    errs = [word_errors(r, h) for r, h in zip(references, hypotheses, strict=True)]
+    return sum(e for e, _ in errs) / max(1, sum(n for _, n in errs))

@@ -43,6 +43,13 @@ class VoiceMethod(ABC):
         """
         return audio
 
+    def intended_text(self) -> str | None:
+        """The words a re-speaking method meant to say (placeholders included); None for other methods.
+
+        Lets the evaluation tell words deliberately redacted from words the voice lost.
+        """
+        return None
+
 
 def fit_length(audio: np.ndarray, length: int) -> np.ndarray:
     """Pad with zeros or cut `audio` to exactly `length` samples (float32)."""

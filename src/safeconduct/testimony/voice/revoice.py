@@ -263,6 +263,7 @@ class Revoice(VoiceMethod):
         self.redacted = True
         self._at = 0  # samples of the recording processed so far (script mode)
         self._spill = np.zeros(0, dtype=np.float32)  # the end of a phrase that ran past the last block
+        self._said: list[str] = []  # what was spoken, for the evaluation's word error rate
 
     def listen(self, audio: np.ndarray, offset: float = 0.0) -> list[Word]:
         """Transcribe one 16 kHz block; word times shifted by `offset` seconds (its place in the recording)."""
@@ -291,6 +292,7 @@ class Revoice(VoiceMethod):
         # The script is sorted by start: the next phrase's onset is found by bisection.
         nexts = [bisect_right(starts, p.start) for p in todo]
         rooms = [(starts[k] - p.start) if k < len(starts) else None for p, k in zip(todo, nexts, strict=True)]
+        self._said += [p.text for p in todo]
         for phrase, speech in zip(todo, self._fitted(todo, rooms), strict=True):
             at = int((phrase.start - start) * SAMPLE_RATE)
             out[at : at + speech.size] += speech[: room - at]
@@ -301,6 +303,9 @@ class Revoice(VoiceMethod):
             out *= min(2.0 * level / max(speech_rms, 1e-9), 0.9 / float(np.abs(out).max()))
         self._spill = out[x.size :].copy() if self.script is not None else self._spill[:0]
         return fit_length(out, x.size)
+
+    def intended_text(self) -> str | None:
+        return " ".join(self._said)
 
     def _scaled(self, speech: np.ndarray) -> np.ndarray:
         """The stock voice resized by this recording's factor (resampling: no phase-vocoder artefacts)."""
