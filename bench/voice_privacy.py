@@ -33,6 +33,16 @@ from safeconduct.testimony.voice.method import method_names  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "speech" / "librispeech-test-other"
 
 
+def _value(text: str) -> object:
+    """A method option from the command line: a number when it reads as one, else the text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -52,7 +62,7 @@ def main() -> None:
     if args.calibrate:
         print(json.dumps(evaluator.calibration(), indent=2))
         return
-    options: dict[str, object] = dict(o.split("=", 1) for o in args.option)
+    options: dict[str, object] = {k: _value(v) for k, v in (o.split("=", 1) for o in args.option)}
     results = []
     for method in args.methods.split(","):
         start = time.time()

@@ -113,19 +113,52 @@ def test_a_given_script_is_spoken_at_its_times_across_blocks_without_listening(m
     monkeypatch.setattr(revoice, "transcribe", lambda *a, **k: pytest.fail("revoice transcribed a second time"))
     script = [Phrase("person one", 0.5, 0.7), Phrase("went home", 1.8, 2.0)]
     method = Revoice(seed=3, engine="espeak", script=script)
-    # Consecutive 1 s blocks: the second phrase starts in the second one. The first has room until the
-    # next phrase, so it is said once at the voice's own pace (0.5 s) although the original took 0.2 s; the
-    # last may run to 120 % of its span, so it is said again, faster, and cut there.
+    length = 8000 / float(method._scale) / 16_000  # the voice's 0.5 s, resized for this recording
+    # Consecutive 1 s blocks: the second phrase starts in the second one. Each phrase is said once, at the
+    # voice's own pace, although the original took 0.2 s: there is room before the next one.
     first = method.process(np.full(16_000, 0.05, np.float32))
     second = method.process(np.full(16_000, 0.05, np.float32))
     third = method.process(np.full(16_000, 0.05, np.float32))
     out = np.concatenate([first, second, third])
-    assert spoken == ["person one", "went home", "went home"]
+    assert spoken == ["person one", "went home"]
     loud = np.flatnonzero(np.abs(out) > 1e-3) / 16_000
     assert 0.49 < loud[0] < 0.52 and np.abs(out[int(0.55 * 16_000) : int(0.95 * 16_000)]).min() > 0.0
     assert np.abs(out[int(1.05 * 16_000) : int(1.75 * 16_000)]).max() == 0.0
-    assert np.abs(out[int(1.85 * 16_000) : int(2.0 * 16_000)]).min() > 0.0
-    assert np.abs(out[int(2.06 * 16_000) :]).max() == 0.0
+    assert np.abs(out[int(1.85 * 16_000) : int((1.75 + length) * 16_000)]).min() > 0.0
+    assert abs(loud[-1] - (1.8 + length)) < 0.02
+
+
+def test_a_phrase_that_overruns_delays_the_next_one_instead_of_speeding_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Speeding up every phrase that overruns its original span would copy the speaker's speaking rate into
+    the output; the voice falls behind a little and catches up in the pauses instead."""
+    spoken = recorder(monkeypatch)
+    script = [Phrase("we left", 0.2, 0.4), Phrase("at night", 0.5, 0.7), Phrase("quietly", 3.0, 3.2)]
+    method = Revoice(seed=3, engine="espeak", script=script)
+    length = 8000 / float(method._scale) / 16_000
+    out = method.process(np.full(16_000 * 5, 0.05, np.float32))
+    assert spoken == ["we left", "at night", "quietly"]  # nobody said again faster
+    loud = np.abs(out) > 1e-3
+    second = 0.2 + length + revoice.NEXT_GAP  # after the first phrase, not at its own onset (0.5 s)
+    assert not loud[int((second - 0.03) * 16_000) : int((second - 0.01) * 16_000)].any()
+    assert loud[int((second + 0.02) * 16_000) : int((second + 0.1) * 16_000)].all()
+    assert not loud[int(2.9 * 16_000) : int(2.98 * 16_000)].any() and loud[int(3.02 * 16_000)]  # caught up
+
+
+def test_the_voice_speeds_up_only_when_it_would_fall_too_far_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many phrases in quick succession: the voice may fall MAX_LAG behind, then it speaks faster."""
+    calls: list[tuple[str, int]] = []
+
+    def say(self: Speaker, text: str, rate: int = 175) -> np.ndarray:
+        calls.append((text, rate))
+        return np.full(int(16_000 * 0.6 * 175 / rate), 0.1, np.float32)  # 0.6 s at the normal rate
+
+    monkeypatch.setattr(Speaker, "say", say)
+    script = [Phrase(f"word {i}", 0.3 * i, 0.3 * i + 0.2) for i in range(12)]  # 0.3 s apart: 0.6 s each
+    out = Revoice(seed=5, engine="espeak", script=script).process(np.full(16_000 * 6, 0.05, np.float32))
+    faster = [text for text, rate in calls if rate > 175]
+    assert faster and "word 0" not in faster and "word 1" not in faster  # the first ones fit within the lag
+    assert sorted({t for t, _ in calls}) == sorted(p.text for p in script)  # every phrase said
+    assert np.abs(out).max() > 0
 
 
 def test_the_original_speaking_rate_does_not_reach_the_output(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -45,10 +45,13 @@ ESPEAK_VOICES: dict[str, tuple[str, ...]] = {
     "fr": ("fr", "fr+m3", "fr+f2", "fr+m5", "fr+f4", "fr-be"),
     "ar": ("ar", "ar+m3", "ar+f2", "ar+m5", "ar+f4"),
 }
-#: The last phrase of a block may run this much past its original span before it is sped up or cut.
+#: The last phrase of a script may run this much past its original span (plus MAX_LAG) before it is sped
+#: up or cut.
 OVERRUN = 1.2
-#: Seconds of silence kept before the next phrase when a phrase must be sped up to fit.
+#: Seconds of silence kept between two phrases.
 NEXT_GAP = 0.1
+#: How far (seconds) the stock voice may fall behind the original before a phrase is spoken faster.
+MAX_LAG = 2.0
 #: Range of the per-recording voice size factor (pitch and formants scaled together, pace by its inverse).
 VOICE_SCALE = (0.88, 1.14)
 #: Speech is brought to about twice the original's level, never below this RMS (a quiet or silent block
@@ -264,6 +267,7 @@ class Revoice(VoiceMethod):
         self._at = 0  # samples of the recording processed so far (script mode)
         self._spill = np.zeros(0, dtype=np.float32)  # the end of a phrase that ran past the last block
         self._said: list[str] = []  # what was spoken, for the evaluation's word error rate
+        self._cursor = 0.0  # seconds: where the voice may speak next (the end of the last phrase and a gap)
 
     def listen(self, audio: np.ndarray, offset: float = 0.0) -> list[Word]:
         """Transcribe one 16 kHz block; word times shifted by `offset` seconds (its place in the recording)."""
@@ -282,20 +286,18 @@ class Revoice(VoiceMethod):
             script, start = self.script, self._at / SAMPLE_RATE
             self._at += x.size
         end = start + x.size / SAMPLE_RATE
-        todo = [p for p in script if start <= p.start < end]
-        room = max(
-            [x.size] + [int((p.start - start + OVERRUN * max(p.end - p.start, 0.1)) * SAMPLE_RATE) + 1 for p in todo]
-        )
-        out = np.zeros(room, dtype=np.float32)
-        out[: self._spill.size] += self._spill[:room]
-        starts = [p.start for p in script]
-        # The script is sorted by start: the next phrase's onset is found by bisection.
-        nexts = [bisect_right(starts, p.start) for p in todo]
-        rooms = [(starts[k] - p.start) if k < len(starts) else None for p, k in zip(todo, nexts, strict=True)]
+        first = bisect_left([p.start for p in script], start)
+        todo = [p for p in script[first:] if p.start < end]
+        # The last phrase of a whole recording (no script: this block is all of it) must end with it.
+        last = end if self.script is None else None
+        placed = self._placed(todo, script[first + len(todo)] if first + len(todo) < len(script) else None, last)
         self._said += [p.text for p in todo]
-        for phrase, speech in zip(todo, self._fitted(todo, rooms), strict=True):
-            at = int((phrase.start - start) * SAMPLE_RATE)
-            out[at : at + speech.size] += speech[: room - at]
+        room = max([x.size, self._spill.size] + [int((at - start) * SAMPLE_RATE) + s.size for at, s in placed])
+        out = np.zeros(room, dtype=np.float32)
+        out[: self._spill.size] += self._spill
+        for at, speech in placed:
+            i = int((at - start) * SAMPLE_RATE)
+            out[i : i + speech.size] += speech
         level = max(float(np.sqrt(np.mean(x**2))) if x.size else 0.0, MIN_LEVEL)
         loud = np.abs(out) > 1e-3
         if loud.any():
@@ -316,23 +318,67 @@ class Revoice(VoiceMethod):
         out = resample_poly(speech, self._scale.denominator, self._scale.numerator)
         return np.asarray(out, dtype=np.float32)
 
-    def _fitted(self, todo: Sequence[Phrase], until_next: Sequence[float | None]) -> list[np.ndarray]:
-        """Each phrase at the voice's own pace, spoken faster only where it would run into the next one.
+    def _placed(
+        self, todo: Sequence[Phrase], following: Phrase | None, recording_end: float | None
+    ) -> list[tuple[float, np.ndarray]]:
+        """Where each phrase is spoken (seconds) and its speech, at the voice's own pace where possible.
 
-        Only the onset of each phrase follows the original: stretching the stock voice to the original
-        span would hand the speaker's speaking rate (a trait an attacker can learn) to the output and costs
-        the recogniser words. A phrase that must be quicker is synthesized again at a higher speed (up to
-        MAX_SPEED); what still cannot fit before the next phrase is cut and faded.
+        A phrase starts at its original onset, or just after the previous phrase when that one is still
+        speaking: the voice may fall up to MAX_LAG behind the original and catches up in the pauses. Only
+        a phrase that would push the next one further behind is synthesized faster (up to MAX_SPEED), and
+        what still does not fit is cut and faded. Stretching every phrase to its original span, or speeding
+        up every phrase that overruns it, hands the speaker's speaking rate to the output, which a back-end
+        trained on revoiced speech learns to recognise (docs/benchmarks.md); the recogniser also loses words.
         """
         texts = [p.text.strip() for p in todo]
+        if not texts:
+            return []
         speech = [self._scaled(s) for s in self._speaker.say_many(texts)]
-        limits = []
-        for p, nxt in zip(todo, until_next, strict=True):
-            room = nxt - NEXT_GAP if nxt is not None else max(p.end - p.start, 0.1) * OVERRUN
-            limits.append(int(max(room, 0.1) * SAMPLE_RATE))
-        slow = [i for i, s in enumerate(speech) if s.size > limits[i] and texts[i]]
+        onsets = [p.start for p in todo] + ([following.start] if following is not None else [])
+        deadlines = []
+        for i, p in enumerate(todo):
+            if i + 1 < len(onsets):
+                deadlines.append(onsets[i + 1] + MAX_LAG - NEXT_GAP)
+            elif recording_end is not None:
+                deadlines.append(recording_end)
+            else:
+                deadlines.append(p.start + OVERRUN * max(p.end - p.start, 0.1) + MAX_LAG)
+        slow = self._walk(todo, speech, deadlines, cut=False)
         if slow:
-            speeds = [min(speech[i].size / limits[i], MAX_SPEED) for i in slow]
-            for i, again in zip(slow, self._speaker.say_many([texts[i] for i in slow], speeds), strict=True):
-                speech[i] = self._scaled(again)
-        return [_fade(s[: limit + 1]) for s, limit in zip(speech, limits, strict=True)]
+            speeds = [speed for _, speed in slow]
+            again = self._speaker.say_many([texts[i] for i, _ in slow], speeds)
+            for (i, _), s in zip(slow, again, strict=True):
+                speech[i] = self._scaled(s)
+        placed: list[tuple[float, np.ndarray]] = []
+        self._walk(todo, speech, deadlines, cut=True, placed=placed)
+        return placed
+
+    def _walk(
+        self,
+        todo: Sequence[Phrase],
+        speech: list[np.ndarray],
+        deadlines: list[float],
+        cut: bool,
+        placed: list[tuple[float, np.ndarray]] | None = None,
+    ) -> list[tuple[int, float]]:
+        """Lay the phrases out one after another from `self._cursor`; returns (index, speed) of those
+        that miss their deadline. With `cut`, the layout is final: overlong phrases are cut and faded,
+        the result goes to `placed` and the cursor moves on."""
+        cursor = self._cursor
+        slow: list[tuple[int, float]] = []
+        for i, p in enumerate(todo):
+            at = max(p.start, cursor)
+            seconds = speech[i].size / SAMPLE_RATE
+            room = max(deadlines[i] - at, 0.1)
+            if seconds > room and speech[i].size:
+                slow.append((i, min(seconds / room, MAX_SPEED)))
+                if cut:
+                    speech[i] = speech[i][: int(room * SAMPLE_RATE)]
+                seconds = min(seconds, room)  # a re-synthesized phrase will fit (or be cut) at its deadline
+            if cut and placed is not None and speech[i].size:
+                placed.append((at, _fade(speech[i])))
+            if speech[i].size:
+                cursor = at + seconds + NEXT_GAP
+        if cut:
+            self._cursor = cursor
+        return slow
