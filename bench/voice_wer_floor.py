@@ -6,9 +6,12 @@ Each variant is transcribed by faster-whisper tiny.en and compared with the same
 of the original (as in bench/voice_privacy.py), together with the attacker's mean cosine similarity
 between each output and its original (1.0 = the same voice; two strangers score about 0.52):
 
-* world-dio-10ms     WORLD analysis and re-synthesis, nothing changed: the vocoder `disguise` uses.
+* world-dio-10ms     WORLD analysis and re-synthesis, nothing changed, dio with pyworld's default voicing
+                     tolerance (allowed_range 0.1: what `disguise` used before 2026-11-24).
+* world-dio-wide     the same with the wider tolerance `disguise` uses now (DIO_ALLOWED_RANGE).
 * world-harvest-5ms  the same with WORLD's slower, more accurate F0 tracker and finer frames.
 * disguise           the method as shipped.
+* disguise-narrow    the method with dio's default tolerance (0.1), as before 2026-11-24.
 * disguise-flat      without its random spectral colouring and tilt.
 * disguise-harvest   `--tracker harvest`: the disguise on the slower F0 tracker.
 
@@ -32,12 +35,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import numpy as np  # noqa: E402
 
+from safeconduct.testimony.voice.disguise import DIO_ALLOWED_RANGE  # noqa: E402
 from safeconduct.testimony.voice.evaluate import load_corpus, one_thread  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "speech" / "librispeech-test-other"
 
 
-def _world(x: np.ndarray, harvest: bool) -> np.ndarray:
+def _world(x: np.ndarray, harvest: bool, allowed_range: float = 0.1) -> np.ndarray:
     import pyworld as pw
 
     from safeconduct.testimony.voice.method import SAMPLE_RATE, fit_length
@@ -47,17 +51,20 @@ def _world(x: np.ndarray, harvest: bool) -> np.ndarray:
     if harvest:
         f0, t = pw.harvest(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=frame)
     else:
-        f0, t = pw.dio(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=frame)
+        f0, t = pw.dio(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=frame, allowed_range=allowed_range)
         f0 = pw.stonemask(x, f0, t, SAMPLE_RATE)
     sp, ap = pw.cheaptrick(x, f0, t, SAMPLE_RATE), pw.d4c(x, f0, t, SAMPLE_RATE)
     return fit_length(pw.synthesize(f0, sp, ap, SAMPLE_RATE, frame), x.size)
 
 
-def _disguise(flat: bool, tracker: str = "dio") -> Callable[[np.ndarray, int], np.ndarray]:
+def _disguise(
+    flat: bool, tracker: str = "dio", voicing_range: float | None = None
+) -> Callable[[np.ndarray, int], np.ndarray]:
     from safeconduct.testimony.voice.disguise import Disguise
 
     def run(x: np.ndarray, seed: int) -> np.ndarray:
-        method = Disguise(seed=seed, colour_db=0.0 if flat else 3.0, tracker=tracker)
+        colour = 0.0 if flat else 3.0
+        method = Disguise(seed, colour_db=colour, tracker=tracker, voicing_range=voicing_range or DIO_ALLOWED_RANGE)
         if flat:
             method._tilt_db = 0.0  # a benchmark reaches in: the tilt has no option of its own
         return method.process(x)
@@ -67,8 +74,10 @@ def _disguise(flat: bool, tracker: str = "dio") -> Callable[[np.ndarray, int], n
 
 VARIANTS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
     "world-dio-10ms": lambda x, _: _world(x, harvest=False),
+    "world-dio-wide": lambda x, _: _world(x, harvest=False, allowed_range=DIO_ALLOWED_RANGE),
     "world-harvest-5ms": lambda x, _: _world(x, harvest=True),
     "disguise": _disguise(flat=False),
+    "disguise-narrow": _disguise(flat=False, voicing_range=0.1),
     "disguise-flat": _disguise(flat=True),
     "disguise-harvest": _disguise(flat=False, tracker="harvest"),
 }
