@@ -144,6 +144,20 @@ def test_a_phrase_that_overruns_delays_the_next_one_instead_of_speeding_up(monke
     assert not loud[int(2.9 * 16_000) : int(2.98 * 16_000)].any() and loud[int(3.02 * 16_000)]  # caught up
 
 
+def test_the_output_level_does_not_follow_the_original_loudness(monkeypatch: pytest.MonkeyPatch) -> None:
+    """How loud a recording is belongs to the speaker and their microphone: a whisper and a shout saying
+    the same words come out identical, at the fixed speech level."""
+    recorder(monkeypatch)
+    script = [Phrase("we left", 0.2, 0.6), Phrase("at night", 1.5, 1.9)]
+    outs = [
+        Revoice(seed=3, engine="espeak", script=script).process(np.full(48_000, level, np.float32))
+        for level in (0.001, 0.5)
+    ]
+    np.testing.assert_array_equal(outs[0], outs[1])
+    loud = outs[0][np.abs(outs[0]) > 1e-3]
+    assert abs(float(np.sqrt(np.mean(loud**2))) - revoice.SPEECH_LEVEL) < 0.01
+
+
 def test_the_voice_speeds_up_only_when_it_would_fall_too_far_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     """Many phrases in quick succession: the voice may fall MAX_LAG behind, then it speaks faster."""
     calls: list[tuple[str, int]] = []

@@ -54,9 +54,10 @@ NEXT_GAP = 0.1
 MAX_LAG = 2.0
 #: Range of the per-recording voice size factor (pitch and formants scaled together, pace by its inverse).
 VOICE_SCALE = (0.88, 1.14)
-#: Speech is brought to about twice the original's level, never below this RMS (a quiet or silent block
-#: whose given script still has words must not make the placeholders inaudible).
-MIN_LEVEL = 0.02
+#: RMS of the spoken phrases in every output, whatever the original's loudness: how loud a recording is
+#: belongs to the speaker and their microphone, and a back-end trained on revoiced speech learned to
+#: recognise speakers by it when the output followed the original's level (docs/benchmarks.md).
+SPEECH_LEVEL = 0.08
 
 
 class RevoiceError(Exception):
@@ -294,15 +295,14 @@ class Revoice(VoiceMethod):
         self._said += [p.text for p in todo]
         room = max([x.size, self._spill.size] + [int((at - start) * SAMPLE_RATE) + s.size for at, s in placed])
         out = np.zeros(room, dtype=np.float32)
-        out[: self._spill.size] += self._spill
         for at, speech in placed:
             i = int((at - start) * SAMPLE_RATE)
             out[i : i + speech.size] += speech
-        level = max(float(np.sqrt(np.mean(x**2))) if x.size else 0.0, MIN_LEVEL)
         loud = np.abs(out) > 1e-3
-        if loud.any():
+        if loud.any():  # the new phrases only: what spilled over from the last block is already at level
             speech_rms = float(np.sqrt(np.mean(out[loud] ** 2)))
-            out *= min(2.0 * level / max(speech_rms, 1e-9), 0.9 / float(np.abs(out).max()))
+            out *= min(SPEECH_LEVEL / max(speech_rms, 1e-9), 0.9 / float(np.abs(out).max()))
+        out[: self._spill.size] += self._spill
         self._spill = out[x.size :].copy() if self.script is not None else self._spill[:0]
         return fit_length(out, x.size)
 
