@@ -210,7 +210,9 @@ def test_careful_disguise_uses_the_harvest_tracker_and_applies_to_disguise_only(
 
     used: list[str] = []
     analyse = disguise._analyse
-    monkeypatch.setattr(disguise, "_analyse", lambda x, tracker="dio": used.append(tracker) or analyse(x, tracker))
+    monkeypatch.setattr(
+        disguise, "_analyse", lambda x, tracker="dio", *rest: used.append(tracker) or analyse(x, tracker, *rest)
+    )
     runner = CliRunner()
     out = tmp_path / "careful.wav"
     ok = runner.invoke(app, ["anonymize", str(clip), "-o", str(out), "--careful"])
