@@ -44,7 +44,7 @@ def anonymize(
     ] = None,
     careful: Annotated[
         bool,
-        typer.Option(help="disguise: track the pitch with WORLD's harvest (about 5x slower, fewer words lost)."),
+        typer.Option(help="disguise: track the pitch with WORLD's harvest (about 4x slower, a few words fewer lost)."),
     ] = False,
 ) -> None:
     """Replace the voice in SOURCE and write OUTPUT with a privacy report (.privacy.json, .privacy.html)."""

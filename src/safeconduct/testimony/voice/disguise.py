@@ -55,7 +55,7 @@ def warp_spectra(spectra: np.ndarray, knots_from: np.ndarray, knots_to: np.ndarr
     return spectra[..., i0] * (1.0 - frac) + spectra[..., i0 + 1] * frac
 
 
-#: F0 trackers: dio (fast, the default) or harvest (about 3x slower, with fewer voicing errors, so the
+#: F0 trackers: dio (fast, the default) or harvest (about 4x slower, with fewer voicing errors, so the
 #: recogniser loses fewer words to the re-synthesis: docs/benchmarks.md).
 TRACKERS = ("dio", "harvest")
 #: dio's voicing tolerance. Its default (0.1) left about a quarter of the frames harvest finds voiced
