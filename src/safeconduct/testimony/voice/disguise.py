@@ -81,19 +81,12 @@ def _analyse(
     return f0, sp, ap
 
 
-def _synthesize(
-    f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, like: np.ndarray, level: float | None = None
-) -> np.ndarray:
-    """WORLD synthesis at the original's RMS, or at the RMS `level` of its speech (loud samples)."""
+def _synthesize(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, like: np.ndarray) -> np.ndarray:
     import pyworld as pw
 
     y = pw.synthesize(f0, np.ascontiguousarray(sp), np.ascontiguousarray(ap), SAMPLE_RATE, FRAME_MS)
     y = fit_length(y, like.size).astype(np.float64)
-    if level is None:
-        rms_in, rms_out = np.sqrt(np.mean(like**2)), np.sqrt(np.mean(y**2))
-    else:
-        loud = np.abs(y) > 1e-3 * max(np.abs(y).max(), 1e-9)
-        rms_in, rms_out = level, np.sqrt(np.mean(y[loud] ** 2)) if loud.any() else 0.0
+    rms_in, rms_out = np.sqrt(np.mean(like**2)), np.sqrt(np.mean(y**2))
     if rms_out > 0:
         y *= min(rms_in / rms_out, 0.99 / max(np.abs(y).max(), 1e-9))
     return y.astype(np.float32)
@@ -116,10 +109,9 @@ class Disguise(VoiceMethod):
         frame_lifter: int = 0,
         tracker: str = "dio",
         voicing_range: float = DIO_ALLOWED_RANGE,
-        level: float | None = None,
     ):
         super().__init__(seed)
-        self._voicing_range, self._level = voicing_range, level
+        self._voicing_range = voicing_range
         if tracker not in TRACKERS:
             raise ValueError(f"unknown F0 tracker {tracker!r}; choose one of: {', '.join(TRACKERS)}")
         self._tracker = tracker
@@ -195,7 +187,7 @@ class Disguise(VoiceMethod):
             ap = warp_spectra(ap, WARP_KNOTS, knots_to)
         logsp = logsp + self._colour(logsp.shape[1])
         ap = np.clip(ap, 1e-6, 1.0 - 1e-6)
-        return _synthesize(f0, np.exp(logsp), ap, x, self._level)
+        return _synthesize(f0, np.exp(logsp), ap, x)
 
     def invert(self, audio: np.ndarray) -> np.ndarray:
         """Attacker: assume a population-average speaker, undo the expected warp and F0 move."""
