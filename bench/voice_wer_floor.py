@@ -6,6 +6,8 @@ Each variant is transcribed by faster-whisper tiny.en and compared with the same
 of the original (as in bench/voice_privacy.py), together with the attacker's mean cosine similarity
 between each output and its original (1.0 = the same voice; two strangers score about 0.52):
 
+* noise-40db         the original with white noise 40 dB below it: how much tiny.en's transcript moves
+                     for a change no listener would notice (the judge's own instability).
 * world-dio-10ms     WORLD analysis and re-synthesis, nothing changed, dio with pyworld's default voicing
                      tolerance (allowed_range 0.1: what `disguise` used before 2026-11-24).
 * world-dio-wide     the same with the wider tolerance `disguise` uses now (DIO_ALLOWED_RANGE).
@@ -72,7 +74,14 @@ def _disguise(
     return run
 
 
+def _noise(x: np.ndarray, seed: int, snr_db: float = 40.0) -> np.ndarray:
+    rms = float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))
+    noise = np.random.default_rng(seed).standard_normal(x.size) * rms * 10 ** (-snr_db / 20)
+    return (x + noise).astype(np.float32)
+
+
 VARIANTS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
+    "noise-40db": _noise,
     "world-dio-10ms": lambda x, _: _world(x, harvest=False),
     "world-dio-wide": lambda x, _: _world(x, harvest=False, allowed_range=DIO_ALLOWED_RANGE),
     "world-harvest-5ms": lambda x, _: _world(x, harvest=True),
