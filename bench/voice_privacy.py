@@ -28,19 +28,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from rich.progress import track  # noqa: E402
 
 from safeconduct.testimony.voice.evaluate import SCENARIOS, Evaluator, load_corpus, one_thread  # noqa: E402
-from safeconduct.testimony.voice.method import method_names  # noqa: E402
+from safeconduct.testimony.voice.method import method_names, parse_options  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "speech" / "librispeech-test-other"
-
-
-def _value(text: str) -> object:
-    """A method option from the command line: a number when it reads as one, else the text."""
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
 
 
 def main() -> None:
@@ -62,11 +52,12 @@ def main() -> None:
     if args.calibrate:
         print(json.dumps(evaluator.calibration(), indent=2))
         return
-    options: dict[str, object] = {k: _value(v) for k, v in (o.split("=", 1) for o in args.option)}
-    results = []
+    options = parse_options(args.option)
+    results, evaluations = [], []
     for method in args.methods.split(","):
         start = time.time()
         result = evaluator.evaluate(method, seed=args.seed, data=str(args.data), options=options)
+        evaluations.append(result)
         results.append(result.to_dict() | {"wall_seconds": round(time.time() - start, 1)})
         print(json.dumps(results[-1]), flush=True)
         if args.json:
@@ -74,11 +65,11 @@ def main() -> None:
     print(f"\n{len(corpus)} recordings, {len({u.speaker for u in corpus})} speakers, seed {args.seed}\n")
     print("| method | " + " | ".join(f"EER {s}" for s in SCENARIOS) + " | WER vs original | WER vs text meant | RTF |")
     print("|---" * (len(SCENARIOS) + 4) + "|")
-    for r in results:
-        eers = " | ".join(f"{100 * r['eer'][s]:.1f} %" for s in SCENARIOS)
-        wer = "—" if args.no_wer else f"{100 * r['wer']:.1f} %"
-        meant = "—" if r["wer_intended"] is None else f"{100 * r['wer_intended']:.1f} %"
-        print(f"| {r['method']} | {eers} | {wer} | {meant} | {r['rtf']:.3f} |")
+    for r in evaluations:
+        eers = " | ".join(f"{100 * r.eer[s]:.1f} %" for s in SCENARIOS)
+        wer = "—" if args.no_wer else f"{100 * r.wer:.1f} %"
+        meant = "—" if r.wer_intended is None else f"{100 * r.wer_intended:.1f} %"
+        print(f"| {r.method} | {eers} | {wer} | {meant} | {r.rtf:.3f} |")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Where `disguise` loses words: the recogniser on re-synthesized speech with and without the disguise.
 
     PYTHONPATH=src .venv/bin/python bench/voice_wer_floor.py [--per-speaker 3] [--beam 5]
+    PYTHONPATH=src .venv/bin/python bench/voice_wer_floor.py --variants disguise --option wobble=0
 
 Each variant is transcribed by faster-whisper tiny.en and compared with the same recogniser's transcript
 of the original (as in bench/voice_privacy.py), together with the attacker's mean cosine similarity
@@ -59,6 +60,10 @@ def _world(x: np.ndarray, harvest: bool, allowed_range: float = 0.1) -> np.ndarr
     return fit_length(pw.synthesize(f0, sp, ap, SAMPLE_RATE, frame), x.size)
 
 
+#: Extra options for every disguise variant (--option KEY=VALUE), e.g. wobble=0 or pattern_removal=0.5.
+DISGUISE_OPTIONS: dict[str, object] = {}
+
+
 def _disguise(
     flat: bool, tracker: str = "dio", voicing_range: float | None = None
 ) -> Callable[[np.ndarray, int], np.ndarray]:
@@ -66,7 +71,9 @@ def _disguise(
 
     def run(x: np.ndarray, seed: int) -> np.ndarray:
         colour = 0.0 if flat else 3.0
-        method = Disguise(seed, colour_db=colour, tracker=tracker, voicing_range=voicing_range or DIO_ALLOWED_RANGE)
+        options: dict[str, object] = {"colour_db": colour, "tracker": tracker}
+        options |= {"voicing_range": voicing_range or DIO_ALLOWED_RANGE} | DISGUISE_OPTIONS
+        method = Disguise(seed, **options)  # type: ignore[arg-type]
         if flat:
             method._tilt_db = 0.0  # a benchmark reaches in: the tilt has no option of its own
         return method.process(x)
@@ -98,7 +105,11 @@ def main() -> None:
     parser.add_argument("--per-speaker", type=int, default=3)
     parser.add_argument("--beam", type=int, default=5, help="recogniser beam (5: faster-whisper's default)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="for disguise variants")
     args = parser.parse_args()
+    from safeconduct.testimony.voice.method import parse_options
+
+    DISGUISE_OPTIONS.update(parse_options(args.option))
     one_thread()
     from safeconduct.testimony.media import decode_audio
     from safeconduct.testimony.transcribe import transcribe, transcript_text

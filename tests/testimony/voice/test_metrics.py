@@ -104,3 +104,17 @@ def test_wer_counts_deliberate_redaction_apart_from_lost_words(
     result = ev.evaluate("fake", seed=1)
     assert result.wer == pytest.approx(2 / 3)
     assert result.wer_intended == (0.0 if intended else None)
+
+
+def test_method_options_from_the_command_line() -> None:
+    from safeconduct.testimony.voice.method import parse_options
+
+    assert parse_options(["colour_db=1.5", "wobble=0", "tracker=harvest"]) == {
+        "colour_db": 1.5,
+        "wobble": 0,
+        "tracker": "harvest",
+    }
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_options(["colour_db"])
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_options(["=3"])

@@ -59,6 +59,24 @@ def fit_length(audio: np.ndarray, length: int) -> np.ndarray:
     return np.concatenate([audio, np.zeros(length - audio.size, dtype=np.float32)])
 
 
+def parse_options(pairs: list[str]) -> dict[str, object]:
+    """Method options written KEY=VALUE (benchmarks' --option): numbers become numbers, the rest stays text."""
+    options: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"a method option is written KEY=VALUE, not {pair!r}")
+        value: object = text
+        for kind in (int, float):
+            try:
+                value = kind(text)
+                break
+            except ValueError:
+                pass
+        options[key] = value
+    return options
+
+
 def method_names() -> list[str]:
     """Names accepted by `make_method`, the reference baselines first."""
     return ["pitch", "mcadams", "disguise", "revoice"]
