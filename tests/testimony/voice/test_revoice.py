@@ -112,6 +112,8 @@ def test_festival_script_cannot_be_escaped_by_the_words_spoken(tmp_path: Path) -
     assert spoken == ["he said system rm -rf", "back slash"]
     assert "system" not in script.replace('"he said system rm -rf"', "")
     assert '(list "-r" 1.250)' in script
+    accented = revoice.festival_script(["Café naïve Ḥalab"], [1.0], tmp_path)
+    assert '(Utterance Text "Cafe naive Halab")' in accented  # accents dropped, the words kept
 
 
 def test_festival_speaks_every_phrase_of_a_block_and_faster_when_asked() -> None:

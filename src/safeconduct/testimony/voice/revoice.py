@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import wave
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -116,6 +117,11 @@ def default_engine() -> str:
     return "espeak"
 
 
+def _ascii_letters(text: str) -> str:
+    """Accented Latin letters without their accents ("café" -> "cafe"), so festival still reads the word."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def festival_script(texts: Sequence[str], speeds: Sequence[float], folder: Path) -> str:
     """Scheme for one festival process that speaks every phrase into folder/<index>.wav.
 
@@ -125,7 +131,7 @@ def festival_script(texts: Sequence[str], speeds: Sequence[float], folder: Path)
     """
     lines = ["(voice_cmu_us_slt_arctic_hts)", "(set! sc_base_params hts_engine_params)"]
     for i, (text, speed) in enumerate(zip(texts, speeds, strict=True)):
-        safe = " ".join(_FESTIVAL_UNSAFE.sub(" ", text).split()) or "."
+        safe = " ".join(_FESTIVAL_UNSAFE.sub(" ", _ascii_letters(text)).split()) or "."
         lines.append(f"(set! hts_engine_params (append sc_base_params (list (list \"-r\" {speed:.3f}))))")
         lines.append(f'(utt.save.wave (utt.synth (Utterance Text "{safe}")) "{folder / f"{i}.wav"}" (quote riff))')
     return "\n".join(lines) + "\n"
