@@ -91,6 +91,10 @@ def evaluate(
     seed: Annotated[int, typer.Option(help="Base seed of the evaluation runs (reproducibility).")] = 1,
     wer: Annotated[bool, typer.Option(help="Also measure the word error rate (English, tiny.en).")] = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(help="A method option, KEY=VALUE (repeatable), e.g. colour_db=1.5 for disguise."),
+    ] = None,
 ) -> None:
     """Measure a method: EER under each attacker, WER against the original's transcript, real-time factor."""
     from rich.console import Console
@@ -98,16 +102,23 @@ def evaluate(
     from rich.table import Table
 
     from safeconduct.testimony.voice.evaluate import EvaluationError, Evaluator, load_corpus, one_thread
+    from safeconduct.testimony.voice.method import make_method, parse_options
 
     one_thread()
     console = Console()
+    try:
+        options = parse_options(option or [])
+        make_method(method, seed=0, **options)  # refuse an option the method does not have before any work
+    except (ValueError, TypeError) as exc:
+        console.print(f"[red]error:[/red] {method} does not take these options: {exc}")
+        raise typer.Exit(2) from exc
     try:
         corpus = load_corpus(data, per_speaker)
     except EvaluationError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     evaluator = Evaluator(corpus, with_wer=wer, progress=lambda items, label: track(items, description=label))
-    result = evaluator.evaluate(method, seed=seed, data=str(data))
+    result = evaluator.evaluate(method, seed=seed, data=str(data), options=options)
     table = Table(title=f"{method} on {result.speakers} speakers, {result.utterances} recordings")
     for col in ("attacker", "EER"):
         table.add_column(col)

@@ -242,3 +242,14 @@ def test_a_long_file_is_streamed_in_blocks(tmp_path: Path, speech: np.ndarray, m
     anonymize_file(src, tmp_path / "out.flac", "mcadams", measure=False)
     assert len(sizes) >= 5 and max(sizes) <= 16_000 * 2.5
     assert decode_audio(tmp_path / "out.flac")[0].shape[0] == 2 * speech.size
+
+
+@pytest.mark.parametrize(
+    ("option", "message"), [("bogus=1", "does not take these options"), ("colour_db", "KEY=VALUE")]
+)
+def test_evaluate_refuses_an_option_the_method_does_not_have(tmp_path: Path, option: str, message: str) -> None:
+    """Before loading any model or recording, and without writing the JSON it was asked for."""
+    out = tmp_path / "figures.json"
+    args = ["evaluate", "--data", str(tmp_path), "--method", "disguise", "--option", option, "--json", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and message in result.output and not out.exists()
