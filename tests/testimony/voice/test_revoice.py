@@ -133,3 +133,11 @@ def test_a_festival_failure_is_reported(monkeypatch: pytest.MonkeyPatch) -> None
     require(shutil.which("festival") is not None, "festival is not installed (Debian package festival)")
     with pytest.raises(RevoiceError, match="text-to-speech failed"):
         Speaker(engine="festival").say_many(["hello"])
+
+
+def test_festival_asked_for_but_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(revoice.shutil, "which", lambda name: None)
+    with pytest.raises(RevoiceError, match="festvox-us-slt-hts"):
+        Speaker(engine="festival")
+    with pytest.raises(RevoiceError, match="espeak-ng"):
+        Speaker()  # nothing installed at all

@@ -152,6 +152,8 @@ class Speaker:
         self.command = list(command) if command else None
         if self.engine == "espeak" and shutil.which("espeak-ng") is None:
             raise RevoiceError("neither festival nor espeak-ng is installed (Debian packages: festival, espeak-ng)")
+        if self.engine == "festival" and (shutil.which("festival") is None or not FESTIVAL_VOICE.is_dir()):
+            raise RevoiceError("festival's HTS voice is not installed (Debian packages: festival, festvox-us-slt-hts)")
 
     def say(self, text: str, rate: int = ESPEAK_RATE) -> np.ndarray:
         """Speak `text` (at `rate` words per minute where the engine allows): float32 mono at 16 kHz."""
