@@ -40,7 +40,7 @@ REFUSAL_KEYWORDS["refuse_if_declared_too_large"] = (3,)
 #: Refusal messages kept in constants (a callable is called for its message).
 CONSTANTS = (
     "safeconduct.contact.service:UNKNOWN_CODENAME",
-    "safeconduct.contact.service:TOO_MANY_TRIES",
+    "safeconduct.auth.attempts:TOO_MANY_TRIES",
     "safeconduct.staff.service:LOGIN_FAILED",
     "safeconduct.web.forms:FORM_EXPIRED",
     "safeconduct.web.deps:CONTACT_SESSION_ENDED",

@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from safeconduct.auth.attempts import AttemptLimiter
+from safeconduct.auth.models import LoginAttemptWindow
 from safeconduct.cases.models import Case
 from safeconduct.contact import service as contact_service
 from safeconduct.crypto import codename as codenames
@@ -205,8 +207,10 @@ def test_codename_log_in_is_rate_limited_without_storing_addresses(tmp_path: Pat
                  for _ in range(4)]
         assert codes == [401, 401, 401, 429]
         assert "wait a minute" in client.post("/api/v1/contact/session", json={"codename": "x"}).json()["message"]
-    limiter = contact_service.AttemptLimiter(1)
+    limiter = AttemptLimiter(inst.runtime.sessions, "codename", 1)
     assert not any("addr" in name or "host" in name for name in vars(limiter))
+    columns = {c.name for c in LoginAttemptWindow.__table__.columns}
+    assert columns == {"scope", "minute", "attempts"}  # a count per minute, nothing about who tried
 
 
 def test_wrong_codenames_get_the_same_answer_at_the_same_cost(sqlite_client: TestClient,

@@ -6,21 +6,19 @@ No name, no account, no address: the codename is the only credential, and it is 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from safeconduct.auth.attempts import AttemptLimiter
 from safeconduct.cases import events
 from safeconduct.cases import keys as case_keys
 from safeconduct.cases.models import Case
 from safeconduct.crypto import codename as codenames
 from safeconduct.crypto.aead import DecryptionError
-from safeconduct.errors import AuthenticationFailed, RateLimited
+from safeconduct.errors import AuthenticationFailed
 from safeconduct.org.service import OrgKeys
 from safeconduct.staff import service as staff_service
 
@@ -28,7 +26,6 @@ UNKNOWN_CODENAME = (
     "This codename does not open any conversation. Check each word and try again, "
     "or start a new conversation."
 )
-TOO_MANY_TRIES = "Too many attempts right now. Please wait a minute and try again."
 
 
 @dataclass(frozen=True)
@@ -37,24 +34,6 @@ class ContactAccess:
 
     case_id: str
     case_key: bytes
-
-
-class AttemptLimiter:
-    """A server-wide sliding window: bounds guessing without remembering who tried."""
-
-    def __init__(self, per_minute: int) -> None:
-        self._per_minute = per_minute
-        self._times: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def check(self) -> None:
-        now = time.monotonic()
-        with self._lock:
-            while self._times and now - self._times[0] > 60:
-                self._times.popleft()
-            if len(self._times) >= self._per_minute:
-                raise RateLimited(TOO_MANY_TRIES)
-            self._times.append(now)
 
 
 def start_conversation(db: Session, org: OrgKeys) -> tuple[str, ContactAccess]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safeconduct.auth.models import AuthSession
+from safeconduct.auth.models import AuthSession, LoginAttemptWindow
 from safeconduct.cases.casework_models import AuditRecord, CaseNote, Consent, StateChange, TransitionProposal
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
 from safeconduct.cases.retention_models import CaseRetention
@@ -16,5 +16,5 @@ __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
-    "VettingClaim", "VettingRisk",
+    "VettingClaim", "VettingRisk", "LoginAttemptWindow",
 ]

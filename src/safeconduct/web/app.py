@@ -13,8 +13,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from safeconduct import __version__
+from safeconduct.auth.attempts import AttemptLimiter
 from safeconduct.cases import housekeeping, retention
-from safeconduct.contact.service import AttemptLimiter
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
     api_casework,
@@ -88,8 +88,10 @@ def create_app(runtime: Runtime) -> FastAPI:
         lifespan=_lifespan(runtime),
     )
     app.state.runtime = runtime
-    app.state.codename_limiter = AttemptLimiter(runtime.settings.codename_logins_per_minute)
-    app.state.staff_limiter = AttemptLimiter(runtime.settings.codename_logins_per_minute)
+    # Shared through the database, so that several server processes allow the rate once, not once each.
+    per_minute = runtime.settings.codename_logins_per_minute
+    app.state.codename_limiter = AttemptLimiter(runtime.sessions, "codename", per_minute)
+    app.state.staff_limiter = AttemptLimiter(runtime.sessions, "staff", per_minute)
     errors.install(app)
     app.include_router(contact_pages.router)
     app.include_router(staff_pages.router)
