@@ -33,6 +33,8 @@ WARP_KNOTS = np.array([0.0, 600.0, 1500.0, 2600.0, 4000.0, 5500.0, 8000.0])
 #: Fraction of the speaker's long-term formant pattern that is removed.
 PATTERN_REMOVAL = 1.0
 DB = np.log(10.0) / 10.0  # one decibel in natural-log power units
+#: The random colouring's coefficients are drawn from a normal distribution cut at this many deviations.
+COLOUR_LIMIT = 1.5
 
 
 def _lifter(logsp: np.ndarray, keep: int) -> np.ndarray:
@@ -126,7 +128,11 @@ class Disguise(VoiceMethod):
         self._alpha_noise = float(rng.uniform(0.93, 1.07))
         self._alpha_sign = 1.0 if rng.random() < 0.5 else -1.0
         # Random colouring: a smooth curve of ±few dB (low cepstral coefficients) plus a random tilt.
-        self._colour_cep = rng.normal(0.0, 1.0, size=8) * np.array([0, 3, 2.5, 2, 2, 1.5, 1.5, 1.0]) * DB * colour_db
+        # Truncated at COLOUR_LIMIT deviations, with a gentle broad slope (the first coefficient): about one
+        # draw in twenty used to be a steep high-pass that left too little low-frequency energy for a
+        # voice-activity detector to find speech (and for a listener, words); `_tilt_db` adds the slope.
+        draw = np.clip(rng.normal(0.0, 1.0, size=8), -COLOUR_LIMIT, COLOUR_LIMIT)
+        self._colour_cep = draw * np.array([0, 1.5, 2.5, 2, 2, 1.5, 1.5, 1.0]) * DB * colour_db
         self._tilt_db = float(rng.uniform(-4.0, 4.0))
 
     def _alpha(self, source_f0: float) -> float:
