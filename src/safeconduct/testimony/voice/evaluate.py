@@ -160,7 +160,6 @@ class Evaluator:
         self.speakers = [u.speaker for u in corpus]
         self._orig_emb: np.ndarray | None = None
         self._orig_text: list[str] | None = None
-        self.intended: list[str | None] = []
 
     def _embed_all(self, audio: list[np.ndarray], label: str) -> np.ndarray:
         from safeconduct.testimony.voice.attacker import embed
@@ -208,10 +207,10 @@ class Evaluator:
 
     def anonymize_all(
         self, method: str, base_seed: int, options: dict[str, object] | None = None
-    ) -> tuple[list[np.ndarray], float, list[np.ndarray]]:
-        """Anonymize every utterance with its own method instance; (outputs, RTF, attacker inversions).
+    ) -> tuple[list[np.ndarray], float, list[np.ndarray], list[str | None]]:
+        """Anonymize every utterance with its own method instance.
 
-        What a re-speaking method meant to say is kept in `self.intended` (None for other methods).
+        Returns (outputs, RTF, attacker inversions, what a re-speaking method meant to say: None for others).
         """
         outs: list[np.ndarray] = []
         inverted: list[np.ndarray] = []
@@ -225,17 +224,15 @@ class Evaluator:
             outs.append(y)
             inverted.append(m.invert(y))
             intended.append(m.intended_text())
-        self.intended = intended
-        return outs, busy / (sum(a.size for a in self.audio) / SAMPLE_RATE), inverted
+        return outs, busy / (sum(a.size for a in self.audio) / SAMPLE_RATE), inverted, intended
 
     def evaluate(
         self, method: str, seed: int = 0, data: str = "", options: dict[str, object] | None = None
     ) -> Evaluation:
         """All scenarios, WER and RTF for `method` built with `options` (runs A and B use disjoint seeds)."""
         orig = self.original_embeddings()
-        anon_a, rtf, inverted = self.anonymize_all(method, seed * 1_000_000, options)
-        intended_a = self.intended
-        anon_b, _, _ = self.anonymize_all(method, seed * 1_000_000 + 500_000, options)
+        anon_a, rtf, inverted, intended_a = self.anonymize_all(method, seed * 1_000_000, options)
+        anon_b, _, _, _ = self.anonymize_all(method, seed * 1_000_000 + 500_000, options)
         ea, eb = self._embed_all(anon_a, f"{method} A"), self._embed_all(anon_b, f"{method} B")
         ei = self._embed_all(inverted, f"{method} inverted")
         spk = self.speakers

@@ -351,14 +351,14 @@ class Revoice(VoiceMethod):
                 deadlines.append(recording_end)
             else:
                 deadlines.append(p.start + OVERRUN * max(p.end - p.start, 0.1) + MAX_LAG)
-        slow = self._walk(todo, speech, deadlines, cut=False)
+        slow = self._walk(todo, speech, deadlines)
         if slow:
             speeds = [speed for _, speed in slow]
             again = self._speaker.say_many([texts[i] for i, _ in slow], speeds)
             for (i, _), s in zip(slow, again, strict=True):
                 speech[i] = self._scaled(s)
         placed: list[tuple[float, np.ndarray]] = []
-        self._walk(todo, speech, deadlines, cut=True, placed=placed)
+        self._walk(todo, speech, deadlines, placed)
         return placed
 
     def _walk(
@@ -366,12 +366,12 @@ class Revoice(VoiceMethod):
         todo: Sequence[Phrase],
         speech: list[np.ndarray],
         deadlines: list[float],
-        cut: bool,
         placed: list[tuple[float, np.ndarray]] | None = None,
     ) -> list[tuple[int, float]]:
         """Lay the phrases out one after another from `self._cursor`; returns (index, speed) of those
-        that miss their deadline. With `cut`, the layout is final: overlong phrases are cut and faded,
+        that miss their deadline. Given `placed`, the layout is final: overlong phrases are cut and faded,
         the result goes to `placed` and the cursor moves on."""
+        cut = placed is not None
         cursor = self._cursor
         slow: list[tuple[int, float]] = []
         for i, p in enumerate(todo):
@@ -383,7 +383,7 @@ class Revoice(VoiceMethod):
                 if cut:
                     speech[i] = speech[i][: int(room * SAMPLE_RATE)]
                 seconds = min(seconds, room)  # a re-synthesized phrase will fit (or be cut) at its deadline
-            if cut and placed is not None and speech[i].size:
+            if placed is not None and speech[i].size:
                 placed.append((at, _fade(speech[i])))
             if speech[i].size:
                 cursor = at + seconds + NEXT_GAP
