@@ -60,9 +60,9 @@ def warp_spectra(spectra: np.ndarray, knots_from: np.ndarray, knots_to: np.ndarr
 #: F0 trackers: dio (fast, the default) or harvest (about 4x slower, with fewer voicing errors, so the
 #: recogniser loses fewer words to the re-synthesis: docs/benchmarks.md).
 TRACKERS = ("dio", "harvest")
-#: dio's voicing tolerance. Its default (0.1) left about a quarter of the frames harvest finds voiced
-#: unvoiced on test-other, and WORLD renders those as noise; 0.5 misses under a tenth and costs the
-#: recogniser about five points fewer words at the same speed (docs/benchmarks.md).
+#: dio's voicing tolerance. Its default (0.1) left many of the frames harvest finds voiced unvoiced on
+#: test-other, and WORLD renders those as noise; 0.5 finds more of them and the recogniser loses fewer
+#: words at the same speed (docs/benchmarks.md).
 DIO_ALLOWED_RANGE = 0.5
 
 
@@ -128,9 +128,9 @@ class Disguise(VoiceMethod):
         self._alpha_noise = float(rng.uniform(0.93, 1.07))
         self._alpha_sign = 1.0 if rng.random() < 0.5 else -1.0
         # Random colouring: a smooth curve of ±few dB (low cepstral coefficients) plus a random tilt.
-        # Truncated at COLOUR_LIMIT deviations, with a gentle broad slope (the first coefficient): about one
-        # draw in twenty used to be a steep high-pass that left too little low-frequency energy for a
-        # voice-activity detector to find speech (and for a listener, words); `_tilt_db` adds the slope.
+        # Truncated at COLOUR_LIMIT deviations, with a gentle broad slope (the first coefficient): some
+        # draws used to be a steep high-pass that left too little low-frequency energy for a voice-activity
+        # detector to find speech (and for a listener, words); `_tilt_db` adds the slope.
         draw = np.clip(rng.normal(0.0, 1.0, size=8), -COLOUR_LIMIT, COLOUR_LIMIT)
         self._colour_cep = draw * np.array([0, 1.5, 2.5, 2, 2, 1.5, 1.5, 1.0]) * DB * colour_db
         self._tilt_db = float(rng.uniform(-4.0, 4.0))
