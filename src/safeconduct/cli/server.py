@@ -75,7 +75,12 @@ def staff_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        except (typer.Abort, EOFError):
+            _fail("No password was given: type it when asked (in a terminal), or pass it on standard input "
+                  "with --password-stdin.")
+            return
     runtime = _runtime(data)
     _require_installation(runtime)
     try:
@@ -104,6 +109,24 @@ def _require_installation(runtime: Runtime) -> None:
               f"{runtime.settings.data_dir}` first ({type(exc).__name__})")
 
 
+def _require_free_port(host: str, port: int) -> None:
+    """Say that the port is taken, and how to pick another, before printing that we serve."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                _fail(f"Port {port} is already in use on this machine (another program, or safeconduct already "
+                      f"running). Pick another port: `safeconduct serve --port {port + 1}`, or with make: "
+                      f"`PORT={port + 1} make run`.")
+            _fail(f"Cannot listen on port {port}: {exc.strerror}. Check --host and --port.")
+
+
 def serve(
     data: Path = DataOption,
     host: str = typer.Option("127.0.0.1", help="Address to listen on (behind Tor, keep it local)."),
@@ -119,6 +142,7 @@ def serve(
 
     runtime = _runtime(data)
     _require_installation(runtime)
+    _require_free_port(host, port)
     migrate.upgrade(runtime.engine)
     logs.configure()
     console.print(f"safeconduct serving {runtime.settings.data_dir} on http://{host}:{port}/")
