@@ -90,3 +90,22 @@ def test_cli_init_staff_add_print_what_the_administrator_needs(tmp_path) -> None
     result = CliRunner().invoke(app, ["staff", "add", "--data", str(tmp_path / "none"), "--username", "pat",
                                       "--password-stdin"], input="a long enough password\n")
     assert result.exit_code == 1 and "safeconduct init" in result.output
+
+
+def test_recover_takes_the_label_the_console_shows_and_prints_messages_literally(
+    sqlite_installation: Installation, sqlite_client: TestClient,
+) -> None:
+    from safeconduct.cases.models import Case
+
+    login = sqlite_installation.add_staff("mona")
+    _, token = start_contact(sqlite_client)
+    sqlite_client.post("/api/v1/contact/messages", json={"text": "[bold red]not markup[/] stays as typed"},
+                       headers=bearer(token))
+    case_id = only_case_id(sqlite_client, staff_token(sqlite_client, login))
+    with sqlite_installation.runtime.db() as db:
+        label = db.get(Case, case_id).label  # type: ignore[union-attr]
+    data = str(sqlite_installation.settings.data_dir)
+    result = CliRunner().invoke(app, ["recover", "--data", data, label.lower()],
+                                input=sqlite_installation.recovery_key + "\n")
+    assert result.exit_code == 0, result.output
+    assert "[bold red]not markup[/] stays as typed" in result.output

@@ -32,10 +32,8 @@ def export(
         [], "--section", help="ITEM=SECTION, e.g. m:12=wish_to_leave (or planning, distancing); repeatable."),
 ) -> None:
     """Export the dossier of a case: exactly what the person consented to; the password is read from stdin."""
-    from sqlalchemy import select
-
     from safeconduct.cases import dossier, inbox
-    from safeconduct.cases.models import Case
+    from safeconduct.cases.lookup import case_id_for
     from safeconduct.cases.transitions import Actor
     from safeconduct.errors import Refusal
     from safeconduct.staff import service as staff_service
@@ -50,7 +48,7 @@ def export(
         with runtime.db() as db:
             access = staff_service.authenticate(db, runtime.settings, username=username, password=password,
                                                 totp=totp)
-            case_id = db.scalar(select(Case.id).where((Case.id == case) | (Case.label == case.upper()))) or case
+            case_id = case_id_for(db, case)
             _, key = inbox.open_case(db, access, case_id)
             result = dossier.export(db, runtime.settings, case_id=case_id, case_key=key,
                                     signing_key=runtime.org.signing_key,

@@ -158,11 +158,14 @@ def serve(
 
 def recover(
     data: Path = DataOption,
-    case: str = typer.Argument(..., help="The case id (shown in the staff console's address bar)."),
+    case: str = typer.Argument(..., help="The case id, or its label as shown in the console (e.g. ABCD-EF23)."),
     grant: str = typer.Option(None, help="Also share the case with this staff member."),
 ) -> None:
     """Open a case with the recovery key (read from standard input) and print its conversation."""
+    from rich.markup import escape
+
     from safeconduct.cases import content, keys
+    from safeconduct.cases.lookup import case_id_for
     from safeconduct.crypto.aead import DecryptionError
     from safeconduct.crypto.keys import InvalidRecoveryKey, parse_recovery_key
     from safeconduct.errors import Refusal
@@ -174,6 +177,7 @@ def recover(
     try:
         private = parse_recovery_key(text)
         with runtime.db() as db:
+            case = case_id_for(db, case)
             case_key = keys.unseal_for_recipient(db, case, "recovery", private)
             messages = content.read_messages(db, case_id=case, case_key=case_key)
             files = content.list_files(db, case_id=case, case_key=case_key)
@@ -198,7 +202,7 @@ def recover(
     console.print(f"Case {case}: {len(messages)} messages, {len(files)} files.")
     for m in messages:
         who = "contact" if m.author.kind == "contact" else f"caseworker {m.author.name}"
-        console.print(f"[dim]{m.at:%Y-%m-%d %H:%M} UTC[/] [bold]{who}[/]: {m.text}", markup=True, highlight=False)
+        console.print(f"[dim]{m.at:%Y-%m-%d %H:%M} UTC[/] [bold]{escape(who)}[/]: {escape(m.text)}", highlight=False)
     for f in files:
         console.print(f"file {f.id}: {f.name} ({f.size} bytes, sha256 {f.sha256})", highlight=False)
     if grant:
