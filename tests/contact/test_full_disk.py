@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import html
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -25,7 +25,6 @@ from sqlalchemy import func, select, text, update
 from safeconduct.auth.models import AuthSession
 from safeconduct.cases.models import Message
 from safeconduct.ledger.models import LedgerEntry
-from safeconduct.store import diskspace
 from tests.conftest import (
     Installation,
     StaffLogin,
@@ -60,8 +59,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def open_on_small_disk(request: pytest.FixtureRequest, small_disk: Path) -> Iterator[Callable[[int], Installation]]:
-    """Opens an installation (given its space reserve) whose data folder, and SQLite database, is on it."""
+def open_on_small_disk(request: pytest.FixtureRequest,
+                       small_disk: Path) -> Iterator[Callable[[int | None], Installation]]:
+    """Opens an installation (given its space reserve, None: the default) whose data folder, and SQLite
+    database, is on it."""
     opened: list[Installation] = []
     with contextlib.ExitStack() as stack:
         url = None
@@ -69,8 +70,9 @@ def open_on_small_disk(request: pytest.FixtureRequest, small_disk: Path) -> Iter
             require(postgres_available(), "PostgreSQL is not running at 127.0.0.1:5432")
             url = stack.enter_context(postgres_database())
 
-        def open_(reserve: int) -> Installation:
-            inst = make_installation(small_disk / "data", url, request.param, space_reserve_bytes=reserve)
+        def open_(reserve: int | None) -> Installation:
+            overrides = {} if reserve is None else {"space_reserve_bytes": reserve}
+            inst = make_installation(small_disk / "data", url, request.param, **overrides)
             opened.append(inst)
             return inst
 
@@ -145,7 +147,7 @@ def setting_up(inst: Installation) -> tuple[TestClient, str, str, StaffLogin, st
 
 
 def test_uploads_stop_at_the_reserve_so_log_in_and_reading_keep_working(
-        open_on_small_disk: Callable[[int], Installation]) -> None:
+        open_on_small_disk: Callable[[int | None], Installation]) -> None:
     inst = open_on_small_disk(4 * MiB)
     client, codename, token, login, case_id, first = setting_up(inst)
     file_id = client.get("/api/v1/contact/files", headers=bearer(token)).json()[0]["id"]
@@ -191,13 +193,13 @@ def test_uploads_stop_at_the_reserve_so_log_in_and_reading_keep_working(
 
 
 def test_a_full_disk_is_a_clear_refusal_with_nothing_half_stored_and_no_debris(
-        open_on_small_disk: Callable[[int], Installation], monkeypatch: pytest.MonkeyPatch) -> None:
-    inst = open_on_small_disk(0)
+        open_on_small_disk: Callable[[int | None], Installation], monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = open_on_small_disk(None)
     sqlite = inst.backend == "sqlite"
     client, codename, token, login, case_id, first = setting_up(inst)
     file_id = client.get("/api/v1/contact/files", headers=bearer(token)).json()[0]["id"]
     # Something else fills the disk behind the reserve check's back: the writes themselves meet ENOSPC.
-    monkeypatch.setattr(diskspace, "free_bytes", lambda _path: 1 << 40)
+    monkeypatch.setattr("safeconduct.store.diskspace.free_bytes", lambda _path: 1 << 40)
     data = inst.settings.data_dir
 
     fill(data, leave=MiB + MiB // 2)
