@@ -1,7 +1,9 @@
 """A filling or full disk: a clear out-of-space answer, nothing half-stored, no debris, log-in and reading kept.
 
 The installation's data folder lives on a real, small tmpfs the test mounts (we run as root, as CI does),
-filled with a ballast file; the writes that fail are the kernel's own ENOSPC, not a simulation.
+filled with a ballast file; the writes that fail are the kernel's own ENOSPC, not a simulation. The second
+test blinds the reserve check (as if another program filled the disk between the check and the write), so
+that the uploads, messages and log-ins really meet a full disk.
 """
 
 from __future__ import annotations
