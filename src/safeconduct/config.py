@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 GiB = 1024**3
+MiB = 1024**2
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Settings:
     data_dir: Path
     database_url: str
     max_upload_bytes: int = 2 * GiB
+    # Free space uploads may never use: kept for the database (log-ins, messages) on a filling disk.
+    space_reserve_bytes: int = 256 * MiB
     max_message_chars: int = 20_000
     contact_session_minutes: int = 30
     staff_session_minutes: int = 8 * 60

@@ -44,3 +44,9 @@ class AuthenticationFailed(Refusal):
 
 class RateLimited(Refusal):
     code = "rate_limited"
+
+
+class OutOfSpace(Refusal):
+    """The disk holding the data is full (or down to its reserve): nothing was stored, nothing earlier lost."""
+
+    code = "out_of_space"

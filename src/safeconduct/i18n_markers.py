@@ -33,7 +33,7 @@ def N_(message: str) -> str:  # noqa: N802 (the usual gettext name)
 REFUSAL_KEYWORDS: dict[str, object] = {
     name: None
     for name in ("InvalidInput", "NotFound", "TooLarge", "Conflict", "Forbidden", "AuthenticationFailed",
-                 "RateLimited", "Refusal", "SessionEnded", "UnsupportedTusVersion", "WrongContentType")
+                 "RateLimited", "OutOfSpace", "Refusal", "SessionEnded", "UnsupportedTusVersion", "WrongContentType")
 }
 REFUSAL_KEYWORDS["refuse_if_declared_too_large"] = (3,)
 
@@ -47,6 +47,8 @@ CONSTANTS = (
     "safeconduct.web.deps:STAFF_SESSION_ENDED",
     "safeconduct.web.contact_pages:ALREADY_STARTED",
     "safeconduct.cases.content:_too_large_message",
+    "safeconduct.store.diskspace:OUT_OF_SPACE",
+    "safeconduct.web.streaming_form:CUT_OFF",
 )
 
 # Messages built in an expression rather than a call or constant (web/errors.py, invalid requests).

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from safeconduct.auth.models import AuthSession
 from safeconduct.crypto import aead
+from safeconduct.store import diskspace
 
 _PREFIX = "sc1."
 
@@ -87,10 +88,11 @@ def open_session(db: Session, token: str, *, kind: str, minutes: int) -> OpenSes
     except aead.DecryptionError as exc:
         raise InvalidSession("forged token") from exc
     # Slide the expiry only when less than half remains, so most requests cost no write.
+    subject = row.subject
     if expires - now < dt.timedelta(minutes=minutes / 2):
         row.expires_at = now + dt.timedelta(minutes=minutes)
-        db.commit()
-    return OpenSession(subject=row.subject, secret=secret)
+        diskspace.commit_unless_full(db)  # on a full disk the session is still valid, just not extended
+    return OpenSession(subject=subject, secret=secret)
 
 
 def end(db: Session, token: str) -> None:

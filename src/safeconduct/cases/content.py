@@ -19,11 +19,12 @@ from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import events
+from safeconduct.cases import events, partial_uploads
 from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
 from safeconduct.errors import Conflict, InvalidInput, NotFound, TooLarge
+from safeconduct.store import diskspace
 
 
 @dataclass(frozen=True)
@@ -105,17 +106,18 @@ def post_message(
     body = clean_text(text, settings.max_message_chars)
     at = _now()
     kind = "message_in" if author.kind == "contact" else "reply_out"
-    nonce = events.record(db, case_id=case.id, case_key=case_key, signing_key=signing_key, kind=kind,
-                          plaintext=body.encode(), at=at)
-    payload = {"v": 1, "author": author.to_json(), "text": body, "at": at.isoformat(),
-               "nonce": base64.b64encode(nonce).decode()}
-    row = Message(
-        case_id=case.id, created_on=at.date(),
-        ciphertext=aead.encrypt(case_key, json.dumps(payload).encode(), _message_aad(case.id)),
-    )
-    db.add(row)
-    _touch(case, at)
-    db.commit()
+    with diskspace.refused_when_full(db):  # a full disk: the event and the message are both rolled back
+        nonce = events.record(db, case_id=case.id, case_key=case_key, signing_key=signing_key, kind=kind,
+                              plaintext=body.encode(), at=at)
+        payload = {"v": 1, "author": author.to_json(), "text": body, "at": at.isoformat(),
+                   "nonce": base64.b64encode(nonce).decode()}
+        row = Message(
+            case_id=case.id, created_on=at.date(),
+            ciphertext=aead.encrypt(case_key, json.dumps(payload).encode(), _message_aad(case.id)),
+        )
+        db.add(row)
+        _touch(case, at)
+        db.commit()
     return MessageView(id=row.id, author=author, text=body, at=at)
 
 
@@ -179,8 +181,8 @@ class FileSink:
         self._file_key = aead.new_key()
         self._sha = hashlib.sha256()
         settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-        self._writer = filestream.EncryptedFileWriter.create(
-            part_path(settings, self.file_id), self.file_id.encode(), self._file_key
+        self._writer = partial_uploads.OneRequestWriter.start(
+            settings, part_path(settings, self.file_id), self.file_id.encode(), self._file_key
         )
 
     @property
@@ -195,17 +197,22 @@ class FileSink:
         self._writer.write(data)
 
     def abort(self) -> None:
-        self._writer.close()
-        filestream.discard(part_path(self._settings, self.file_id))
+        self._writer.abandon()
 
     def finish(self, db: Session) -> FileView:
-        size = self._writer.finish()
-        return _store_finished(
-            db, self._settings, case=get_case(db, self.case_id), case_key=self._case_key,
-            signing_key=self._signing_key, file_id=self.file_id,
-            file_key=self._file_key, name=self.name, content_type=self.content_type, size=size,
-            sha256=self._sha.hexdigest(), author=self.author,
-        )
+        """Seal and record the file; on any failure (a full disk included) nothing of it is left."""
+        try:
+            with diskspace.refused_when_full(db):
+                size = self._writer.finish()
+                return _store_finished(
+                    db, self._settings, case=get_case(db, self.case_id), case_key=self._case_key,
+                    signing_key=self._signing_key, file_id=self.file_id,
+                    file_key=self._file_key, name=self.name, content_type=self.content_type, size=size,
+                    sha256=self._sha.hexdigest(), author=self.author,
+                )
+        except BaseException:
+            self.abort()
+            raise
 
 
 def _too_large_message() -> str:
@@ -300,6 +307,7 @@ def create_upload(db: Session, settings: Settings, *, case: Case, case_key: byte
         raise InvalidInput("The upload length must be a whole number of bytes.")
     if length > settings.max_upload_bytes:
         raise TooLarge(_too_large_message(), n=human_size(settings.max_upload_bytes))
+    diskspace.require_room(settings, length)
     upload_id = secrets.token_hex(16)
     file_key = aead.new_key()
     meta = {"name": clean_filename(name), "content_type": clean_content_type(content_type),
@@ -380,6 +388,7 @@ class UploadAppender:
     def write(self, chunk: bytes) -> None:
         if self._writer.offset + len(chunk) > self._length:
             raise InvalidInput("More bytes were sent than the upload announced.")
+        diskspace.require_room(self._settings, len(chunk) + filestream.RECORD)
         self._writer.write(chunk)
         if self._sha is not None:
             self._sha.update(chunk)

@@ -12,9 +12,10 @@ from safeconduct.cases.content import CONTACT, FileSink
 from safeconduct.contact import service as contact
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput
+from safeconduct.store import diskspace
 from safeconduct.web.deps import contact_access, get_db, runtime
 from safeconduct.web.schemas import CodenameIn, CodenameOut, ConversationOut, FileOut, MessageOut, TextIn, TokenOut
-from safeconduct.web.streaming_form import read_form, refuse_if_declared_too_large
+from safeconduct.web.streaming_form import declared_length, read_form, refuse_if_declared_too_large
 
 router = APIRouter(prefix="/api/v1/contact", tags=["contact"])
 
@@ -88,6 +89,7 @@ async def receive_file(request: Request, db: Session, access: ContactAccess | tu
     case_id, case_key = (access.case_id, access.case_key) if isinstance(access, ContactAccess) else access
     refuse_if_declared_too_large(request, settings.max_upload_bytes, "The file is too large: at most %(n)s.",
                                  n=content.human_size(settings.max_upload_bytes))
+    diskspace.require_room(settings, declared_length(request))  # out of space: refused before the body
 
     def open_sink(name: str, content_type: str) -> FileSink:
         return FileSink(settings, case_id=case_id, case_key=case_key, signing_key=runtime(request).org.signing_key,

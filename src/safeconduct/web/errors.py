@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from safeconduct import errors
+from safeconduct.store import diskspace
 from safeconduct.web.deps import SessionEnded
 from safeconduct.web.render import render, translate
 
@@ -18,6 +20,7 @@ STATUS: dict[type[errors.Refusal], int] = {
     errors.Forbidden: 403,
     errors.AuthenticationFailed: 401,
     errors.RateLimited: 429,
+    errors.OutOfSpace: 507,
 }
 
 
@@ -50,6 +53,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(errors.Refusal)
     async def _refusal(request: Request, exc: errors.Refusal) -> Response:
         return refusal_response(request, exc)
+
+    async def _disk_full(request: Request, exc: Exception) -> Response:
+        """Any write that met a full disk (a log-in's session row, a note...): the clear refusal, not a 500."""
+        if not diskspace.is_disk_full(exc):
+            raise exc
+        return refusal_response(request, errors.OutOfSpace(diskspace.OUT_OF_SPACE))
+
+    app.add_exception_handler(OSError, _disk_full)
+    app.add_exception_handler(SQLAlchemyError, _disk_full)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -42,10 +42,18 @@ class StreamedForm:
     sink: FileSink | None = None
 
 
+CUT_OFF = "The upload was cut off before the end; nothing was stored. Please try again."
+
+
+def declared_length(request: Request) -> int:
+    """The body size the client announced (0 when it did not say, e.g. a chunked body)."""
+    declared = request.headers.get("content-length", "")
+    return int(declared) if declared.isdigit() else 0
+
+
 def refuse_if_declared_too_large(request: Request, max_bytes: int, message: str, **params: object) -> None:
     """Refuse from the headers alone, before a byte of the body is read."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes + OVERHEAD:
+    if declared_length(request) > max_bytes + OVERHEAD:
         raise TooLarge(message, **params)
 
 
@@ -57,6 +65,11 @@ async def read_form(request: Request, open_sink: Callable[[str, str], FileSink])
         raise InvalidInput("Send the file as multipart/form-data.")
     form = StreamedForm()
     part = _Part()
+    closed = False  # whether the closing boundary arrived: without it the file may be cut short
+
+    def on_end() -> None:
+        nonlocal closed
+        closed = True
 
     def on_part_begin() -> None:
         part.reset()
@@ -105,6 +118,7 @@ async def read_form(request: Request, open_sink: Callable[[str, str], FileSink])
             "on_part_begin": on_part_begin, "on_header_field": on_header_field,
             "on_header_value": on_header_value, "on_header_end": on_header_end,
             "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end,
+            "on_end": on_end,
         },
     )
     try:
@@ -114,7 +128,7 @@ async def read_form(request: Request, open_sink: Callable[[str, str], FileSink])
     except ClientDisconnect as exc:
         if form.sink is not None:
             form.sink.abort()
-        raise InvalidInput("The upload was cut off before the end; nothing was stored. Please try again.") from exc
+        raise InvalidInput(CUT_OFF) from exc
     except Refusal:
         if form.sink is not None:
             form.sink.abort()
@@ -123,4 +137,8 @@ async def read_form(request: Request, open_sink: Callable[[str, str], FileSink])
         if form.sink is not None:
             form.sink.abort()
         raise InvalidInput("The form data is malformed; nothing was stored.") from exc
+    if not closed:  # the body ended early (a proxy or client gave up): what came is not the whole file
+        if form.sink is not None:
+            form.sink.abort()
+        raise InvalidInput(CUT_OFF)
     return form
