@@ -183,3 +183,36 @@ def test_a_second_appender_in_the_same_process_is_refused(installation: Installa
         second.write(b"67890")
         assert second.close(other).file is not None
     assert _stored(installation, up) == b"1234567890"
+
+
+def test_a_running_hash_is_not_trusted_once_another_process_wrote_the_upload(installation: Installation,
+                                                                            client: TestClient) -> None:
+    """The hash recorded with a finished file is always the hash of the bytes stored, whoever wrote them."""
+    import base64
+    import hashlib
+    import json
+
+    from safeconduct.cases.models import Upload
+    from safeconduct.crypto import aead
+
+    first, then = os.urandom(BLOCK + 100), os.urandom(BLOCK + 100)
+    up = _new_upload(installation, client, len(first))
+    part = content.part_path(installation.settings, up.upload_id)
+    with installation.runtime.db() as db:
+        appender = _appender(installation, db, up, 0, upload_lease.utc_now)
+        appender.write(first[:100])
+        appender.close(db)  # this process keeps the running hash of those 100 bytes
+        # Another process's request: the tail was lost (the offset fell back to 0), other bytes came.
+        row = db.get(Upload, up.upload_id)
+        assert row is not None
+        meta = json.loads(aead.decrypt(up.case_key, row.meta_ciphertext,
+                                       f"upload:{up.case_id}:{up.upload_id}".encode()))
+        part.with_name(part.name + ".tail").unlink()
+        other = filestream.EncryptedFileWriter.resume(part, up.upload_id.encode(), base64.b64decode(meta["key"]))
+        other.write(then[:100])
+        other.close()
+        appender = _appender(installation, db, up, 100, upload_lease.utc_now)
+        appender.write(then[100:])
+        state = appender.close(db)
+    assert state.file is not None and state.file.sha256 == hashlib.sha256(then).hexdigest()
+    assert _stored(installation, up) == then

@@ -323,10 +323,17 @@ def upload_state(db: Session, settings: Settings, *, case_id: str, case_key: byt
     return UploadState(id=upload_id, offset=offset, length=row.length)
 
 
-# Running SHA-256 of each upload in progress, kept in memory between requests (offset it covers, hash), so
-# a finished upload needs no second pass over the stored file. When the previous request ran in another
-# process, or before a restart, the pass is done instead.
-_running_hashes: dict[str, tuple[int, Any]] = {}
+# Running SHA-256 of each upload in progress, kept in memory between requests (offset it covers, hash, the
+# files as this process left them), so a finished upload needs no second pass over the stored file. When
+# another process wrote to the upload since, or after a restart, the pass is done instead.
+_running_hashes: dict[str, tuple[int, Any, tuple[int, ...]]] = {}
+
+
+def _fingerprint(part: Path) -> tuple[int, ...]:
+    """Size and modification times of an upload's files: they change when any other process writes."""
+    tail = part.with_name(part.name + ".tail")
+    stats = [part.stat(), tail.stat() if tail.exists() else None]
+    return tuple(n for st in stats for n in ((st.st_size, st.st_mtime_ns, st.st_ino) if st else (-1, -1, -1)))
 
 
 class UploadAppender:
@@ -349,6 +356,9 @@ class UploadAppender:
             self._signing_key = signing_key
             self._upload_id, self._length, self._meta = upload_id, row.length, meta
             self._file_key = base64.b64decode(meta["key"])
+            covered, running, seen = _running_hashes.pop(upload_id, (-1, None, ()))
+            if seen != _fingerprint(part_path(settings, upload_id)):
+                running = None
             self._writer = filestream.EncryptedFileWriter.resume(
                 part_path(settings, upload_id), upload_id.encode(), self._file_key
             )
@@ -356,7 +366,6 @@ class UploadAppender:
                 current = self._writer.offset
                 self._writer.close()
                 raise Conflict("The upload is at byte %(n)s, not at the offset given.", n=current)
-            covered, running = _running_hashes.pop(upload_id, (-1, None))
             if running is None and self._writer.offset == 0:
                 covered, running = 0, hashlib.sha256()
             self._sha = running if covered == self._writer.offset else None
@@ -395,7 +404,8 @@ class UploadAppender:
             if self._writer.offset < self._length:
                 self._writer.close()
                 if self._sha is not None:
-                    _running_hashes[self._upload_id] = (self._writer.offset, self._sha)
+                    _running_hashes[self._upload_id] = (
+                        self._writer.offset, self._sha, _fingerprint(part_path(self._settings, self._upload_id)))
                 return UploadState(id=self._upload_id, offset=self._writer.offset, length=self._length)
             sha = self._sha
             if sha is None:  # the running hash is elsewhere or lost: one pass over what is stored, under lease
