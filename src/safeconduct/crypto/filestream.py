@@ -212,9 +212,9 @@ def stored_offset(path: Path, file_id: bytes, key: bytes) -> int:
 
 
 def discard(path: Path) -> None:
-    """Remove an unfinished upload and its tail."""
-    path.unlink(missing_ok=True)
-    _tail_path(path).unlink(missing_ok=True)
+    """Remove an unfinished upload, its tail, and what an interrupted checkpoint or rewrite left."""
+    for suffix in ("", ".tail", ".tail.tmp", ".v2", ".v2.tail", ".v2.tail.tmp"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def decrypt_blocks(path: Path, file_id: bytes, key: bytes) -> Iterator[bytes]:
