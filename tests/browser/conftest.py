@@ -11,7 +11,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from tests.processes import safeconduct_command
 from tests.support import require
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,14 +30,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 800}
 PASSWORD = "correct horse battery staple 42"  # noqa: S105 (a test account)
-
-
-def _command() -> list[str]:
-    """The `safeconduct` console script of this environment, or the same entry point through Python."""
-    script = Path(sys.executable).with_name("safeconduct")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from safeconduct.cli import main; main()"]
 
 
 def _free_port() -> int:
@@ -78,7 +70,7 @@ class Server:
 
 
 def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    done = subprocess.run(_command() + args, input=stdin, capture_output=True, text=True, env=env,
+    done = subprocess.run(safeconduct_command() + args, input=stdin, capture_output=True, text=True, env=env,
                           timeout=120)
     assert done.returncode == 0, f"safeconduct {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
@@ -98,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     log = data.parent / "serve.log"
     with log.open("wb") as sink:  # the server starts while the staff account is made (both take seconds)
-        process = subprocess.Popen(_command() + ["serve", "--data", str(data), "--port", str(port)],
+        process = subprocess.Popen(safeconduct_command() + ["serve", "--data", str(data), "--port", str(port)],
                                    stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
         out = _run(["staff", "add", "--data", str(data), "--username", "amina", "--password-stdin"], env,

@@ -107,3 +107,153 @@ def test_reading_the_offset_never_touches_a_file_being_written(tmp_path: Path) -
     # one whole record is on disk; the tail is older than it, so it is ignored; the partial record too
     assert filestream.stored_offset(path, FID, key) == filestream.BLOCK
     assert (path.read_bytes(), tail.read_bytes()) == before
+
+
+# --- format 2: a fresh nonce per record, sizes padded to whole blocks --------------------------------
+
+def test_resuming_never_reuses_a_nonce_even_when_other_bytes_are_sent(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash cuts a record in half; the resumed writer seals that block again, with other bytes.
+
+    With nonces derived from the block counter (format 1) the two versions of block 1 shared a nonce:
+    their XOR leaked, and the Poly1305 key with it.
+    """
+    import nacl.bindings
+
+    used: list[tuple[bytes, bytes]] = []
+    real = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt
+
+    def recording(message: bytes, aad: bytes | None, nonce: bytes, key: bytes) -> bytes:
+        used.append((key, nonce))
+        return real(message, aad, nonce, key)
+
+    monkeypatch.setattr(nacl.bindings, "crypto_aead_xchacha20poly1305_ietf_encrypt", recording)
+    key, first, second = aead.new_key(), os.urandom(3 * filestream.BLOCK), os.urandom(3 * filestream.BLOCK)
+    path = tmp_path / "f"
+    writer = filestream.EncryptedFileWriter.create(path, FID, key)
+    writer.write(first[: filestream.BLOCK + 500])
+    writer.close()  # end of the first request: block 0 on disk, 500 bytes in the tail
+
+    writer = filestream.EncryptedFileWriter.resume(path, FID, key)
+    writer.write(first[filestream.BLOCK + 500 : 2 * filestream.BLOCK + 10])  # block 1 reaches the disk
+    sealed_once = path.read_bytes()[filestream.HEADER_BYTES + filestream.RECORD :][: filestream.RECORD]
+    os.truncate(path, filestream.HEADER_BYTES + filestream.RECORD + filestream.RECORD // 2)  # killed mid-write
+
+    writer = filestream.EncryptedFileWriter.resume(path, FID, key)
+    assert writer.offset == filestream.BLOCK + 500
+    writer.write(second[writer.offset :])  # the client sends other bytes from there
+    writer.finish()
+
+    expected = first[: filestream.BLOCK + 500] + second[filestream.BLOCK + 500 :]
+    assert b"".join(filestream.decrypt_blocks(path, FID, key)) == expected
+    assert len(used) == len(set(used)), "a (key, nonce) pair was used twice"
+    raw = path.read_bytes()
+    on_disk = [raw[i : i + filestream.NONCE] for i in range(filestream.HEADER_BYTES, len(raw), filestream.RECORD)]
+    nonces = [*on_disk, sealed_once[: filestream.NONCE]]
+    assert len(on_disk) == 4 and len(set(nonces)) == len(nonces)
+    assert {(key, n) for n in nonces} <= set(used)
+
+
+@pytest.mark.parametrize(("size", "blocks"), [(0, 1), (1, 1), (1000, 1), (filestream.BLOCK - 1, 1),
+                                              (filestream.BLOCK, 2), (2 * filestream.BLOCK - 1, 2)])
+def test_stored_sizes_show_only_whole_blocks_and_decrypt_to_the_exact_length(tmp_path: Path, size: int,
+                                                                             blocks: int) -> None:
+    key, data = aead.new_key(), os.urandom(size)
+    _write(tmp_path / "f", key, data)
+    stored = (tmp_path / "f").stat().st_size
+    assert stored == filestream.HEADER_BYTES + blocks * filestream.RECORD == filestream.stored_size(size)
+    assert (stored - filestream.HEADER_BYTES) % filestream.RECORD == 0
+    assert b"".join(filestream.decrypt_blocks(tmp_path / "f", FID, key)) == data
+
+
+def test_one_byte_and_a_block_less_one_byte_look_the_same_on_disk(tmp_path: Path) -> None:
+    key = aead.new_key()
+    _write(tmp_path / "small", key, b"x")
+    _write(tmp_path / "large", key, os.urandom(filestream.BLOCK - 1))
+    assert (tmp_path / "small").stat().st_size == (tmp_path / "large").stat().st_size
+
+
+def test_the_tail_of_a_partial_block_is_padded_too(tmp_path: Path) -> None:
+    key, sizes = aead.new_key(), {}
+    for n in (1, 70_000, filestream.BLOCK - 1):
+        writer = filestream.EncryptedFileWriter.create(tmp_path / str(n), FID, key)
+        writer.write(os.urandom(n))
+        writer.close()
+        sizes[n] = (tmp_path / f"{n}.tail").stat().st_size
+        assert filestream.stored_offset(tmp_path / str(n), FID, key) == n
+    assert len(set(sizes.values())) == 1, sizes
+
+
+def test_a_duplicated_last_record_is_detected(tmp_path: Path) -> None:
+    key, data = aead.new_key(), os.urandom(filestream.BLOCK + 100)
+    path = tmp_path / "f"
+    _write(path, key, data)
+    raw = path.read_bytes()
+    path.write_bytes(raw + raw[-filestream.RECORD :])
+    with pytest.raises(DecryptionError):
+        b"".join(filestream.decrypt_blocks(path, FID, key))
+
+
+# --- format 1 stays readable ----------------------------------------------------------------------
+
+SAMPLE_V1 = Path(__file__).parent / "data" / "scf1_sample.enc"  # written by the format-1 code itself
+SAMPLE_V1_KEY = bytes(range(32))
+
+
+def _v1_nonce(prefix: bytes, counter: int) -> bytes:
+    return prefix + counter.to_bytes(8, "big")
+
+
+def _v1_aad(counter: int, final: bool) -> bytes:
+    return b"SCF1" + FID + counter.to_bytes(8, "big") + (b"\x01" if final else b"\x00")
+
+
+def _write_v1(path: Path, key: bytes, data: bytes, *, finished: bool) -> None:
+    """Format 1 as it was written: per-file prefix ‖ counter nonces, an unpadded last block or a tail."""
+    import nacl.bindings as sodium
+
+    prefix = os.urandom(16)
+    whole = len(data) // filestream.BLOCK
+    out = bytearray(b"SCF1" + prefix)
+    for counter in range(whole):
+        block = data[counter * filestream.BLOCK : (counter + 1) * filestream.BLOCK]
+        out += sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(block, _v1_aad(counter, False),
+                                                                  _v1_nonce(prefix, counter), key)
+    rest = data[whole * filestream.BLOCK :]
+    if finished:
+        out += sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(rest, _v1_aad(whole, True),
+                                                                  _v1_nonce(prefix, whole), key)
+    elif rest:
+        tail = whole.to_bytes(8, "big") + aead.encrypt(key, rest, _v1_aad(whole, False) + b"tail")
+        path.with_name(path.name + ".tail").write_bytes(tail)
+    path.write_bytes(bytes(out))
+
+
+def test_files_stored_in_format_1_still_decrypt(tmp_path: Path) -> None:
+    assert SAMPLE_V1.read_bytes()[:4] == b"SCF1"
+    assert b"".join(filestream.decrypt_blocks(SAMPLE_V1, FID, SAMPLE_V1_KEY)) == (
+        b"A file stored by safeconduct in format 1 (SCF1), before sizes were padded.\n")
+    for size in (0, filestream.BLOCK, 2 * filestream.BLOCK + 17):
+        key, data = aead.new_key(), os.urandom(size)
+        _write_v1(tmp_path / "old", key, data, finished=True)
+        assert b"".join(filestream.decrypt_blocks(tmp_path / "old", FID, key)) == data
+    raw = bytearray((tmp_path / "old").read_bytes())
+    raw[30] ^= 1
+    (tmp_path / "old").write_bytes(bytes(raw))
+    with pytest.raises(DecryptionError):
+        b"".join(filestream.decrypt_blocks(tmp_path / "old", FID, key))
+
+
+def test_an_unfinished_format_1_upload_resumes_in_format_2(tmp_path: Path) -> None:
+    key, data = aead.new_key(), os.urandom(3 * filestream.BLOCK + 999)
+    path = tmp_path / "f"
+    _write_v1(path, key, data[: 2 * filestream.BLOCK + 300], finished=False)
+    assert filestream.stored_offset(path, FID, key) == 2 * filestream.BLOCK + 300
+    writer = filestream.EncryptedFileWriter.resume(path, FID, key)
+    assert writer.offset == 2 * filestream.BLOCK + 300
+    assert path.read_bytes()[:4] == b"SCF2"
+    writer.write(data[writer.offset :])
+    assert writer.finish() == len(data)
+    assert path.stat().st_size == filestream.stored_size(len(data))
+    assert b"".join(filestream.decrypt_blocks(path, FID, key)) == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import secrets
-import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import events, partial_uploads
+from safeconduct.cases import events, partial_uploads, upload_lease
 from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
@@ -279,15 +278,6 @@ def open_file(db: Session, settings: Settings, *, case_id: str, case_key: bytes,
 
 # --- resumable uploads (tus) ----------------------------------------------------------------------
 
-_upload_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def _lock_for(upload_id: str) -> threading.Lock:
-    with _locks_guard:
-        return _upload_locks.setdefault(upload_id, threading.Lock())
-
-
 @dataclass(frozen=True)
 class UploadState:
     id: str
@@ -335,37 +325,48 @@ def upload_state(db: Session, settings: Settings, *, case_id: str, case_key: byt
             return UploadState(id=upload_id, offset=view.size, length=view.size, file=view)
         raise NotFound("No such upload.")
     meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
-    # Read-only: a HEAD may arrive while a dropped request's appender is still writing this file.
+    # Read-only: a HEAD may arrive while another request (in any process) is writing this file.
     offset = filestream.stored_offset(part_path(settings, upload_id), upload_id.encode(),
                                       base64.b64decode(meta["key"]))
     return UploadState(id=upload_id, offset=offset, length=row.length)
 
 
-# Running SHA-256 of each upload in progress, kept in memory between requests (offset it covers, hash), so
-# a finished upload needs no second pass over the stored file. After a restart the pass is done instead.
-_running_hashes: dict[str, tuple[int, Any]] = {}
+# Running SHA-256 of each upload in progress, kept in memory between requests (offset it covers, hash, the
+# files as this process left them), so a finished upload needs no second pass over the stored file. When
+# another process wrote to the upload since, or after a restart, the pass is done instead.
+_running_hashes: dict[str, tuple[int, Any, tuple[int, ...]]] = {}
+
+
+def _fingerprint(part: Path) -> tuple[int, ...]:
+    """Size and modification times of an upload's files: they change when any other process writes."""
+    tail = part.with_name(part.name + ".tail")
+    stats = [part.stat(), tail.stat() if tail.exists() else None]
+    return tuple(n for st in stats for n in ((st.st_size, st.st_mtime_ns, st.st_ino) if st else (-1, -1, -1)))
 
 
 class UploadAppender:
     """Adds bytes to a resumable upload as they arrive; `close` keeps what came, or stores the finished file.
 
-    One appender per upload at a time: a second concurrent request is refused rather than interleaved.
+    One appender per upload at a time, across every server process: it holds the upload's lease
+    (`upload_lease`) from the start to `close`, and a second concurrent request is refused with a 409.
     """
 
     def __init__(self, db: Session, settings: Settings, *, case_id: str, case_key: bytes,
-                 signing_key: SigningKey, upload_id: str, offset: int) -> None:
-        row = db.get(Upload, upload_id)
-        if row is None or row.case_id != case_id:
-            raise NotFound("No such upload.")
-        self._lock = _lock_for(upload_id)
-        if not self._lock.acquire(blocking=False):
-            raise Conflict("This upload is already receiving data from another request.")
+                 signing_key: SigningKey, upload_id: str, offset: int,
+                 clock: upload_lease.Clock = upload_lease.utc_now) -> None:
+        self._lease = upload_lease.UploadLease.take(db, case_id=case_id, upload_id=upload_id, clock=clock)
         try:
+            row = db.get(Upload, upload_id, populate_existing=True)
+            if row is None:
+                raise NotFound("No such upload.")
             meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _upload_aad(case_id, upload_id)))
             self._settings, self._case_id, self._case_key = settings, case_id, case_key
             self._signing_key = signing_key
             self._upload_id, self._length, self._meta = upload_id, row.length, meta
             self._file_key = base64.b64decode(meta["key"])
+            covered, running, seen = _running_hashes.pop(upload_id, (-1, None, ()))
+            if seen != _fingerprint(part_path(settings, upload_id)):
+                running = None
             self._writer = filestream.EncryptedFileWriter.resume(
                 part_path(settings, upload_id), upload_id.encode(), self._file_key
             )
@@ -373,44 +374,57 @@ class UploadAppender:
                 current = self._writer.offset
                 self._writer.close()
                 raise Conflict("The upload is at byte %(n)s, not at the offset given.", n=current)
-            covered, running = _running_hashes.pop(upload_id, (-1, None))
             if running is None and self._writer.offset == 0:
                 covered, running = 0, hashlib.sha256()
             self._sha = running if covered == self._writer.offset else None
         except BaseException:
-            self._lock.release()
+            self._lease.release()
             raise
 
     @property
     def offset(self) -> int:
         return self._writer.offset
 
+    def lease_due(self) -> bool:
+        """Whether `renew_lease` should run (in a worker thread) before the next `write`."""
+        return self._lease.due()
+
+    def renew_lease(self) -> None:
+        """Extend this request's lease; a 409 `Conflict` if another request has taken the upload over."""
+        self._lease.renew()
+
     def write(self, chunk: bytes) -> None:
         if self._writer.offset + len(chunk) > self._length:
             raise InvalidInput("More bytes were sent than the upload announced.")
         diskspace.require_room(self._settings, len(chunk) + filestream.RECORD)
+        self._lease.keep()  # never a byte on disk without the lease
         self._writer.write(chunk)
         if self._sha is not None:
             self._sha.update(chunk)
 
     def close(self, db: Session) -> UploadState:
-        """Checkpoint an unfinished upload, or seal and record a complete one."""
+        """Checkpoint an unfinished upload, or seal and record a complete one; then let the next request in."""
+        try:
+            self._lease.renew()
+        except Conflict:
+            self._writer.abandon()  # the request that took over owns the file now: leave it as it is
+            raise
         try:
             if self._writer.offset < self._length:
                 self._writer.close()
                 if self._sha is not None:
-                    _running_hashes[self._upload_id] = (self._writer.offset, self._sha)
+                    _running_hashes[self._upload_id] = (
+                        self._writer.offset, self._sha, _fingerprint(part_path(self._settings, self._upload_id)))
                 return UploadState(id=self._upload_id, offset=self._writer.offset, length=self._length)
-            part = part_path(self._settings, self._upload_id)
-            size = self._writer.finish()
             sha = self._sha
-            if sha is None:  # the running hash was lost (a restart): one pass over the stored file
+            if sha is None:  # the running hash is elsewhere or lost: one pass over what is stored, under lease
                 sha = hashlib.sha256()
-                for block in filestream.decrypt_blocks(part, self._upload_id.encode(), self._file_key):
+                for block in self._writer.replay():
+                    self._lease.keep()
                     sha.update(block)
-            row = db.get(Upload, self._upload_id)
-            if row is not None:
-                db.delete(row)
+                self._lease.renew()
+            size = self._writer.finish()
+            self._lease.claim_finished()
             view = _store_finished(
                 db, self._settings, case=get_case(db, self._case_id), case_key=self._case_key,
                 signing_key=self._signing_key, file_id=self._upload_id, file_key=self._file_key,
@@ -420,7 +434,8 @@ class UploadAppender:
             )
             return UploadState(id=self._upload_id, offset=size, length=size, file=view)
         finally:
-            self._lock.release()
+            self._writer.abandon()
+            self._lease.release()
 
 
 def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
@@ -436,12 +451,9 @@ def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: by
     return state
 
 
-def cancel_upload(db: Session, settings: Settings, *, case_id: str, upload_id: str) -> None:
-    """Forget an unfinished upload (tus termination)."""
-    row = db.get(Upload, upload_id)
-    if row is None or row.case_id != case_id:
-        raise NotFound("No such upload.")
-    db.delete(row)
-    db.commit()
+def cancel_upload(db: Session, settings: Settings, *, case_id: str, upload_id: str,
+                  clock: upload_lease.Clock = upload_lease.utc_now) -> None:
+    """Forget an unfinished upload (tus termination); refused while a request is writing to it."""
+    upload_lease.delete_unleased(db, case_id=case_id, upload_id=upload_id, now=clock())
     _running_hashes.pop(upload_id, None)
     filestream.discard(part_path(settings, upload_id))

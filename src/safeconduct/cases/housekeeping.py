@@ -12,22 +12,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import partial_uploads
+from safeconduct.cases import partial_uploads, upload_lease
 from safeconduct.cases.content import part_path
 from safeconduct.cases.models import Upload
 from safeconduct.config import Settings
+from safeconduct.errors import Refusal
 from safeconduct.ledger import service as ledger
 
 
 def purge_abandoned_uploads(db: Session, settings: Settings, now: dt.datetime | None = None) -> int:
     """Delete unfinished uploads whose expiry has passed, with their encrypted partial bodies."""
     now = now or dt.datetime.now(dt.UTC)
-    expired = list(db.scalars(select(Upload).where(Upload.expires_at <= now)))
-    for upload in expired:
-        partial_uploads.remove(part_path(settings, upload.id))
-        db.delete(upload)
+    # An upload still receiving bytes keeps its file until its request ends or its lease runs out.
+    expired = db.execute(select(Upload.id, Upload.case_id)
+                         .where(Upload.expires_at <= now, upload_lease.unleased(now))).all()
+    purged = 0
+    for upload_id, case_id in expired:
+        try:
+            upload_lease.delete_unleased(db, case_id=case_id, upload_id=upload_id, now=now)
+        except Refusal:  # a request took it in the meantime, or another process purged it
+            continue
+        partial_uploads.remove(part_path(settings, upload_id))
+        purged += 1
     db.commit()
-    return len(expired)
+    return purged
 
 
 #: How long a file in the uploads folder must have stayed unchanged before it may be swept as debris: covers

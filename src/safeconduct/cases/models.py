@@ -71,6 +71,9 @@ class Upload(Base):
     length: Mapped[int] = mapped_column(BigInteger)
     meta_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Which request may write the body right now, and until when (see `cases.upload_lease`).
+    lease_holder: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ReadMark(Base):

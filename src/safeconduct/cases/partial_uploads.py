@@ -18,8 +18,8 @@ from safeconduct.config import Settings
 from safeconduct.crypto import filestream
 from safeconduct.store import diskspace
 
-#: What an unfinished upload `<id>.part` may leave beside it: the encrypted tail and its temporary copy.
-COMPANIONS = (".tail", ".tail.tmp")
+#: What an unfinished upload `<id>.part` may leave beside it (tails, temporary copies, a format rewrite).
+COMPANIONS = filestream.COMPANIONS
 
 
 def upload_id_of(path: Path) -> str | None:
@@ -33,9 +33,7 @@ def upload_id_of(path: Path) -> str | None:
 
 def remove(part: Path) -> None:
     """Delete an unfinished upload with every companion file (unlinking needs no free space)."""
-    for path in (part, *(part.with_name(part.name + suffix) for suffix in COMPANIONS)):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+    filestream.discard(part)
 
 
 def is_being_written(part: Path) -> bool:

@@ -100,7 +100,11 @@ def offset(upload_id: str, request: Request, access: ContactAccess = Depends(con
 @router.patch("/{upload_id}", status_code=204)
 async def append(upload_id: str, request: Request, access: ContactAccess = Depends(contact_access),
                  db: Session = Depends(get_db)) -> Response:
-    """Receive bytes at Upload-Offset; what arrives before a disconnect is kept."""
+    """Receive bytes at Upload-Offset; what arrives before a disconnect is kept.
+
+    A second PATCH while one is still receiving (in any server process) gets a 409: the client asks
+    HEAD for the offset and tries again.
+    """
     _require_tus(request)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/offset+octet-stream":
         raise WrongContentType("PATCH bodies must be application/offset+octet-stream.")
@@ -112,6 +116,8 @@ async def append(upload_id: str, request: Request, access: ContactAccess = Depen
     )
     try:
         async for chunk in request.stream():
+            if appender.lease_due():  # a database write: off the event loop
+                await run_in_threadpool(appender.renew_lease)
             appender.write(chunk)
     except ClientDisconnect:
         pass  # keep what arrived; the client resumes from HEAD's offset
