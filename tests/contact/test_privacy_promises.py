@@ -16,6 +16,7 @@ from safeconduct.auth.models import LoginAttemptWindow
 from safeconduct.cases.models import Case
 from safeconduct.contact import service as contact_service
 from safeconduct.crypto import codename as codenames
+from safeconduct.crypto import wrapping
 from safeconduct.staff import service as staff_service
 from safeconduct.store.models import Base
 from tests.conftest import Installation, LiveServer, client_for, make_installation
@@ -247,6 +248,14 @@ def test_wrong_passwords_get_the_same_answer_at_the_same_cost(sqlite_installatio
         return real(hashed, password)
 
     monkeypatch.setattr(staff_service, "_verify", counting)
+    derived: list[str] = []  # the key derivation that unwraps the private key runs on every path too
+    real_unwrap = wrapping.unwrap
+
+    def counting_unwrap(blob: bytes, password: str) -> bytes:
+        derived.append(password)
+        return real_unwrap(blob, password)
+
+    monkeypatch.setattr(wrapping, "unwrap", counting_unwrap)
     attempts = [
         {"username": "nobody", "password": login.password, "totp": login.code()},
         {"username": "jack", "password": "wrong password!", "totp": login.code()},
@@ -254,7 +263,7 @@ def test_wrong_passwords_get_the_same_answer_at_the_same_cost(sqlite_installatio
     ]
     answers = [sqlite_client.post("/api/v1/staff/session", json=a) for a in attempts]
     assert {(r.status_code, r.text) for r in answers} == {(answers[0].status_code, answers[0].text)}
-    assert answers[0].status_code == 401 and len(verified) == 3
+    assert answers[0].status_code == 401 and len(verified) == 3 and len(derived) == 3
 
 
 def test_staff_account_locks_after_repeated_failures(sqlite_installation: Installation,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import secrets
+import time
 
+import pyotp
 import pytest
+from fastapi.testclient import TestClient
 
 from safeconduct.auth import sessions
 from safeconduct.auth.models import AuthSession
+from safeconduct.staff import service as staff_service
 from tests.conftest import Installation
+from tests.flows import bearer, staff_token
 
 
 def test_session_secret_is_useless_without_the_token(sqlite_installation: Installation) -> None:
@@ -35,3 +40,21 @@ def test_expired_sessions_are_purged(sqlite_installation: Installation) -> None:
         sessions.create(db, kind="contact", subject="d", secret=b"y", minutes=-1)
         db.commit()
         assert sessions.purge_expired(db) == 1
+
+
+def test_a_reactivated_account_gets_none_of_its_old_sessions_back(installation: Installation,
+                                                                   client: TestClient) -> None:
+    login = installation.add_staff("uma")
+    admin = installation.add_staff("boss", role="admin")
+    old, other = staff_token(client, login), staff_token(client, admin)
+    assert client.get("/api/v1/staff/cases", headers=bearer(old)).status_code == 200
+    with installation.runtime.db() as db:
+        staff_service.set_active(db, login.staff_id, False, actor_id=admin.staff_id)
+        assert db.query(AuthSession).filter_by(kind="staff", subject=str(login.staff_id)).count() == 0
+        staff_service.set_active(db, login.staff_id, True, actor_id=admin.staff_id)
+    assert client.get("/api/v1/staff/cases", headers=bearer(old)).status_code == 401
+    assert client.get("/api/v1/staff/cases", headers=bearer(other)).status_code == 200  # others' sessions stay
+    # the account itself works again, with a new log-in
+    fresh = pyotp.TOTP(login.totp_secret).at(time.time() + 30)  # the next code: the current one is spent
+    r = client.post("/api/v1/staff/session", json={"username": "uma", "password": login.password, "totp": fresh})
+    assert r.status_code == 200, r.text

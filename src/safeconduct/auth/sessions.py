@@ -103,6 +103,12 @@ def end(db: Session, token: str) -> None:
     db.commit()
 
 
+def end_all(db: Session, *, kind: str, subject: str) -> int:
+    """End every session of one subject (a deactivated account), so reactivating it revives none of them."""
+    result = db.execute(delete(AuthSession).where(AuthSession.kind == kind, AuthSession.subject == subject))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def purge_expired(db: Session) -> int:
     """Delete sessions past their expiry; returns how many."""
     result = db.execute(delete(AuthSession).where(AuthSession.expires_at <= _now()))

@@ -17,8 +17,14 @@ class StaffMember(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    # Accounts made before migration 0009 keep these two in the clear until their next log-in seals them;
+    # from then on (and for every newer account) they hold "" and 0.
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
     last_totp_counter: Mapped[int] = mapped_column(Integer, default=0)
+    # The TOTP secret sealed under a key derived from the private key (so: behind the password), and the last
+    # accepted TOTP counter as a keyed tag, so neither the secret nor the time of the last log-in is readable.
+    sealed_totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary(80), nullable=True)
+    last_totp_tag: Mapped[bytes | None] = mapped_column(LargeBinary(16), nullable=True)
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     wrapped_private_key: Mapped[bytes] = mapped_column(LargeBinary(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
