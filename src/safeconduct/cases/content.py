@@ -24,6 +24,7 @@ from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
 from safeconduct.errors import Conflict, InvalidInput, NotFound, TooLarge
+from safeconduct.store import coarse
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def _store_finished(
     settings.files_dir.mkdir(parents=True, exist_ok=True)
     final = final_path(settings, file_id)
     os.replace(part_path(settings, file_id), final)
+    coarse.day_mtimes(final, final.parent, settings.uploads_dir)  # no exact time of this file on the disk
     try:
         db.add(CaseFile(id=file_id, case_id=case.id, created_on=at.date(),
                         meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), _meta_aad(case.id, file_id))))
@@ -424,6 +426,7 @@ def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: by
             appender.write(chunk)
     finally:
         state = appender.close(db)
+        coarse.day_mtimes(part_path(settings, upload_id), settings.uploads_dir)
     return state
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from safeconduct.store import coarse
 from safeconduct.store.base import Base
 
 
@@ -70,7 +71,12 @@ class Upload(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     length: Mapped[int] = mapped_column(BigInteger)
     meta_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Rounded up to a whole day (UTC): the row is tied to a case, and the day is all the purge needs.
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    @validates("expires_at")
+    def _coarse_expiry(self, _key: str, value: dt.datetime) -> dt.datetime:
+        return coarse.round_up(value, coarse.DAY)
 
 
 class ReadMark(Base):
