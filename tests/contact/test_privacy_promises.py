@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -292,3 +295,90 @@ def test_reloading_the_codename_page_does_not_start_a_second_conversation(sqlite
     assert "sc_contact=" not in again.headers.get("set-cookie", "")  # the first session is kept
     with sqlite_installation.runtime.db() as db:
         assert db.query(Case).count() == 1
+
+
+# --- what a seized server yields: times, and case ids next to times ------------------------------------------
+
+_CLOCK_TEXT = re.compile(rb"\d{2}:\d{2}:\d{2}|\d{2}:\d{2}\.\d|T\d{2}:\d{2}")
+
+
+def _seizable_conversation(inst: Installation, client: TestClient) -> tuple[str, str]:
+    """A conversation with everything a server stores: messages, a file, an unfinished upload, a reply,
+    a staff log-in; returns (case id, contact token)."""
+    login = inst.add_staff("wendy")
+    _, token = start_contact(client)
+    assert client.post("/api/v1/contact/messages", json={"text": "hello"}, headers=bearer(token)).status_code == 201
+    assert client.post("/api/v1/contact/files", files={"file": ("a.txt", b"file body " * 300)},
+                       headers=bearer(token)).status_code == 201
+    created = client.post("/api/v1/contact/uploads", headers={
+        **bearer(token), "Tus-Resumable": "1.0.0", "Upload-Length": "5000"})
+    assert client.patch(created.headers["location"], content=b"x" * 1000, headers={
+        **bearer(token), "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream"}).status_code == 204
+    staff = staff_token(client, login)
+    case_id = only_case_id(client, staff)
+    assert client.post(f"/api/v1/staff/cases/{case_id}/replies", json={"text": "reply"},
+                       headers=bearer(staff)).status_code == 201
+    # a failed log-in run that locks an account, so `locked_until` is written too
+    for _ in range(inst.settings.staff_failures_before_lock):
+        client.post("/api/v1/staff/session", json={"username": "wendy", "password": "no no no no no", "totp": "1"})
+    return case_id, token
+
+
+def _rows(inst: Installation) -> Iterator[tuple[str, dict[str, object]]]:
+    with inst.runtime.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for row in conn.execute(table.select()):
+                yield table.name, dict(row._mapping)
+
+
+#: Whole numbers that are times: (unit in seconds, name). Checked against every integer column.
+_TIME_UNITS = ((1, "unix seconds"), (0.001, "unix milliseconds"), (30, "a TOTP counter"))
+#: Known, documented exceptions: the shared log-in limiter counts attempts per minute, and says nothing of who.
+_MINUTE_COUNTERS = {("login_attempt_windows", "minute")}
+
+
+def test_a_seized_database_dates_nothing_finer_than_the_minute_and_ties_no_case_to_a_time(
+        installation: Installation, client: TestClient) -> None:
+    case_id, _ = _seizable_conversation(installation, client)
+    now = time.time()
+    seen_session = seen_upload = seen_lock = False
+    for table, row in _rows(installation):
+        for column, value in row.items():
+            where = f"{table}.{column} = {value!r}"
+            if isinstance(value, dt.datetime):
+                assert (value.second, value.microsecond) == (0, 0), where
+                if case_id in row.values():  # next to a case id, nothing finer than the day
+                    assert value.time() == dt.time(0), where
+            elif isinstance(value, int) and not isinstance(value, bool) and (table, column) not in _MINUTE_COUNTERS:
+                for unit, name in _TIME_UNITS:
+                    assert not abs(value - now / unit) < 2 * 86400 / unit, f"{where} looks like {name}"
+            elif isinstance(value, str | bytes):
+                raw = value.encode() if isinstance(value, str) else value
+                if isinstance(value, str) or len(raw) < 40:  # ciphertexts are random: only short/clear bytes
+                    assert not _CLOCK_TEXT.search(raw), where
+        seen_session |= table == "auth_sessions"
+        seen_upload |= table == "uploads"
+        seen_lock |= table == "staff" and row["locked_until"] is not None
+        if table == "auth_sessions":
+            assert case_id not in row.values() and case_id.encode() not in row["secret_ciphertext"], row
+    assert seen_session and seen_upload and seen_lock, "the scan would prove nothing"
+
+
+def test_a_seized_data_folder_dates_encrypted_files_and_their_folders_only_to_the_day(
+        installation: Installation, client: TestClient) -> None:
+    _seizable_conversation(installation, client)
+    settings = installation.settings
+    paths = [settings.files_dir, settings.uploads_dir, *settings.files_dir.iterdir(), *settings.uploads_dir.iterdir()]
+    assert any(p.suffix == ".part" for p in paths) and len(list(settings.files_dir.iterdir())) == 1
+    for path in paths:
+        assert path.stat().st_mtime % 86400 == 0, f"{path} has the modification time {path.stat().st_mtime}"
+
+
+def test_server_logs_date_nothing_finer_than_the_hour(installation: Installation) -> None:
+    with LiveServer(installation) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        start_contact(client)
+        records = list(server.records)
+    assert records, "the server logged nothing: the check would prove nothing"
+    for record in records:
+        assert re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:00Z ", record), record

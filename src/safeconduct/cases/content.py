@@ -413,6 +413,7 @@ class UploadAppender:
             )
             return UploadState(id=self._upload_id, offset=size, length=size, file=view)
         finally:
+            coarse.day_mtimes(*self._settings.uploads_dir.glob(f"{self._upload_id}.*"), self._settings.uploads_dir)
             self._lock.release()
 
 
@@ -426,7 +427,6 @@ def append_upload(db: Session, settings: Settings, *, case_id: str, case_key: by
             appender.write(chunk)
     finally:
         state = appender.close(db)
-        coarse.day_mtimes(part_path(settings, upload_id), settings.uploads_dir)
     return state
 
 

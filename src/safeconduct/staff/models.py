@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from safeconduct.store import coarse
 from safeconduct.store.base import Base
 
 
@@ -31,4 +32,9 @@ class StaffMember(Base):
     intake: Mapped[bool] = mapped_column(Boolean, default=True)
     created_on: Mapped[dt.date] = mapped_column(Date)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rounded up to a whole minute: the exact instant would date the failed log-ins that caused it.
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @validates("locked_until")
+    def _coarse_lock(self, _key: str, value: dt.datetime | None) -> dt.datetime | None:
+        return None if value is None else coarse.round_up(value, coarse.MINUTE)
