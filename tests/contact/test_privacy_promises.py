@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from safeconduct.auth.attempts import AttemptLimiter
 from safeconduct.auth.models import LoginAttemptWindow
-from safeconduct.cases.models import Case
+from safeconduct.cases.models import Case, Message
 from safeconduct.contact import service as contact_service
 from safeconduct.crypto import codename as codenames
 from safeconduct.crypto import wrapping
@@ -382,3 +382,60 @@ def test_server_logs_date_nothing_finer_than_the_hour(installation: Installation
     assert records, "the server logged nothing: the check would prove nothing"
     for record in records:
         assert re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:00Z ", record), record
+
+
+#: Every column of every table, sorted by what a seized database shows of it. docs/threat-model.md ("What a
+#: seized server yields") describes each clear column; a new column fails this test until it is placed here
+#: and there.
+SEALED_OR_HASHED = {
+    "auth_sessions": {"token_id", "secret_ciphertext"},
+    "cases": {"contact_lookup", "contact_public_key"},
+    "case_consents": {"ciphertext"}, "case_files": {"meta_ciphertext"}, "case_key_seals": {"sealed"},
+    "case_notes": {"ciphertext"}, "case_state_changes": {"ciphertext"}, "case_transition_proposals": {"ciphertext"},
+    "case_vetting_claims": {"ciphertext"}, "case_vetting_risk": {"ciphertext"}, "messages": {"ciphertext"},
+    "uploads": {"meta_ciphertext"},
+    "ledger_entries": {"prev_hash", "meta_commitment", "commitment", "entry_hash", "signature", "sealed_meta"},
+    "ledger_log_state": {"frontier"}, "ledger_merkle_nodes": {"hash"}, "ledger_tree_heads": {"root_hash", "signature"},
+    "organisation": {"codename_salt", "recovery_public_key", "signing_public_key"},
+    "staff": {"password_hash", "public_key", "wrapped_private_key", "sealed_totp_secret", "last_totp_tag"},
+}
+CLEAR = {
+    "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
+    "cases": {"id", "label", "state", "created_on", "last_activity_on"},
+    "case_consents": {"case_id", "updated_on"}, "case_files": {"id", "case_id", "created_on"},
+    "case_key_seals": {"id", "case_id", "recipient", "staff_id"},
+    "case_notes": {"id", "case_id", "created_on"}, "case_state_changes": {"id", "case_id", "created_on"},
+    "case_transition_proposals": {"id", "case_id", "created_on"}, "case_vetting_claims": {"id", "case_id", "created_on"},
+    "case_vetting_risk": {"case_id", "updated_on"}, "case_retention": {"case_id", "legal_hold", "shredded_on"},
+    "messages": {"id", "case_id", "created_on"}, "uploads": {"id", "case_id", "length", "expires_at"},
+    "read_marks": {"staff_id", "case_id", "last_message_id"},
+    "staff_audit_log": {"id", "on", "staff_id", "action", "case_id", "target"},
+    "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_log_state": {"id", "tree_size"},
+    "ledger_merkle_nodes": {"level", "index"}, "ledger_tree_heads": {"id", "tree_size", "issued_at_ms"},
+    "login_attempt_windows": {"scope", "minute", "attempts"},
+    "organisation": {"id", "name", "created_on"},
+    # totp_secret and last_totp_counter: "" and 0 once sealed (accounts from before migration 0009: until
+    # their next log-in)
+    "staff": {"id", "username", "role", "active", "intake", "created_on", "failed_logins", "locked_until",
+              "totp_secret", "last_totp_counter"},
+}
+
+
+def test_every_column_a_seized_database_shows_is_one_the_threat_model_lists() -> None:
+    actual = {t.name: {c.name for c in t.columns} for t in Base.metadata.sorted_tables}
+    listed = {name: CLEAR.get(name, set()) | SEALED_OR_HASHED.get(name, set()) for name in actual}
+    assert listed == actual
+    assert set(CLEAR) | set(SEALED_OR_HASHED) == set(actual)
+    assert not any(CLEAR.get(name, set()) & SEALED_OR_HASHED.get(name, set()) for name in actual)
+
+
+def test_a_seized_database_shows_each_message_length_to_the_byte(sqlite_installation: Installation,
+                                                                 sqlite_client: TestClient) -> None:
+    """Not a promise but a limit, written down: message ciphertexts are not padded (docs/threat-model.md)."""
+    _, token = start_contact(sqlite_client)
+    for text in ("a", "a" * 101):
+        assert sqlite_client.post("/api/v1/contact/messages", json={"text": text},
+                                  headers=bearer(token)).status_code == 201
+    with sqlite_installation.runtime.db() as db:
+        short, long = [len(c) for c in db.scalars(select(Message.ciphertext).order_by(Message.id))]
+    assert long - short == 100
