@@ -114,7 +114,12 @@ def test_a_wrong_password_never_opens_the_totp_secret(sqlite_installation: Insta
     login = sqlite_installation.add_staff("tariq")
     opened: list[bytes] = []
     real = staff_totp.open_secret
-    monkeypatch.setattr(staff_totp, "open_secret", lambda key, blob: opened.append(key) or real(key, blob))
+
+    def counting(key: bytes, blob: bytes) -> str:
+        opened.append(key)
+        return real(key, blob)
+
+    monkeypatch.setattr(staff_totp, "open_secret", counting)
     with pytest.raises(AuthenticationFailed):
         _log_in(sqlite_installation, "tariq", "wrong password!", login.code())
     assert opened == []

@@ -361,7 +361,9 @@ def test_a_seized_database_dates_nothing_finer_than_the_minute_and_ties_no_case_
         seen_upload |= table == "uploads"
         seen_lock |= table == "staff" and row["locked_until"] is not None
         if table == "auth_sessions":
-            assert case_id not in row.values() and case_id.encode() not in row["secret_ciphertext"], row
+            sealed = row["secret_ciphertext"]
+            assert isinstance(sealed, bytes) and case_id.encode() not in sealed, row
+            assert case_id not in row.values(), row
     assert seen_session and seen_upload and seen_lock, "the scan would prove nothing"
 
 
@@ -405,7 +407,8 @@ CLEAR = {
     "case_consents": {"case_id", "updated_on"}, "case_files": {"id", "case_id", "created_on"},
     "case_key_seals": {"id", "case_id", "recipient", "staff_id"},
     "case_notes": {"id", "case_id", "created_on"}, "case_state_changes": {"id", "case_id", "created_on"},
-    "case_transition_proposals": {"id", "case_id", "created_on"}, "case_vetting_claims": {"id", "case_id", "created_on"},
+    "case_transition_proposals": {"id", "case_id", "created_on"},
+    "case_vetting_claims": {"id", "case_id", "created_on"},
     "case_vetting_risk": {"case_id", "updated_on"}, "case_retention": {"case_id", "legal_hold", "shredded_on"},
     "messages": {"id", "case_id", "created_on"}, "uploads": {"id", "case_id", "length", "expires_at"},
     "read_marks": {"staff_id", "case_id", "last_message_id"},
@@ -433,8 +436,8 @@ def test_a_seized_database_shows_each_message_length_to_the_byte(sqlite_installa
                                                                  sqlite_client: TestClient) -> None:
     """Not a promise but a limit, written down: message ciphertexts are not padded (docs/threat-model.md)."""
     _, token = start_contact(sqlite_client)
-    for text in ("a", "a" * 101):
-        assert sqlite_client.post("/api/v1/contact/messages", json={"text": text},
+    for body in ("a", "a" * 101):
+        assert sqlite_client.post("/api/v1/contact/messages", json={"text": body},
                                   headers=bearer(token)).status_code == 201
     with sqlite_installation.runtime.db() as db:
         short, long = [len(c) for c in db.scalars(select(Message.ciphertext).order_by(Message.id))]
