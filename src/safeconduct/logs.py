@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 
 _IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"
 _H = r"[0-9A-Fa-f]{1,4}"
@@ -18,6 +19,8 @@ _IPV6 = rf"(?<![\w:])(?:(?:{_H}:){{7}}{_H}|(?:{_H}(?::{_H})*)?::(?:{_H}(?::{_H})
 ADDRESS = re.compile(f"{_IPV4}|\\[?{_IPV6}\\]?")
 REDACTED = "[address]"
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+#: Log times to the hour, in UTC: enough to find a night's errors, too coarse to date one person's request.
+DATEFMT = "%Y-%m-%d %H:00Z"
 
 
 class AddressRedactingFilter(logging.Filter):
@@ -33,9 +36,16 @@ class AddressRedactingFilter(logging.Filter):
         return True
 
 
+def formatter() -> logging.Formatter:
+    """Our line format, with the time cut to the hour (no minutes, seconds or milliseconds)."""
+    coarse = logging.Formatter(FORMAT, DATEFMT)
+    coarse.converter = time.gmtime
+    return coarse
+
+
 def redacting_handler(handler: logging.Handler) -> logging.Handler:
     handler.addFilter(AddressRedactingFilter())
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(formatter())
     return handler
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -13,9 +16,10 @@ from sqlalchemy import select, text
 
 from safeconduct.auth.attempts import AttemptLimiter
 from safeconduct.auth.models import LoginAttemptWindow
-from safeconduct.cases.models import Case
+from safeconduct.cases.models import Case, Message
 from safeconduct.contact import service as contact_service
 from safeconduct.crypto import codename as codenames
+from safeconduct.crypto import wrapping
 from safeconduct.staff import service as staff_service
 from safeconduct.store.models import Base
 from tests.conftest import Installation, LiveServer, client_for, make_installation
@@ -247,6 +251,14 @@ def test_wrong_passwords_get_the_same_answer_at_the_same_cost(sqlite_installatio
         return real(hashed, password)
 
     monkeypatch.setattr(staff_service, "_verify", counting)
+    derived: list[str] = []  # the key derivation that unwraps the private key runs on every path too
+    real_unwrap = wrapping.unwrap
+
+    def counting_unwrap(blob: bytes, password: str) -> bytes:
+        derived.append(password)
+        return real_unwrap(blob, password)
+
+    monkeypatch.setattr(wrapping, "unwrap", counting_unwrap)
     attempts = [
         {"username": "nobody", "password": login.password, "totp": login.code()},
         {"username": "jack", "password": "wrong password!", "totp": login.code()},
@@ -254,7 +266,7 @@ def test_wrong_passwords_get_the_same_answer_at_the_same_cost(sqlite_installatio
     ]
     answers = [sqlite_client.post("/api/v1/staff/session", json=a) for a in attempts]
     assert {(r.status_code, r.text) for r in answers} == {(answers[0].status_code, answers[0].text)}
-    assert answers[0].status_code == 401 and len(verified) == 3
+    assert answers[0].status_code == 401 and len(verified) == 3 and len(derived) == 3
 
 
 def test_staff_account_locks_after_repeated_failures(sqlite_installation: Installation,
@@ -283,3 +295,152 @@ def test_reloading_the_codename_page_does_not_start_a_second_conversation(sqlite
     assert "sc_contact=" not in again.headers.get("set-cookie", "")  # the first session is kept
     with sqlite_installation.runtime.db() as db:
         assert db.query(Case).count() == 1
+
+
+# --- what a seized server yields: times, and case ids next to times ------------------------------------------
+
+_CLOCK_TEXT = re.compile(rb"\d{2}:\d{2}:\d{2}|\d{2}:\d{2}\.\d|T\d{2}:\d{2}")
+
+
+def _seizable_conversation(inst: Installation, client: TestClient) -> tuple[str, str]:
+    """A conversation with everything a server stores: messages, a file, an unfinished upload, a reply,
+    a staff log-in; returns (case id, contact token)."""
+    login = inst.add_staff("wendy")
+    _, token = start_contact(client)
+    assert client.post("/api/v1/contact/messages", json={"text": "hello"}, headers=bearer(token)).status_code == 201
+    assert client.post("/api/v1/contact/files", files={"file": ("a.txt", b"file body " * 300)},
+                       headers=bearer(token)).status_code == 201
+    created = client.post("/api/v1/contact/uploads", headers={
+        **bearer(token), "Tus-Resumable": "1.0.0", "Upload-Length": "5000"})
+    assert client.patch(created.headers["location"], content=b"x" * 1000, headers={
+        **bearer(token), "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream"}).status_code == 204
+    staff = staff_token(client, login)
+    case_id = only_case_id(client, staff)
+    assert client.post(f"/api/v1/staff/cases/{case_id}/replies", json={"text": "reply"},
+                       headers=bearer(staff)).status_code == 201
+    # a failed log-in run that locks an account, so `locked_until` is written too
+    for _ in range(inst.settings.staff_failures_before_lock):
+        client.post("/api/v1/staff/session", json={"username": "wendy", "password": "no no no no no", "totp": "1"})
+    return case_id, token
+
+
+def _rows(inst: Installation) -> Iterator[tuple[str, dict[str, object]]]:
+    with inst.runtime.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for row in conn.execute(table.select()):
+                yield table.name, dict(row._mapping)
+
+
+#: Whole numbers that are times: (unit in seconds, name). Checked against every integer column.
+_TIME_UNITS = ((1, "unix seconds"), (0.001, "unix milliseconds"), (30, "a TOTP counter"))
+#: Known, documented exceptions: the shared log-in limiter counts attempts per minute, and says nothing of who.
+_MINUTE_COUNTERS = {("login_attempt_windows", "minute")}
+
+
+def test_a_seized_database_dates_nothing_finer_than_the_minute_and_ties_no_case_to_a_time(
+        installation: Installation, client: TestClient) -> None:
+    case_id, _ = _seizable_conversation(installation, client)
+    now = time.time()
+    seen_session = seen_upload = seen_lock = False
+    for table, row in _rows(installation):
+        for column, value in row.items():
+            where = f"{table}.{column} = {value!r}"
+            if isinstance(value, dt.datetime):
+                assert (value.second, value.microsecond) == (0, 0), where
+                if case_id in row.values():  # next to a case id, nothing finer than the day
+                    assert value.time() == dt.time(0), where
+            elif isinstance(value, int) and not isinstance(value, bool) and (table, column) not in _MINUTE_COUNTERS:
+                for unit, name in _TIME_UNITS:
+                    assert not abs(value - now / unit) < 2 * 86400 / unit, f"{where} looks like {name}"
+            elif isinstance(value, str | bytes):
+                raw = value.encode() if isinstance(value, str) else value
+                if isinstance(value, str) or len(raw) < 40:  # ciphertexts are random: only short/clear bytes
+                    assert not _CLOCK_TEXT.search(raw), where
+        seen_session |= table == "auth_sessions"
+        seen_upload |= table == "uploads"
+        seen_lock |= table == "staff" and row["locked_until"] is not None
+        if table == "auth_sessions":
+            sealed = row["secret_ciphertext"]
+            assert isinstance(sealed, bytes) and case_id.encode() not in sealed, row
+            assert case_id not in row.values(), row
+    assert seen_session and seen_upload and seen_lock, "the scan would prove nothing"
+
+
+def test_a_seized_data_folder_dates_encrypted_files_and_their_folders_only_to_the_day(
+        installation: Installation, client: TestClient) -> None:
+    _seizable_conversation(installation, client)
+    settings = installation.settings
+    paths = [settings.files_dir, settings.uploads_dir, *settings.files_dir.iterdir(), *settings.uploads_dir.iterdir()]
+    assert any(p.suffix == ".part" for p in paths) and len(list(settings.files_dir.iterdir())) == 1
+    for path in paths:
+        assert path.stat().st_mtime % 86400 == 0, f"{path} has the modification time {path.stat().st_mtime}"
+
+
+def test_server_logs_date_nothing_finer_than_the_hour(installation: Installation) -> None:
+    with LiveServer(installation) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        start_contact(client)
+        records = list(server.records)
+    assert records, "the server logged nothing: the check would prove nothing"
+    for record in records:
+        assert re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:00Z ", record), record
+
+
+#: Every column of every table, sorted by what a seized database shows of it. docs/threat-model.md ("What a
+#: seized server yields") describes each clear column; a new column fails this test until it is placed here
+#: and there.
+SEALED_OR_HASHED = {
+    "auth_sessions": {"token_id", "secret_ciphertext"},
+    "cases": {"contact_lookup", "contact_public_key"},
+    "case_consents": {"ciphertext"}, "case_files": {"meta_ciphertext"}, "case_key_seals": {"sealed"},
+    "case_notes": {"ciphertext"}, "case_state_changes": {"ciphertext"}, "case_transition_proposals": {"ciphertext"},
+    "case_vetting_claims": {"ciphertext"}, "case_vetting_risk": {"ciphertext"}, "messages": {"ciphertext"},
+    "uploads": {"meta_ciphertext"},
+    "ledger_entries": {"prev_hash", "meta_commitment", "commitment", "entry_hash", "signature", "sealed_meta"},
+    "ledger_log_state": {"frontier"}, "ledger_merkle_nodes": {"hash"}, "ledger_tree_heads": {"root_hash", "signature"},
+    "organisation": {"codename_salt", "recovery_public_key", "signing_public_key"},
+    "staff": {"password_hash", "public_key", "wrapped_private_key", "sealed_totp_secret", "last_totp_tag"},
+}
+CLEAR = {
+    "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
+    "cases": {"id", "label", "state", "created_on", "last_activity_on"},
+    "case_consents": {"case_id", "updated_on"}, "case_files": {"id", "case_id", "created_on"},
+    "case_key_seals": {"id", "case_id", "recipient", "staff_id"},
+    "case_notes": {"id", "case_id", "created_on"}, "case_state_changes": {"id", "case_id", "created_on"},
+    "case_transition_proposals": {"id", "case_id", "created_on"},
+    "case_vetting_claims": {"id", "case_id", "created_on"},
+    "case_vetting_risk": {"case_id", "updated_on"}, "case_retention": {"case_id", "legal_hold", "shredded_on"},
+    "messages": {"id", "case_id", "created_on"},
+    # lease_*: only while a request is receiving the upload (cleared when it ends)
+    "uploads": {"id", "case_id", "length", "expires_at", "lease_holder", "lease_expires_at"},
+    "read_marks": {"staff_id", "case_id", "last_message_id"},
+    "staff_audit_log": {"id", "on", "staff_id", "action", "case_id", "target"},
+    "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_log_state": {"id", "tree_size"},
+    "ledger_merkle_nodes": {"level", "index"}, "ledger_tree_heads": {"id", "tree_size", "issued_at_ms"},
+    "login_attempt_windows": {"scope", "minute", "attempts"},
+    "organisation": {"id", "name", "created_on"},
+    # totp_secret and last_totp_counter: "" and 0 once sealed (accounts from before migration 0008: until
+    # their next log-in)
+    "staff": {"id", "username", "role", "active", "intake", "created_on", "failed_logins", "locked_until",
+              "totp_secret", "last_totp_counter"},
+}
+
+
+def test_every_column_a_seized_database_shows_is_one_the_threat_model_lists() -> None:
+    actual = {t.name: {c.name for c in t.columns} for t in Base.metadata.sorted_tables}
+    listed = {name: CLEAR.get(name, set()) | SEALED_OR_HASHED.get(name, set()) for name in actual}
+    assert listed == actual
+    assert set(CLEAR) | set(SEALED_OR_HASHED) == set(actual)
+    assert not any(CLEAR.get(name, set()) & SEALED_OR_HASHED.get(name, set()) for name in actual)
+
+
+def test_a_seized_database_shows_each_message_length_to_the_byte(sqlite_installation: Installation,
+                                                                 sqlite_client: TestClient) -> None:
+    """Not a promise but a limit, written down: message ciphertexts are not padded (docs/threat-model.md)."""
+    _, token = start_contact(sqlite_client)
+    for body in ("a", "a" * 101):
+        assert sqlite_client.post("/api/v1/contact/messages", json={"text": body},
+                                  headers=bearer(token)).status_code == 201
+    with sqlite_installation.runtime.db() as db:
+        short, long = [len(c) for c in db.scalars(select(Message.ciphertext).order_by(Message.id))]
+    assert long - short == 100

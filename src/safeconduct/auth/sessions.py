@@ -4,6 +4,11 @@ A session's secret (the contact's case key, or a caseworker's private key) is st
 that exists only inside the token held by the client. The database row alone opens nothing; the token
 alone opens nothing; and the row is keyed by a hash of the token id, so a leaked database cannot be used to
 forge tokens either. Sessions survive a server restart and work across several server processes.
+
+A contact session's subject (the case id) is sealed with its secret, not stored beside it, so a seized
+table cannot tell whose conversation was active when: the row holds a hash, a kind, a ciphertext and an
+expiry to the minute. A staff session keeps its subject (the account) in the clear, so deactivating an
+account can end all of its sessions.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from safeconduct.crypto import aead
 from safeconduct.store import diskspace
 
 _PREFIX = "sc1."
+#: Kinds whose subject is sealed with the secret instead of stored in the clear.
+_SEALED_SUBJECT = frozenset({"contact"})
 
 
 class InvalidSession(Exception):
@@ -46,16 +53,29 @@ def _row_key(token_id: bytes) -> bytes:
 def create(db: Session, *, kind: str, subject: str, secret: bytes, minutes: int) -> str:
     """Store a new session and return its bearer token (shown to the client, never stored)."""
     token_id, key = secrets.token_bytes(16), aead.new_key()
-    db.add(
-        AuthSession(
-            token_id=_row_key(token_id),
-            kind=kind,
-            subject=subject,
-            secret_ciphertext=aead.encrypt(key, secret, f"{kind}:{subject}".encode()),
-            expires_at=_now() + dt.timedelta(minutes=minutes),
-        )
-    )
+    row_key = _row_key(token_id)
+    if kind in _SEALED_SUBJECT:
+        named = subject.encode()
+        stored, ciphertext = "", aead.encrypt(key, len(named).to_bytes(1, "big") + named + secret,
+                                             _sealed_aad(kind, row_key))
+    else:
+        stored, ciphertext = subject, aead.encrypt(key, secret, f"{kind}:{subject}".encode())
+    db.add(AuthSession(token_id=row_key, kind=kind, subject=stored, secret_ciphertext=ciphertext,
+                       expires_at=_now() + dt.timedelta(minutes=minutes)))
     return _PREFIX + base64.urlsafe_b64encode(token_id + key).decode().rstrip("=")
+
+
+def _sealed_aad(kind: str, row_key: bytes) -> bytes:
+    return b"sc-session-sealed\x00" + kind.encode() + b"\x00" + row_key
+
+
+def _open(row: AuthSession, key: bytes) -> OpenSession:
+    """Decrypt a row's secret (and its subject, where sealed); rows stored before sealing still open."""
+    if row.subject:
+        return OpenSession(row.subject, aead.decrypt(key, row.secret_ciphertext, f"{row.kind}:{row.subject}".encode()))
+    plain = aead.decrypt(key, row.secret_ciphertext, _sealed_aad(row.kind, row.token_id))
+    size = plain[0]
+    return OpenSession(plain[1 : 1 + size].decode(), plain[1 + size :])
 
 
 def _parse(token: str) -> tuple[bytes, bytes]:
@@ -84,15 +104,14 @@ def open_session(db: Session, token: str, *, kind: str, minutes: int) -> OpenSes
         db.commit()
         raise InvalidSession("session expired")
     try:
-        secret = aead.decrypt(key, row.secret_ciphertext, f"{row.kind}:{row.subject}".encode())
+        opened = _open(row, key)
     except aead.DecryptionError as exc:
         raise InvalidSession("forged token") from exc
     # Slide the expiry only when less than half remains, so most requests cost no write.
-    subject = row.subject
     if expires - now < dt.timedelta(minutes=minutes / 2):
         row.expires_at = now + dt.timedelta(minutes=minutes)
         diskspace.commit_unless_full(db)  # on a full disk the session is still valid, just not extended
-    return OpenSession(subject=subject, secret=secret)
+    return opened
 
 
 def end(db: Session, token: str) -> None:
@@ -103,6 +122,12 @@ def end(db: Session, token: str) -> None:
         return
     db.execute(delete(AuthSession).where(AuthSession.token_id == _row_key(token_id)))
     db.commit()
+
+
+def end_all(db: Session, *, kind: str, subject: str) -> int:
+    """End every session of one subject (a deactivated account), so reactivating it revives none of them."""
+    result = db.execute(delete(AuthSession).where(AuthSession.kind == kind, AuthSession.subject == subject))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def purge_expired(db: Session) -> int:

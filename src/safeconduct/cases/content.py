@@ -23,7 +23,7 @@ from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
 from safeconduct.errors import Conflict, InvalidInput, NotFound, TooLarge
-from safeconduct.store import diskspace
+from safeconduct.store import coarse, diskspace
 
 
 @dataclass(frozen=True)
@@ -240,6 +240,7 @@ def _store_finished(
     settings.files_dir.mkdir(parents=True, exist_ok=True)
     final = final_path(settings, file_id)
     os.replace(part_path(settings, file_id), final)
+    coarse.day_mtimes(final, final.parent, settings.uploads_dir)  # no exact time of this file on the disk
     try:
         db.add(CaseFile(id=file_id, case_id=case.id, created_on=at.date(),
                         meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), _meta_aad(case.id, file_id))))
@@ -435,6 +436,7 @@ class UploadAppender:
             return UploadState(id=self._upload_id, offset=size, length=size, file=view)
         finally:
             self._writer.abandon()
+            coarse.day_mtimes(*self._settings.uploads_dir.glob(f"{self._upload_id}.*"), self._settings.uploads_dir)
             self._lease.release()
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from safeconduct.store import coarse
 from safeconduct.store.base import Base
 
 
@@ -70,10 +71,15 @@ class Upload(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     length: Mapped[int] = mapped_column(BigInteger)
     meta_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Rounded up to a whole day (UTC): the row is tied to a case, and the day is all the purge needs.
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     # Which request may write the body right now, and until when (see `cases.upload_lease`).
     lease_holder: Mapped[str | None] = mapped_column(String(32), nullable=True)
     lease_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @validates("expires_at")
+    def _coarse_expiry(self, _key: str, value: dt.datetime) -> dt.datetime:
+        return coarse.round_up(value, coarse.DAY)
 
 
 class ReadMark(Base):

@@ -1,7 +1,13 @@
 """Staff accounts: creation, log-in with password and TOTP, administration.
 
 Failed log-ins are counted per account (never per address) and every failure, whatever its cause, costs
-one password hash and gets the same message, so a prober learns nothing about which part was wrong.
+one password hash and one key derivation and gets the same message, so a prober learns nothing about which
+part was wrong.
+
+The TOTP secret is sealed under a key derived from the member's private key (see `crypto.staff_totp`), so
+it is opened only after the password has unwrapped that key, and the last accepted TOTP counter is kept as
+a keyed tag, so a seized database shows neither the secret nor when the member last logged in. A code is
+spent by a compare-and-swap UPDATE on that tag: of several concurrent log-ins with one code, one wins.
 """
 
 from __future__ import annotations
@@ -16,11 +22,12 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from nacl.public import PrivateKey
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
+from safeconduct.auth import sessions
 from safeconduct.config import Settings
-from safeconduct.crypto import wrapping
+from safeconduct.crypto import aead, staff_totp, wrapping
 from safeconduct.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from safeconduct.staff.models import StaffMember
 
@@ -40,6 +47,12 @@ _hasher = PasswordHasher()
 def _dummy_hash() -> str:
     """A hash to verify against when the username is unknown, so that failure costs the same."""
     return _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_wrapped_key() -> bytes:
+    """A wrapped key to derive against when there is no account or the password was wrong."""
+    return wrapping.wrap(bytes(PrivateKey.generate()), "not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -85,8 +98,9 @@ def add_staff(db: Session, *, username: str, role: str, password: str, intake: b
         username=username,
         role=role,
         password_hash=_hasher.hash(password),
-        totp_secret=secret,
+        totp_secret="",
         last_totp_counter=0,
+        sealed_totp_secret=staff_totp.seal_secret(bytes(key), secret),
         public_key=bytes(key.public_key),
         wrapped_private_key=wrapping.wrap(bytes(key), password),
         active=True,
@@ -100,18 +114,65 @@ def add_staff(db: Session, *, username: str, role: str, password: str, intake: b
     return NewStaff(staff_id=member.id, username=username, totp_secret=secret, totp_uri=uri)
 
 
-def _check_totp(member: StaffMember, code: str) -> bool:
-    """Accept the current code or its neighbours, never the same code twice."""
+def _window(totp: pyotp.TOTP, code: str, now: float) -> list[int]:
+    """The counters (previous, current, next) whose code matches, oldest first."""
     code = "".join(code.split())
-    totp = pyotp.TOTP(member.totp_secret)
-    now = time.time()
-    for drift in (0, -1, 1):
+    matching = []
+    for drift in (-1, 0, 1):
         at = now + drift * totp.interval
-        counter = int(at // totp.interval)
-        if counter > member.last_totp_counter and pyotp.utils.strings_equal(totp.at(at), code):
-            member.last_totp_counter = counter
-            return True
-    return False
+        if pyotp.utils.strings_equal(totp.at(at), code):
+            matching.append(int(at // totp.interval))
+    return matching
+
+
+def _spend_totp(db: Session, member: StaffMember, private: bytes, code: str) -> bool:
+    """Accept the current code or its neighbours, never one at or before the last accepted, even concurrently.
+
+    The UPDATE succeeds only if the stored state is still the one read here, so of several log-ins racing
+    with one code exactly one sees rowcount 1. An account still holding its secret in the clear (made before
+    migration 0008) is sealed by the same UPDATE.
+    """
+    now = time.time()
+    guard: tuple[ColumnElement[bool], ...]
+    if member.sealed_totp_secret is None:
+        secret = member.totp_secret
+        counters = [c for c in _window(pyotp.TOTP(secret), code, now) if c > member.last_totp_counter]
+        if not counters:
+            return False
+        guard = (StaffMember.sealed_totp_secret.is_(None), StaffMember.last_totp_counter < counters[0])
+    else:
+        try:
+            secret = staff_totp.open_secret(private, member.sealed_totp_secret)
+        except aead.DecryptionError:
+            return False
+        totp = pyotp.TOTP(secret)
+        last = member.last_totp_tag
+        # The last accepted counter is known only if it lies in this window; anything older spends nothing here.
+        current = int(now // totp.interval)
+        spent = max((c for c in range(current - 1, current + 2) if staff_totp.counter_tag(private, c) == last),
+                    default=None)
+        counters = [c for c in _window(totp, code, now) if spent is None or c > spent]
+        if not counters:
+            return False
+        guard = (StaffMember.last_totp_tag.is_(None) if last is None else StaffMember.last_totp_tag == last,)
+    result = db.execute(
+        update(StaffMember)
+        .where(StaffMember.id == member.id, *guard)
+        .values(totp_secret="", last_totp_counter=0, sealed_totp_secret=staff_totp.seal_secret(private, secret)
+                if member.sealed_totp_secret is None else member.sealed_totp_secret,
+                last_totp_tag=staff_totp.counter_tag(private, counters[0]))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+def _open_private_key(wrapped: bytes, password: str | None) -> bytes | None:
+    """Unwrap the private key, or spend the same key derivation for nothing when `password` is None."""
+    try:
+        key = wrapping.unwrap(wrapped, password if password is not None else "not the password of anyone")
+    except aead.DecryptionError:
+        return None
+    return key if password is not None else None
 
 
 def authenticate(db: Session, settings: Settings, *, username: str, password: str, totp: str) -> StaffAccess:
@@ -119,14 +180,16 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
     member = db.scalar(select(StaffMember).where(StaffMember.username == username.strip().lower()))
     if member is None or not member.active:
         _verify(_dummy_hash(), password)
+        _open_private_key(_dummy_wrapped_key(), None)
         raise AuthenticationFailed(LOGIN_FAILED)
     locked = member.locked_until
     if locked is not None and locked.tzinfo is None:
         locked = locked.replace(tzinfo=dt.UTC)
     password_ok = _verify(member.password_hash, password)
+    private = _open_private_key(member.wrapped_private_key, password if password_ok else None)
     if locked is not None and locked > _now():
         raise AuthenticationFailed(LOGIN_FAILED)
-    if not password_ok or not _check_totp(member, totp):
+    if private is None or not _spend_totp(db, member, private, totp):
         member.failed_logins += 1
         if member.failed_logins >= settings.staff_failures_before_lock:
             member.locked_until = _now() + dt.timedelta(minutes=settings.staff_lock_minutes)
@@ -135,9 +198,9 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
         raise AuthenticationFailed(LOGIN_FAILED)
     member.failed_logins = 0
     member.locked_until = None
-    private = PrivateKey(wrapping.unwrap(member.wrapped_private_key, password))
     db.commit()
-    return StaffAccess(staff_id=member.id, username=member.username, role=member.role, private_key=private)
+    return StaffAccess(staff_id=member.id, username=member.username, role=member.role,
+                       private_key=PrivateKey(private))
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -191,4 +254,6 @@ def set_active(db: Session, staff_id: int, active: bool, *, actor_id: int | None
         if len(list(admins)) <= 1:
             raise InvalidInput("This is the last active administrator: add another one first.")
     member.active = active
+    if not active:  # a reactivated account starts afresh: no old token comes back to life
+        sessions.end_all(db, kind="staff", subject=str(staff_id))
     db.commit()
