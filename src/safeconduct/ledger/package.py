@@ -27,6 +27,7 @@ from safeconduct.ledger.trust import fingerprint
 BUNDLE, PDF, README = "bundle.zip", "dossier.pdf", "README.txt"
 MEMBERS = (BUNDLE, PDF, README)
 _PDF_CONTEXT = b"safeconduct dossier pdf v1\0"
+_PDF_HASH_LINE = re.compile(r"^dossier\.pdf SHA-256: ([0-9a-f]{64})$", re.M)
 _SIGNATURE_LINE = re.compile(r"^dossier\.pdf signature \(Ed25519, organisation key\): ([0-9a-f]{128})$", re.M)
 
 
@@ -94,15 +95,20 @@ def check_readme_and_pdf(readme_bytes: bytes, pdf: bytes, *, bundle: bytes, case
     """Check that the PDF is the one the bundle's key signed with this bundle (the signature is in the README)
     and that the README is exactly what safeconduct writes for both; raise :class:`PackageError` naming the file.
     """
-    match = _SIGNATURE_LINE.search(readme_bytes.decode("utf-8", errors="replace"))
-    if match is None:
-        raise PackageError("README.txt was changed: its dossier.pdf signature line is missing or malformed")
+    text = readme_bytes.decode("utf-8", errors="replace")
+    match, stated = _SIGNATURE_LINE.search(text), _PDF_HASH_LINE.search(text)
+    if match is None or stated is None:
+        raise PackageError("README.txt was changed: its dossier.pdf SHA-256 or signature line is missing or "
+                           "malformed")
     signature = bytes.fromhex(match.group(1))
     try:
         VerifyKey(public_key).verify(pdf_message(pdf, bundle), signature)
     except nacl.exceptions.BadSignatureError:
-        raise PackageError("dossier.pdf was changed, or belongs to another bundle (the organisation's signature "
-                           "over it, in README.txt, does not verify)") from None
+        if hashlib.sha256(pdf).hexdigest() != stated.group(1):
+            raise PackageError("dossier.pdf was changed, or belongs to another bundle (its SHA-256 is not the "
+                               "one in README.txt, and the organisation's signature does not cover it)") from None
+        raise PackageError("README.txt was changed: the organisation's signature over dossier.pdf in it does not "
+                           "verify (or both files belong to another bundle)") from None
     expected = readme(case_id=case_id, public_key=public_key, events=events, disclosed=disclosed, pdf=pdf,
                       pdf_signature=signature)
     if readme_bytes != expected.encode("utf-8"):
