@@ -197,10 +197,10 @@ def _verify_package(members: dict[str, bytes], names: list[str], pins: Pins | No
 def check_package_members(members: dict[str, bytes], pins: Pins | None,
                           tsa_roots_pem: bytes | None) -> VerificationReport:
     """Verify ``bundle.zip``, then ``dossier.pdf`` and ``README.txt`` (both, or neither in a folder)."""
-    inner_names, inner = _read_zip(members[package.BUNDLE], where="bundle.zip")
-    if package.is_package(inner_names):
-        raise VerificationError("bundle.zip is itself a dossier package, not a bundle")
     try:
+        inner_names, inner = _read_zip(members[package.BUNDLE], where="it")
+        if package.is_package(inner_names):
+            raise VerificationError("it is itself a dossier package, not a bundle")
         report = _verify_bundle(members[package.BUNDLE], inner_names, inner, pins, tsa_roots_pem)
     except VerificationError as exc:
         raise VerificationError(f"bundle.zip: {exc}") from exc
