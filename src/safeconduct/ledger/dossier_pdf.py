@@ -257,7 +257,8 @@ def render_pdf(
         para("1. Obtain the bundle (bundle.zip, in the download with this PDF), and the organisation's public "
              "key fingerprint from a source you trust: a fingerprint read only from a PDF that came with the bundle "
              "proves nothing, since anyone can sign a fabricated bundle with a key of their own."),
-        para("2. Install safeconduct (pip install safeconduct) on any computer; no network access is needed."),
+        para("2. Install safeconduct (pip install 'safeconduct[ledger]') on any computer; no network access is "
+             "needed."),
         Paragraph(escape(f"safeconduct verify bundle.zip --expect-key {report.fingerprint}"), mono),
         para("Exit status 0 and VERIFIED: everything holds and the key is the one you gave. Exit status 3 (KEY "
              "NOT CONFIRMED): intact, but signed by a key you did not confirm. Exit status 1 (NOT VERIFIED): "
