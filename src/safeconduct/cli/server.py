@@ -60,7 +60,8 @@ def init(data: Path = DataOption, name: str = typer.Option("safeconduct", help="
     console.print(f"    [bold yellow]{recovery}[/]\n")
     console.print(
         "Write it down on paper and keep it offline, away from this server. With it, an administrator can "
-        "open any case even when every caseworker who held it is gone (`safeconduct recover`)."
+        "open any case even when every caseworker who held it is gone (`safeconduct recover`).",
+        soft_wrap=True,
     )
 
 
