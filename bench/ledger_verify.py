@@ -1,7 +1,8 @@
 """Time `safeconduct verify` on a bundle of N events (default 10,000; target under 2 s).
 
     PYTHONPATH=src .venv/bin/python bench/ledger_verify.py --events 10000 --disclosed 2000 --out /tmp/b10k.zip
-    time PYTHONPATH=src .venv/bin/python -c "from safeconduct.cli import app; app()" verify /tmp/b10k.zip
+    time PYTHONPATH=src .venv/bin/python -c "from safeconduct.cli import app; app()" verify /tmp/b10k.zip \
+        --expect-key FP   # FP: the pin the bench prints
 
 The bundle is built on an in-memory SQLite database through the real service (append_events, export),
 in a log that also holds other cases' events, so the Merkle proof has realistic depth.
@@ -78,6 +79,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - cpu_start)
     print(report.summary())
+    print(f"pin for `safeconduct verify`: --expect-key {report.fingerprint}")
     print(f"verify_bundle: wall best {min(times):.3f} s, median {sorted(times)[len(times) // 2]:.3f} s; "
           f"CPU median {sorted(cpu)[len(cpu) // 2]:.3f} s over {args.repeat} runs "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

@@ -118,9 +118,13 @@ def test_cli_export_writes_a_bundle_that_verifies(sqlite_installation: Installat
                       input=login.password + "\n")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
-    r = runner.invoke(cli_app, ["verify", str(tmp_path / "out.zip")])
+    pin = re.search(r"^Ledger key fingerprint: (\S+)$", r.output, re.M)
+    assert pin and f"safeconduct verify {tmp_path / 'out.zip'} --expect-key {pin.group(1)}" in r.output
+    r = runner.invoke(cli_app, ["verify", str(tmp_path / "out.zip"), "--expect-key", pin.group(1)])
     assert r.exit_code == 0, r.output
-    assert "VERIFIED" in r.output and "disclosed" in r.output
+    assert r.output.startswith("VERIFIED: ") and "disclosed" in r.output
+    r = runner.invoke(cli_app, ["verify", str(tmp_path / "out.zip")])
+    assert r.exit_code == 3 and "KEY NOT CONFIRMED" in r.output
 
 
 def test_the_consent_page_works_without_javascript(sqlite_client: TestClient) -> None:
@@ -150,7 +154,7 @@ def test_the_dossier_states_the_date_of_first_contact_and_nothing_of_the_opening
     import io
     import zipfile
 
-    from safeconduct.ledger.verify import verify_bundle
+    from safeconduct.ledger.verify import fingerprint, verify_bundle
     from tests.flows import bearer, only_case_id, staff_token, start_contact
 
     login = sqlite_installation.add_staff("zaid")
@@ -162,6 +166,10 @@ def test_the_dossier_states_the_date_of_first_contact_and_nothing_of_the_opening
     r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier", json={}, headers=bearer(staff))
     assert r.status_code == 200
     report = verify_bundle(zipfile.ZipFile(io.BytesIO(r.content)).read("bundle.zip"))
+    pin = fingerprint(sqlite_installation.runtime.org.signing_key.verify_key.encode())
+    whole = verify_bundle(r.content, expect_key=pin)  # the download itself: bundle, PDF and README
+    assert whole.key_confirmed and "dossier.pdf and README.txt exactly as" in whole.summary()
+    assert f"--expect-key {pin}" in zipfile.ZipFile(io.BytesIO(r.content)).read("README.txt").decode()
     opening = report.events[0]
     assert opening.kind == "case_opened" and opening.at  # the date of first contact is shown…
     assert opening.content is None  # …but not any content of the opening event

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from safeconduct.ledger import service
 from safeconduct.ledger.bundle import Disclosure
 from safeconduct.ledger.commitments import commit
-from tests.ledger.conftest import T0
+from tests.ledger.conftest import T0, memory_db
 
 CASE = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 KINDS = ["message_in", "reply_out", "state_change", "message_in", "note", "reply_out", "message_in",
@@ -40,3 +40,23 @@ def make_bundle(db: Session, key: SigningKey, case_key: bytes, n: int = 12, disc
                                  disclosures=disclosures[:disclose], now=T0 + dt.timedelta(days=30))
     db.commit()
     return data
+
+
+def forged_bundle(case_key: bytes, n: int = 12, disclose: int = 9) -> bytes:
+    """What anyone can make: a self-consistent bundle for the same case, signed with a fresh key of their own."""
+    with memory_db() as other:
+        return make_bundle(other, SigningKey.generate(), case_key, n, disclose)
+
+
+def make_package(bundle: bytes, key: SigningKey, organisation: str = "Beratungsstelle Ausweg") -> bytes:
+    """The download as the web export builds it: bundle.zip, the PAdES-signed dossier.pdf, README.txt."""
+    from safeconduct.ledger import package
+    from safeconduct.ledger.dossier_pdf import DossierText, render_pdf
+    from safeconduct.ledger.pdf_signing import make_org_certificate, sign_pdf
+    from safeconduct.ledger.verify import verify_bundle
+
+    report = verify_bundle(bundle, expect_key=bytes(key.verify_key).hex())
+    key_pem, cert_pem = make_org_certificate(organisation, now=T0)
+    pdf = sign_pdf(render_pdf(report, text=DossierText(organisation=organisation)), key_pem=key_pem,
+                   cert_pem=cert_pem)
+    return package.build(bundle, pdf, key)

@@ -56,12 +56,16 @@ def test_dossier_pdf_renders_only_from_a_bundle_that_verifies(tmp_path: Path, db
     bundle_path, pdf_path = tmp_path / "case.zip", tmp_path / "case.pdf"
     data = make_bundle(db, org_key, case_key)
     bundle_path.write_bytes(data)
+    fp = fingerprint(bytes(org_key.verify_key))
     result = CliRunner().invoke(app(), ["dossier", "pdf", str(bundle_path), "-o", str(pdf_path)])
+    assert result.exit_code == 3 and "KEY NOT CONFIRMED" in result.output and not pdf_path.exists()
+    result = CliRunner().invoke(app(), ["dossier", "pdf", str(bundle_path), "-o", str(pdf_path), "--expect-key", fp])
     assert result.exit_code == 0, result.output
     assert pdf_path.read_bytes().startswith(b"%PDF")
     broken = tmp_path / "broken.zip"
     broken.write_bytes(data[:-10])
-    result = CliRunner().invoke(app(), ["dossier", "pdf", str(broken), "-o", str(tmp_path / "x.pdf")])
+    result = CliRunner().invoke(app(), ["dossier", "pdf", str(broken), "-o", str(tmp_path / "x.pdf"),
+                                        "--expect-key", fp])
     assert result.exit_code == 1 and "NOT VERIFIED" in result.output
     assert not (tmp_path / "x.pdf").exists()
 
@@ -72,13 +76,14 @@ def test_verify_json_output_for_programs(tmp_path: Path, db: Session, org_key: S
     path = tmp_path / "case.zip"
     data = make_bundle(db, org_key, case_key)
     path.write_bytes(data)
-    result = CliRunner().invoke(app(), ["verify", "--json", str(path)])
+    fp = fingerprint(bytes(org_key.verify_key))
+    result = CliRunner().invoke(app(), ["verify", "--json", str(path), "--expect-key", fp])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert (out["verified"], out["events"], out["disclosed"]) == (True, 12, 9)
+    assert (out["verified"], out["status"], out["events"], out["disclosed"]) == (True, "verified", 12, 9)
     assert out["timeline"][10] == {"seq": 10, "kind": None, "at": None, "disclosed": False}
     path.write_bytes(b"not a zip")
     result = CliRunner().invoke(app(), ["verify", "--json", str(path)])
     assert result.exit_code == 1
-    assert json.loads(result.output) == {"verified": False,
+    assert json.loads(result.output) == {"verified": False, "status": "invalid",
                                          "error": "not a safeconduct bundle: the file is not a zip archive"}

@@ -41,7 +41,7 @@ def report(db: Session, org_key: SigningKey, case_key: bytes) -> VerificationRep
     db.commit()
     data = service.export_bundle(db, case_id=CASE, case_key=case_key, signing_key=org_key,
                                  disclosures=disclosures, now=T0 + dt.timedelta(days=9))
-    return verify_bundle(data)
+    return verify_bundle(data, expect_key=bytes(org_key.verify_key).hex())
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

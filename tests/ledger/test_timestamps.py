@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from safeconduct.ledger import bundle, service, timestamps
 from safeconduct.ledger.models import TreeHead
 from safeconduct.ledger.timestamps import TimestampError, request_timestamp, verify_timestamp
-from safeconduct.ledger.verify import VerificationError, verify_bundle
+from safeconduct.ledger.verify import VerificationError, fingerprint, verify_bundle
 from tests.ledger.conftest import T0
 from tests.ledger.helpers import CASE, make_case
 from tests.ledger.test_cli import app
@@ -107,3 +108,35 @@ def test_requiring_a_timestamp_refuses_a_bundle_without_one(db: Session, org_key
     (tmp_path / "root.pem").write_bytes(tsa.root_pem)
     result = CliRunner().invoke(app(), ["verify", str(tmp_path / "b.zip"), "--tsa-root", str(tmp_path / "root.pem")])
     assert result.exit_code == 1 and "no RFC 3161 timestamp" in result.output
+
+
+def test_a_timestamp_checked_only_against_roots_shipped_in_the_bundle_is_not_confirmed(
+        db: Session, org_key: SigningKey, case_key: bytes, tsa: LocalAuthority, tmp_path: Path) -> None:
+    data = stamped_bundle(db, org_key, case_key, tsa)
+    report = verify_bundle(data)
+    assert report.timestamp_time is not None and not report.timestamp_confirmed
+    assert "tree head timestamped" not in report.summary()
+    assert ("timestamp present (" in report.summary() and "by CN=Test Timestamp Authority (RFC 3161)) but its "
+            "authority is not confirmed" in report.summary())
+    (tmp_path / "b.zip").write_bytes(data)
+    (tmp_path / "root.pem").write_bytes(tsa.root_pem)
+    pin = fingerprint(bytes(org_key.verify_key))
+    result = CliRunner().invoke(app(), ["verify", str(tmp_path / "b.zip"), "--expect-key", pin, "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["timestamp"]["authority_confirmed"] is False
+    result = CliRunner().invoke(app(), ["verify", str(tmp_path / "b.zip"), "--expect-key", pin])
+    assert result.exit_code == 0 and "timestamp present" in result.output and "not confirmed" in result.output
+    result = CliRunner().invoke(app(), ["verify", str(tmp_path / "b.zip"), "--expect-key", pin,
+                                        "--tsa-root", str(tmp_path / "root.pem")])
+    assert result.exit_code == 0, result.output
+    assert "tree head timestamped" in result.output and "authority confirmed by the root you gave" in result.output
+    assert "not confirmed" not in result.output
+
+
+def test_a_timestamp_from_an_authority_of_the_forgers_own_is_never_confirmed(
+        db: Session, org_key: SigningKey, case_key: bytes, tsa: LocalAuthority, other_tsa: LocalAuthority) -> None:
+    forged = stamped_bundle(db, org_key, case_key, other_tsa)  # stamped by an authority that ships its own root
+    report = verify_bundle(forged)
+    assert not report.timestamp_confirmed and "CN=Impostor TSA (RFC 3161)) but its authority is not confirmed" in \
+        report.summary()
+    with pytest.raises(VerificationError, match="timestamp of the tree head: the timestamp token does not verify"):
+        verify_bundle(forged, tsa_roots_pem=tsa.root_pem)

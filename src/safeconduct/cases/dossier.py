@@ -44,6 +44,9 @@ class Dossier:
     pdf_signed: bool
     disclosed: int
     summary: str
+    fingerprint: str
+    #: The download: bundle.zip, dossier.pdf and README.txt, checkable as one by ``safeconduct verify``.
+    package: bytes
 
 
 def pdf_certificate(settings: Settings, organisation: str) -> tuple[bytes, bytes]:
@@ -130,6 +133,9 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
 
             key_pem, cert_pem = pdf_certificate(settings, organisation)
             pdf, signed = pades(pdf, key_pem=key_pem, cert_pem=cert_pem), True
+        from safeconduct.ledger import package
+
+        download = package.build(bundle, pdf, signing_key)
         consent.mark_exported(db, case_id=case_id, case_key=case_key)
         audit.record(db, staff_id=actor.staff_id, action="export", case_id=case_id, on=now.date())
         case.last_activity_on = now.date()
@@ -138,4 +144,4 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
         db.rollback()
         raise
     return Dossier(case_label=case.label, bundle=bundle, pdf=pdf, pdf_signed=signed, disclosed=report.disclosed,
-                   summary=report.summary())
+                   summary=report.summary(), fingerprint=report.fingerprint, package=download)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from safeconduct.cli import dossier, ledger, retention, server, testimony, text, voice
+from safeconduct.cli import dossier, keys, ledger, retention, server, testimony, text, voice
 
 app = typer.Typer(
     name="safeconduct",
@@ -21,6 +21,7 @@ app = typer.Typer(
 server.register(app)
 ledger.register(app)
 dossier.register(app)
+keys.register(app)
 app.add_typer(voice.app, name="voice", help="Voice anonymization and its privacy measurement.")
 app.add_typer(text.app, name="text", help="Redaction of identifying details in text.")
 app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymization pipeline.")

@@ -67,7 +67,8 @@ def export(
     typer.echo(f"wrote {bundle_path} and {pdf_path} ({result.disclosed} events disclosed"
                f"{', PDF signed' if result.pdf_signed else ''})")
     typer.echo(f"VERIFIED: {result.summary}")
-    typer.echo(f"check it anywhere with: safeconduct verify {bundle_path}")
+    typer.echo(f"Ledger key fingerprint: {result.fingerprint}")
+    typer.echo(f"check it anywhere with: safeconduct verify {bundle_path} --expect-key {result.fingerprint}")
 
 
 def register(app: typer.Typer) -> None:

@@ -50,11 +50,18 @@ def init(data: Path = DataOption, name: str = typer.Option("safeconduct", help="
     except ImportError:  # the [ledger] extra is not installed: dossiers cannot be exported anyway
         err.print("Note: the dossier packages are not installed (pip install 'safeconduct[ledger]').")
     console.print(f"Installation created in [bold]{runtime.settings.data_dir}[/].")
+    from safeconduct.cli.keys import fingerprint_lines
+
+    for line in fingerprint_lines(bytes(runtime.org.signing_key.verify_key), name):
+        console.print(line, soft_wrap=True, highlight=False, markup=False)
+    console.print("Print it again any time with `safeconduct key fingerprint --data DIR`.", soft_wrap=True,
+                  highlight=False, markup=False)
     console.print("\n[bold]Recovery key[/] — shown only this once, never stored on this server:\n")
     console.print(f"    [bold yellow]{recovery}[/]\n")
     console.print(
         "Write it down on paper and keep it offline, away from this server. With it, an administrator can "
-        "open any case even when every caseworker who held it is gone (`safeconduct recover`)."
+        "open any case even when every caseworker who held it is gone (`safeconduct recover`).",
+        soft_wrap=True,
     )
 
 

@@ -151,6 +151,9 @@ def render_pdf(
     disclosed = [e for e in report.events if e.content is not None]
     if not disclosed:
         raise DossierError("nothing is disclosed in this bundle; a dossier needs at least one disclosed event")
+    if not report.key_confirmed:
+        raise DossierError(f"the bundle is signed by key {report.fingerprint}, which was not confirmed; a dossier "
+                           "is rendered only from a bundle checked against the organisation's key (--expect-key)")
 
     body = ParagraphStyle("body", fontName="DejaVu", fontSize=10, leading=14)
     rtl_body = ParagraphStyle("rtl", parent=body, alignment=TA_RIGHT)
@@ -159,6 +162,7 @@ def render_pdf(
     h1 = ParagraphStyle("h1", parent=body, fontName="DejaVu-Bold", fontSize=17, leading=22, spaceAfter=8)
     h2 = ParagraphStyle("h2", parent=body, fontName="DejaVu-Bold", fontSize=13, leading=17, spaceBefore=10,
                         spaceAfter=5)
+    big_mono = ParagraphStyle("bigmono", parent=body, fontName="DejaVuMono", fontSize=13, leading=18)
     width = A4[0] - 40 * mm
 
     def para(value: str, style: ParagraphStyle = body) -> Paragraph:
@@ -190,11 +194,28 @@ def render_pdf(
                                              else "not disclosed")],
                 [para("Events recorded"), para(str(len(report.events)))],
                 [para("Events disclosed"), para(str(len(disclosed)))],
-                [para("Signed by key"), para(report.fingerprint, mono)],
             ],
             colWidths=[45 * mm, width - 45 * mm],
             style=TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                               ("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        ),
+        Spacer(1, 4 * mm),
+        Table(
+            [
+                [para("Organisation key fingerprint", small)],
+                [para(report.fingerprint, big_mono)],
+                [para("Compare it, group by group, with the fingerprint the organisation gave you through a "
+                      "channel you trust (its website, a letter). To check this dossier offline, run in the folder "
+                      "of the download (or give the downloaded .zip itself):", small)],
+                [para(f"safeconduct verify bundle.zip --expect-key {report.fingerprint}", mono)],
+                [para("VERIFIED (exit status 0) means every hash, signature and Merkle proof holds and the bundle "
+                      "was signed by that key. Details on the verification page.", small)],
+            ],
+            colWidths=[width],
+            style=TableStyle([("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                              ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f2f2f2")),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm), ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm)]),
         ),
     ]
     for key, title in SECTION_TITLES.items():
@@ -225,16 +246,24 @@ def render_pdf(
                 [para("Chain head leaf index"), para(str(report.head_leaf_index))],
                 [para("Independent timestamp"), para(
                     f"{report.timestamp_time.strftime('%Y-%m-%d %H:%M:%S UTC')} by {report.timestamp_authority} "
-                    "(RFC 3161)" if report.timestamp_time else "none (no timestamp authority configured)")],
+                    "(RFC 3161)" + ("" if report.timestamp_confirmed else "; its authority is not confirmed here: "
+                                    "check it with --tsa-root")
+                    if report.timestamp_time else "none (no timestamp authority configured)")],
             ],
             colWidths=[50 * mm, width - 50 * mm],
             style=TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]),
         ),
         para("How to check this dossier", h2),
-        para("1. Obtain the bundle (a .zip file) that was exported with this PDF, and the organisation's public "
-             "key fingerprint from a source you trust (not from this PDF alone)."),
-        para("2. Install safeconduct (pip install safeconduct) on any computer; no network access is needed."),
+        para("1. Obtain the bundle (bundle.zip, in the download with this PDF), and the organisation's public "
+             "key fingerprint from a source you trust: a fingerprint read only from a PDF that came with the bundle "
+             "proves nothing, since anyone can sign a fabricated bundle with a key of their own."),
+        para("2. Install safeconduct (pip install 'safeconduct[ledger]') on any computer; no network access is "
+             "needed."),
         Paragraph(escape(f"safeconduct verify bundle.zip --expect-key {report.fingerprint}"), mono),
+        para("Exit status 0 and VERIFIED: everything holds and the key is the one you gave. Exit status 3 (KEY "
+             "NOT CONFIRMED): intact, but signed by a key you did not confirm. Exit status 1 (NOT VERIFIED): "
+             "something was changed. A timestamp counts only against the authority's root certificate you give "
+             "with --tsa-root ROOT.pem.", small),
         para("3. The command recomputes every SHA-256 commitment of the disclosed texts, every link of the "
              "hash chain, every Ed25519 signature, and the RFC 9162 Merkle inclusion of the chain head in the "
              "signed tree head, and prints what holds. Any change to the bundle makes it fail and name the "

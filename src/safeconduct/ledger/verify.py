@@ -1,8 +1,11 @@
 """Offline verification of a bundle: every hash, signature, commitment and proof, nothing trusted.
 
-Needs no database, no network and no secret — only the bundle (and, to rule out a bundle from another
-organisation, the public key or fingerprint one expects). Checks run in chain order and stop at the first
-broken link, which the error names: a court expert reads *where* the evidence breaks, not just that it does.
+Needs no database, no network and no secret — only the bundle (or the dossier package that holds it) and
+what the person checking trusts: the organisation's key fingerprint (see ``trust.py``) and, for the
+independent timestamp, the authority's root certificate. Without them the checks still run, but the result
+says plainly that the key (or the timestamp authority) is not confirmed: anyone can make a self-consistent
+bundle with a key of their own, and embed a root certificate of their own. Checks run in chain order and
+stop at the first broken link, which the error names: a court expert reads *where* the evidence breaks.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from typing import Any
 import nacl.exceptions
 from nacl.signing import VerifyKey
 
-from safeconduct.ledger import chain, merkle
+from safeconduct.ledger import chain, merkle, package
 from safeconduct.ledger.bundle import FORMAT, MEMBER_ORDER, TIMESTAMP_MEMBERS, canonical_json, zip_members
 from safeconduct.ledger.commitments import commitment_of
+from safeconduct.ledger.trust import Pins, fingerprint
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # refuse zip bombs before inflating anything
@@ -54,6 +58,13 @@ class VerificationReport:
     head_leaf_index: int = 0
     timestamp_time: dt.datetime | None = None
     timestamp_authority: str | None = None
+    #: True only when the signing key matched a pin the checker gave (``expect_key``).
+    key_confirmed: bool = False
+    #: True only when the timestamp verified against a root the checker gave (``tsa_roots_pem``).
+    timestamp_confirmed: bool = False
+    bundle_sha256: str = ""
+    #: What else was checked when a dossier package (or its folder) was given, one phrase each.
+    package_checks: list[str] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -66,13 +77,15 @@ class VerificationReport:
     def to_json(self) -> dict[str, Any]:
         """What holds, for programs (the API, ``safeconduct verify --json``); texts stay in the bundle."""
         return {
-            "verified": True, "case_id": self.case_id, "events": len(self.events), "disclosed": self.disclosed,
+            "verified": self.key_confirmed, "key_confirmed": self.key_confirmed, "case_id": self.case_id,
+            "events": len(self.events), "disclosed": self.disclosed,
             "public_key": self.public_key.hex(), "fingerprint": self.fingerprint,
             "first_event_at": self.events[0].at if self.events else None,
             "tree_size": self.tree_size, "root_hash": self.root_hash.hex(), "head_leaf_index": self.head_leaf_index,
             "tree_head_issued_at": self.tree_head_issued_at.isoformat() if self.tree_head_issued_at else None,
-            "timestamp": {"time": self.timestamp_time.isoformat(), "authority": self.timestamp_authority}
-            if self.timestamp_time else None,
+            "timestamp": {"time": self.timestamp_time.isoformat(), "authority": self.timestamp_authority,
+                          "authority_confirmed": self.timestamp_confirmed} if self.timestamp_time else None,
+            "package": self.package_checks or None,
             "timeline": [{"seq": e.seq, "kind": e.kind, "at": e.at, "disclosed": e.content is not None}
                          for e in self.events],
         }
@@ -86,20 +99,18 @@ class VerificationReport:
             f"{self.fingerprint}, {first_text}; chain head is entry {self.head_leaf_index} of the "
             f"organisation's log of {self.tree_size} entries (tree head signed {issued}, root "
             f"{self.root_hash.hex()[:16]}…)"
-            + (f"; tree head timestamped {self.timestamp_time.strftime('%Y-%m-%dT%H:%M:%SZ')} by "
-               f"{self.timestamp_authority} (RFC 3161)" if self.timestamp_time else "")
+            + self._timestamp_text()
+            + (f"; {', '.join(self.package_checks)}" if self.package_checks else "")
         )
 
-
-def fingerprint(public_key: bytes) -> str:
-    """Same spelling as the console and dossier show (first 128 bits of SHA-256, in groups of four)."""
-    digest = hashlib.sha256(public_key).hexdigest()
-    return ":".join(digest[i : i + 4] for i in range(0, 32, 4))
-
-
-def _key_matches(public_key: bytes, expected: str) -> bool:
-    text = "".join(expected.split()).lower().replace(":", "")
-    return text in {public_key.hex(), fingerprint(public_key).replace(":", "")}
+    def _timestamp_text(self) -> str:
+        if self.timestamp_time is None:
+            return ""
+        stamp = f"{self.timestamp_time.strftime('%Y-%m-%dT%H:%M:%SZ')} by {self.timestamp_authority} (RFC 3161)"
+        if self.timestamp_confirmed:
+            return f"; tree head timestamped {stamp}, authority confirmed by the root you gave"
+        return (f"; timestamp present ({stamp}) but its authority is not confirmed: the root it chains to came "
+                "inside the bundle; give the authority's root certificate you trust with --tsa-root")
 
 
 def _hex(value: Any, nbytes: int, where: str) -> bytes:
@@ -119,11 +130,11 @@ def _json(members: dict[str, bytes], name: str) -> Any:
         raise VerificationError(f"{name} is not valid JSON: {exc}") from exc
 
 
-def _read_zip(data: bytes) -> tuple[list[str], dict[str, bytes]]:
+def _read_zip(data: bytes, where: str = "the file") -> tuple[list[str], dict[str, bytes]]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 — zipfile raises many types on damaged input; all mean the same
-        raise VerificationError("not a safeconduct bundle: the file is not a zip archive") from exc
+        raise VerificationError(f"not a safeconduct bundle: {where} is not a zip archive") from exc
     members: dict[str, bytes] = {}
     names: list[str] = []
     with zf:
@@ -137,22 +148,85 @@ def _read_zip(data: bytes) -> tuple[list[str], dict[str, bytes]]:
             try:
                 members[info.filename] = zf.read(info)
             except Exception as exc:  # noqa: BLE001 — CRC, header, flag or length damage
-                raise VerificationError(f"bundle is damaged: {info.filename} cannot be read intact ({exc})") from exc
+                raise VerificationError(f"{where} is damaged: {info.filename} cannot be read intact ({exc})") from exc
             names.append(info.filename)
-    missing = [m for m in MEMBER_ORDER if m not in members]
-    if missing:
-        raise VerificationError(f"not a safeconduct bundle: {missing[0]} is missing")
     return names, members
 
 
-def verify_bundle(data: bytes, *, expect_key: str | None = None,
-                  tsa_roots_pem: bytes | None = None) -> VerificationReport:
-    """Check everything in a bundle; return what holds or raise :class:`VerificationError`.
+def _pins(expect_key: str | Pins | None) -> Pins | None:
+    if expect_key is None or isinstance(expect_key, Pins):
+        return expect_key
+    return Pins.of([expect_key])
 
+
+def verify_bundle(data: bytes, *, expect_key: str | Pins | None = None,
+                  tsa_roots_pem: bytes | None = None) -> VerificationReport:
+    """Check everything in a bundle (or a dossier package); return what holds or raise :class:`VerificationError`.
+
+    `expect_key`: the fingerprint(s) or public key(s) the checker trusts (raises :class:`trust.PinError` when
+    malformed). A bundle signed by another key fails; without pins the report holds with
+    ``key_confirmed=False``, which callers must not present as verified.
     `tsa_roots_pem`: the timestamp authority root(s) the checker trusts; then a timestamp is required and
-    checked against them instead of the roots the bundle brings along.
+    checked against them; without them a timestamp is checked against the roots the bundle brings along,
+    which shows it is well-formed and for this tree head, not who made it (``timestamp_confirmed=False``).
     """
+    pins = _pins(expect_key)
     names, members = _read_zip(data)
+    if package.is_package(names):
+        return _verify_package(members, names, pins, tsa_roots_pem, data)
+    return _verify_bundle(data, names, members, pins, tsa_roots_pem)
+
+
+def _verify_package(members: dict[str, bytes], names: list[str], pins: Pins | None, tsa_roots_pem: bytes | None,
+                    data: bytes) -> VerificationReport:
+    extra = [n for n in names if n not in package.MEMBERS]
+    if extra:
+        raise VerificationError(f"the dossier package contains {extra[0]}, which safeconduct does not put there")
+    missing = [n for n in package.MEMBERS if n not in members]
+    if missing:
+        raise VerificationError(f"the dossier package has no {missing[0]}")
+    report = check_package_members(members, pins, tsa_roots_pem)
+    if names != list(package.MEMBERS) or zip_members([(n, members[n]) for n in names]) != data:
+        raise VerificationError(
+            "the dossier package's zip container was altered (headers or layout differ from what safeconduct "
+            "writes, though bundle.zip, dossier.pdf and README.txt verify)"
+        )
+    return report
+
+
+def check_package_members(members: dict[str, bytes], pins: Pins | None,
+                          tsa_roots_pem: bytes | None) -> VerificationReport:
+    """Verify ``bundle.zip``, then ``dossier.pdf`` and ``README.txt`` (both, or neither in a folder)."""
+    try:
+        inner_names, inner = _read_zip(members[package.BUNDLE], where="it")
+        if package.is_package(inner_names):
+            raise VerificationError("it is itself a dossier package, not a bundle")
+        report = _verify_bundle(members[package.BUNDLE], inner_names, inner, pins, tsa_roots_pem)
+    except VerificationError as exc:
+        raise VerificationError(f"bundle.zip: {exc}") from exc
+    report.package_checks.append("bundle.zip verified")
+    present = [n for n in (package.PDF, package.README) if n in members]
+    if len(present) == 1:
+        other = package.README if present[0] == package.PDF else package.PDF
+        raise VerificationError(f"{present[0]} is here without {other}, which is needed to check it (give "
+                                "bundle.zip alone to check only the bundle)")
+    if present:
+        try:
+            package.check_readme_and_pdf(
+                members[package.README], members[package.PDF], bundle=members[package.BUNDLE],
+                case_id=report.case_id, public_key=report.public_key, events=len(report.events),
+                disclosed=report.disclosed)
+        except package.PackageError as exc:
+            raise VerificationError(str(exc)) from exc
+        report.package_checks.append("dossier.pdf and README.txt exactly as the organisation's key signed them")
+    return report
+
+
+def _verify_bundle(data: bytes, names: list[str], members: dict[str, bytes], pins: Pins | None,
+                   tsa_roots_pem: bytes | None) -> VerificationReport:
+    missing = [m for m in MEMBER_ORDER if m not in members]
+    if missing:
+        raise VerificationError(f"not a safeconduct bundle: {missing[0]} is missing")
     manifest = _json(members, "manifest.json")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise VerificationError(f"manifest.json does not declare the format {FORMAT}")
@@ -161,9 +235,9 @@ def verify_bundle(data: bytes, *, expect_key: str | None = None,
     except chain.ChainError as exc:
         raise VerificationError(f"manifest.json: {exc}") from exc
     public_key = _hex(manifest.get("public_key"), 32, "manifest.json public_key")
-    if expect_key is not None and not _key_matches(public_key, expect_key):
+    if pins is not None and not pins.matches(public_key):
         raise VerificationError(
-            f"bundle is signed by key {fingerprint(public_key)}, not by the expected key {expect_key} "
+            f"bundle is signed by key {fingerprint(public_key)}, not by {pins.describe()} "
             "(a bundle from another organisation, or a forged one)"
         )
     try:
@@ -171,7 +245,8 @@ def verify_bundle(data: bytes, *, expect_key: str | None = None,
     except (ValueError, TypeError, nacl.exceptions.CryptoError) as exc:
         raise VerificationError("manifest.json public_key is not an Ed25519 public key") from exc
 
-    report = VerificationReport(case_id=case_id, public_key=public_key)
+    report = VerificationReport(case_id=case_id, public_key=public_key, key_confirmed=pins is not None,
+                                bundle_sha256=hashlib.sha256(data).hexdigest())
     records = _json(members, "events.json")
     if not isinstance(records, list) or not records:
         raise VerificationError("events.json holds no events")
@@ -348,13 +423,26 @@ def _check_timestamp(members: dict[str, bytes], roots_pem: bytes | None, report:
     except TimestampError as exc:
         raise VerificationError(f"timestamp of the tree head: {exc}") from exc
     report.timestamp_time, report.timestamp_authority = stamp.time, stamp.authority
+    report.timestamp_confirmed = roots_pem is not None
     return list(TIMESTAMP_MEMBERS)
 
 
-def verify_file(path: Path, *, expect_key: str | None = None, tsa_roots_pem: bytes | None = None) -> VerificationReport:
-    """Read and verify a bundle file; a missing or unreadable file is a :class:`VerificationError` too."""
+def _read(path: Path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise VerificationError(f"cannot read {path}: {exc.strerror}") from exc
-    return verify_bundle(data, expect_key=expect_key, tsa_roots_pem=tsa_roots_pem)
+
+
+def verify_file(path: Path, *, expect_key: str | Pins | None = None,
+                tsa_roots_pem: bytes | None = None) -> VerificationReport:
+    """Verify a bundle, a dossier package, or the folder a package unzips to; an unreadable path is a
+    :class:`VerificationError` too. In a folder, files other than the package's are ignored."""
+    path = Path(path)
+    if not path.is_dir():
+        return verify_bundle(_read(path), expect_key=expect_key, tsa_roots_pem=tsa_roots_pem)
+    if not (path / package.BUNDLE).is_file():
+        raise VerificationError(f"{path} is a folder without {package.BUNDLE} (give the bundle or the dossier "
+                                "package, or the folder the package unzips to)")
+    members = {name: _read(path / name) for name in package.MEMBERS if (path / name).is_file()}
+    return check_package_members(members, _pins(expect_key), tsa_roots_pem)

@@ -7,8 +7,6 @@ parse, call one service, shape the answer. Refusals are raised by the services a
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -209,15 +207,8 @@ def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depen
 # --- dossier ---------------------------------------------------------------------------------------
 
 def dossier_zip(result: dossier.Dossier) -> bytes:
-    """The download: bundle.zip (the evidence, for `safeconduct verify`) and dossier.pdf, side by side."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
-        zf.writestr("bundle.zip", result.bundle)
-        zf.writestr("dossier.pdf", result.pdf)
-        zf.writestr("README.txt", "bundle.zip is the evidence: check it with `safeconduct verify bundle.zip`.\n"
-                    "dossier.pdf is its readable rendering, made only after the bundle verified.\n"
-                    f"Verification: {result.summary}\n")
-    return out.getvalue()
+    """The download: bundle.zip (the evidence), dossier.pdf and README.txt (``ledger/package.py``)."""
+    return result.package
 
 
 @router.post(f"{STAFF}/cases/{{case_id}}/dossier", tags=["case work"], response_class=Response,
