@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import content
+from safeconduct.cases import consent, content
 from safeconduct.cases.content import CONTACT
 from safeconduct.contact import service as contact
 from safeconduct.contact.service import ContactAccess
@@ -99,8 +99,10 @@ def conversation_page(request: Request, db: Session, access: ContactAccess, *, e
                       draft: str = "", status_code: int = 200) -> Response:
     messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
     files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
+    choice = consent.current(db, case_id=access.case_id, case_key=access.case_key)
     return render(request, "contact/conversation.html",
                   {"messages": messages, "files": files, "error": error, "draft": draft,
+                   "consent_requested": choice.requested_at is not None and not choice.exported,
                    "max_upload_gib": runtime(request).settings.max_upload_bytes / 1024**3},
                   status_code=status_code)
 
