@@ -15,11 +15,13 @@ from safeconduct.cases import consent, content
 from safeconduct.cases.content import CONTACT
 from safeconduct.contact import service as contact
 from safeconduct.contact.service import ContactAccess
+from safeconduct.crypto import codename as codenames
 from safeconduct.errors import AuthenticationFailed, Refusal
 from safeconduct.web.api_contact import receive_file, start_session
 from safeconduct.web.deps import CONTACT_COOKIE, contact_access, get_db, runtime
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import check_csrf_fields, checked_form
+from safeconduct.web.i18n import choose_language
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import set_cookie
 
@@ -61,7 +63,9 @@ start_tokens = StartTokens()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    return render(request, "contact/home.html", {"start_token": secrets.token_urlsafe(32)})
+    return render(request, "contact/home.html", {
+        "start_token": secrets.token_urlsafe(32),
+        "codename_style": codenames.style_for(None, choose_language(request))})
 
 
 @router.post("/contact/start", response_class=HTMLResponse)
@@ -70,8 +74,10 @@ async def start(request: Request, db: Session = Depends(get_db)) -> Response:
     if not start_tokens.consume(form.get("start_token")):
         return render(request, "error.html", {"message": translate(request, ALREADY_STARTED), "status": 409},
                       status_code=409)
-    codename, access = contact.start_conversation(db, runtime(request).org)
-    response = render(request, "contact/codename.html", {"codename": codename.split(" ")})
+    style = codenames.style_for(form.get("codename_style"), choose_language(request))
+    codename, access = contact.start_conversation(db, runtime(request).org, style)
+    response = render(request, "contact/codename.html",
+                      {"codename": codename.split(" "), "style": codenames.STYLES[style]})
     set_cookie(request, response, CONTACT_COOKIE, start_session(request, db, access))
     return response
 
