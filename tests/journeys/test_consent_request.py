@@ -39,7 +39,7 @@ def test_a_caseworker_asks_for_consent_and_the_contact_sees_it_in_arabic_until_t
         before = len(ledger.case_entries(db, case_id))
 
     with client_for(installation) as staff:
-        csrf = staff_page_login(staff, login)
+        staff_csrf = staff_page_login(staff, login)
         work = f"/staff/cases/{case_id}/work"
         page = staff.get(work).text
         assert f'action="{work}/consent-request"' in page
@@ -48,30 +48,29 @@ def test_a_caseworker_asks_for_consent_and_the_contact_sees_it_in_arabic_until_t
         assert r.status_code == 403  # no CSRF token: refused, nothing recorded
         with installation.runtime.db() as db:
             assert len(ledger.case_entries(db, case_id)) == before
-        r = staff.post(f"{work}/consent-request", data={"csrf_token": csrf})
+        r = staff.post(f"{work}/consent-request", data={"csrf_token": staff_csrf})
         assert r.status_code == 303, r.text
         assert "the person has not answered yet" in staff.get(work).text
 
-    with installation.runtime.db() as db:
-        opened = ledger.open_events(ledger.case_entries(db, case_id), key)
-        assert [e.kind for e in opened[before:]] == ["consent_request"]
-        rows = audit.entries(db, case_id=case_id)
-        assert [(r.username, r.action) for r in rows if r.action == "request_consent"] == [("anna", "request_consent")]
+        with installation.runtime.db() as db:
+            opened = ledger.open_events(ledger.case_entries(db, case_id), key)
+            assert [e.kind for e in opened[before:]] == ["consent_request"]
+            rows = audit.entries(db, case_id=case_id)
+            assert [(r.username, r.action) for r in rows if r.action == "request_consent"] == [
+                ("anna", "request_consent")]
 
-    # The contact, reading Arabic, sees the request on their next visit and reaches the consent page from it.
-    csrf = contact_page_login(client, codename)
-    page = client.get("/contact/conversation?lang=ar").text
-    assert 'id="consent-request"' in page
-    assert "يطلب منك المسؤول عن ملفك" in page and 'href="/contact/consent"' in page
-    consent_page = client.get("/contact/consent")
-    assert consent_page.status_code == 200 and "I want to leave" in consent_page.text
-    r = client.post("/contact/consent", data={"csrf_token": csrf, "all": "1"})
-    assert r.status_code == 303, r.text
-    assert 'id="consent-request"' not in client.get("/contact/conversation").text  # answered
+        # The contact, reading Arabic, sees the request on their next visit and reaches the consent page.
+        csrf = contact_page_login(client, codename)
+        page = client.get("/contact/conversation?lang=ar").text
+        assert 'id="consent-request"' in page
+        assert "يطلب منك المسؤول عن ملفك" in page and 'href="/contact/consent"' in page
+        consent_page = client.get("/contact/consent")
+        assert consent_page.status_code == 200 and "I want to leave" in consent_page.text
+        r = client.post("/contact/consent", data={"csrf_token": csrf, "all": "1"})
+        assert r.status_code == 303, r.text
+        assert 'id="consent-request"' not in client.get("/contact/conversation").text  # answered
 
-    with client_for(installation) as staff:
-        staff_page_login(staff, login)
-        page = staff.get(f"/staff/cases/{case_id}/work").text
+        page = staff.get(work).text
         assert "The person agreed to show everything." in page and "has not answered yet" not in page
 
 
