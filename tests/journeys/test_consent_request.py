@@ -95,3 +95,23 @@ def test_asking_again_after_a_dossier_fixed_the_choice_is_refused_clearly(sqlite
         kinds = [e.kind for e in ledger.open_events(ledger.case_entries(db, case_id), key)]
     assert "consent_request" not in kinds
     assert json.loads(sqlite_client.get("/api/v1/contact/consent", headers=bearer(token)).text)["exported"] is True
+
+
+def test_the_api_asks_for_consent_and_the_contact_api_shows_the_request_until_answered(
+        sqlite_installation: Installation, sqlite_client: TestClient) -> None:
+    from tests.flows import only_case_id, staff_token
+
+    login = sqlite_installation.add_staff("anna")
+    _, token = start_contact(sqlite_client)
+    sqlite_client.post("/api/v1/contact/messages", json={"text": "words"}, headers=bearer(token))
+    assert sqlite_client.get("/api/v1/contact/consent", headers=bearer(token)).json()["requested"] is False
+    staff = staff_token(sqlite_client, login)
+    case_id = only_case_id(sqlite_client, staff)
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/consent-request", headers=bearer(staff))
+    assert r.status_code == 204, r.text
+    assert sqlite_client.get("/api/v1/contact/consent", headers=bearer(token)).json()["requested"] is True
+    r = sqlite_client.post("/api/v1/staff/cases/0123456789abcdef0123456789abcdef/consent-request",
+                           headers=bearer(staff))
+    assert r.status_code == 404
+    sqlite_client.put("/api/v1/contact/consent", json={"items": []}, headers=bearer(token))
+    assert sqlite_client.get("/api/v1/contact/consent", headers=bearer(token)).json()["requested"] is False
