@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -36,3 +37,27 @@ def only_case_id(client: httpx.Client | Any, token: str) -> str:
     cases = r.json()
     assert len(cases) == 1, cases
     return str(cases[0]["id"])
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of a rendered page's forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def contact_page_login(client: httpx.Client | Any, codename: str) -> str:
+    """Log in through the no-JavaScript form (session cookie); return the CSRF token for later forms."""
+    csrf = csrf_of(client.get("/contact/login").text)
+    r = client.post("/contact/login", data={"csrf_token": csrf, "codename": codename})
+    assert r.status_code == 303, r.text
+    return csrf
+
+
+def staff_page_login(client: httpx.Client | Any, login: StaffLogin) -> str:
+    """Log a caseworker in through the console's form; return the CSRF token for later forms."""
+    csrf = csrf_of(client.get("/staff/login").text)
+    r = client.post("/staff/login", data={"csrf_token": csrf, "username": login.username,
+                                          "password": login.password, "totp": login.code()})
+    assert r.status_code == 303, r.text
+    return csrf

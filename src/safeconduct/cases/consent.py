@@ -9,6 +9,10 @@ dossier was built on it.
 Items are every message and file of the conversation, the organisation's replies included: the person's
 words are often answers, and whether the other side of the exchange is shown is theirs to decide too.
 Item ids: ``m:<message id>`` and ``f:<file id>``.
+
+A caseworker may ask for the choice (`request_consent`): the request is kept in the same sealed record, is
+a "consent_request" event in the ledger and an audit row, and the person sees it on their next visit until
+they save a choice, which answers it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import events
+from safeconduct.cases import audit, events
 from safeconduct.cases.casework_models import Consent
 from safeconduct.cases.content import _message_aad, _meta_aad
 from safeconduct.cases.models import CaseFile, Message
@@ -68,6 +72,8 @@ class ConsentChoice:
     exported: bool
     nonce: bytes | None
     event: str | None
+    #: When a caseworker last asked for a choice that the person has not saved since (None: nothing asked).
+    requested_at: dt.datetime | None = None
 
     def covers(self, item_id: str) -> bool:
         return self.all or item_id in self.items
@@ -116,8 +122,11 @@ def current(db: Session, *, case_id: str, case_key: bytes) -> ConsentChoice:
     if row is None:
         return NO_CONSENT
     data = open_record(case_key, row.ciphertext, _aad(case_id))
+    requested = data.get("requested")
     return ConsentChoice(all=data["all"], items=frozenset(data["items"]), exported=data["exported"],
-                         nonce=base64.b64decode(data["nonce"]), event=data["event"])
+                         nonce=base64.b64decode(data["nonce"]) if data.get("nonce") else None,
+                         event=data.get("event"),
+                         requested_at=dt.datetime.fromisoformat(requested["at"]) if requested else None)
 
 
 def items(db: Session, *, case_id: str, case_key: bytes) -> list[ConsentItem]:
@@ -154,6 +163,28 @@ def set_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: Sign
     _store(db, case_id=case_id, case_key=case_key, at=at,
            data={"v": 1, "all": bool(all_items), "items": chosen, "exported": False,
                  "nonce": base64.b64encode(nonce).decode(), "event": event, "at": at.isoformat()})
+    db.commit()
+    return current(db, case_id=case_id, case_key=case_key)
+
+
+def request_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, staff_id: int,
+                    username: str) -> ConsentChoice:
+    """A caseworker asks the person to choose what a dossier may show; they see it on their next visit.
+
+    Without a choice no dossier can be made, and the person would not know to make one. The request keeps
+    the current choice as it is (asking is not changing), and is refused once a dossier fixed the choice.
+    """
+    row = db.get(Consent, case_id)
+    data: dict[str, Any] = ({"v": 1, "all": False, "items": [], "exported": False, "nonce": None, "event": None}
+                            if row is None else open_record(case_key, row.ciphertext, _aad(case_id)))
+    if data["exported"]:
+        raise Conflict("A dossier was already made with the person's choice, so it can no longer be changed.")
+    at = dt.datetime.now(dt.UTC)
+    events.record(db, case_id=case_id, case_key=case_key, signing_key=signing_key, kind="consent_request",
+                  plaintext=json.dumps({"by": username}, sort_keys=True).encode(), at=at)
+    audit.record(db, staff_id=staff_id, action="request_consent", case_id=case_id, on=at.date())
+    data["requested"] = {"at": at.isoformat(), "by": username}
+    _store(db, case_id=case_id, case_key=case_key, at=at, data=data)
     db.commit()
     return current(db, case_id=case_id, case_key=case_key)
 

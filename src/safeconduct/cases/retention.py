@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit
+from safeconduct.cases.cleaning import clean_path
 from safeconduct.cases.content import final_path, part_path
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
 from safeconduct.cases.retention_models import CaseRetention
@@ -156,6 +157,7 @@ def shred(db: Session, settings: Settings, case_id: str, *, today: dt.date | Non
     db.commit()
     for file_id in files:  # after the commit: a crash in between leaves undecryptable blobs, never lost rows
         final_path(settings, file_id).unlink(missing_ok=True)
+        clean_path(settings, file_id).unlink(missing_ok=True)
     for upload_id in uploads:
         filestream.discard(part_path(settings, upload_id))
 

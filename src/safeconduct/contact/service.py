@@ -36,10 +36,10 @@ class ContactAccess:
     case_key: bytes
 
 
-def start_conversation(db: Session, org: OrgKeys) -> tuple[str, ContactAccess]:
-    """Create a case for a new contact; return the codename (to show once) and their access."""
+def start_conversation(db: Session, org: OrgKeys, style: str = "en") -> tuple[str, ContactAccess]:
+    """Create a case for a new contact; return the codename (to show once, in `style`) and their access."""
     for _ in range(3):
-        codename = codenames.generate()
+        codename = codenames.generate(style)
         secrets_ = codenames.derive(codename, org.codename_salt)
         case, case_key = case_keys.create_case(
             db,

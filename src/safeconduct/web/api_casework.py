@@ -83,6 +83,7 @@ class ConsentItemOut(BaseModel):
 class ConsentOut(BaseModel):
     all: bool
     exported: bool = Field(description="A dossier was exported; the choice can no longer change.")
+    requested: bool = Field(False, description="A caseworker asked for a choice that was not saved since.")
     items: list[ConsentItemOut]
 
 
@@ -185,7 +186,9 @@ def withdraw(case_id: str, proposal_id: str, staff: StaffAccess = Depends(staff_
 def _consent_out(db: Session, access: ContactAccess) -> ConsentOut:
     choice = consent.current(db, case_id=access.case_id, case_key=access.case_key)
     listed = consent.items(db, case_id=access.case_id, case_key=access.case_key)
-    return ConsentOut(all=choice.all, exported=choice.exported, items=[ConsentItemOut(**vars(i)) for i in listed])
+    return ConsentOut(all=choice.all, exported=choice.exported,
+                      requested=choice.requested_at is not None and not choice.exported,
+                      items=[ConsentItemOut(**vars(i)) for i in listed])
 
 
 @router.get("/api/v1/contact/consent", response_model=ConsentOut, tags=["contact"])
@@ -231,6 +234,16 @@ def export_dossier(case_id: str, request: Request, body: DossierIn | None = None
                             sections=options.sections)
     return Response(dossier_zip(result), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
+
+
+@router.post(f"{STAFF}/cases/{{case_id}}/consent-request", status_code=204, tags=["case work"])
+def consent_request(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                    db: Session = Depends(get_db)) -> Response:
+    """Ask the person what a dossier may show: they see the request on their conversation page until they choose."""
+    _, key = inbox.open_case(db, staff, case_id)
+    consent.request_consent(db, case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key,
+                            staff_id=staff.staff_id, username=staff.username)
+    return Response(status_code=204)
 
 
 # --- sharing and notes -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import content
+from safeconduct.cases import cleaning, content
 from safeconduct.cases.content import CONTACT, FileSink
 from safeconduct.contact import service as contact
 from safeconduct.contact.service import ContactAccess
@@ -105,4 +105,7 @@ async def receive_file(request: Request, db: Session, access: ContactAccess | tu
             raise
     if form.sink is None:
         raise InvalidInput("Choose a file to send.")
-    return await run_in_threadpool(form.sink.finish, db)
+    view = await run_in_threadpool(form.sink.finish, db)
+    await run_in_threadpool(cleaning.after_arrival, db, settings, case_id=case_id, case_key=case_key,
+                            signing_key=runtime(request).org.signing_key, file=view)
+    return view

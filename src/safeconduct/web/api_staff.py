@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -10,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import audit, content, inbox
+from safeconduct.cases import audit, cleaning, content, inbox
 from safeconduct.cases.content import Author
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
@@ -105,13 +106,49 @@ def download_response(blocks: Iterator[bytes], view: content.FileView) -> Stream
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
              db: Session = Depends(get_db)) -> StreamingResponse:
-    """The decrypted file (decrypted block by block in memory as it is sent)."""
+    """The file as a caseworker should see it: a contact's file cleaned of its hidden details.
+
+    `X-Cleaning` says which copy this is: "cleaned", "not_cleaned" (the received file: cleaning failed or
+    the type is unsupported) or "not_needed" (a caseworker's own file). The original is `POST …/original`.
+    """
+    return cleaned_download(request, db, staff, case_id, file_id)
+
+
+@router.post("/cases/{case_id}/files/{file_id}/original", response_class=StreamingResponse,
+             responses={200: {"content": {"application/octet-stream": {}}}})
+def download_original(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                      db: Session = Depends(get_db)) -> StreamingResponse:
+    """The file exactly as received, with its hidden details: an explicit choice, audited and in the ledger."""
+    return original_download(request, db, staff, case_id, file_id)
+
+
+def cleaned_download(request: Request, db: Session, staff: StaffAccess, case_id: str,
+                     file_id: str) -> StreamingResponse:
+    """The default download (shared by the API and the console): the cleaned copy where there is one."""
+    rt = runtime(request)
     _, key = inbox.open_case(db, staff, case_id)
-    view, blocks = content.open_file(db, runtime(request).settings, case_id=case_id, case_key=key, file_id=file_id)
+    view, outcome, blocks = cleaning.open_for_staff(db, rt.settings, case_id=case_id, case_key=key,
+                                                    signing_key=rt.org.signing_key, file_id=file_id)
     audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="download_file",
-                         case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key,
-                         target=file_id)
-    return download_response(blocks, view)
+                         case_id=case_id, case_key=key, signing_key=rt.org.signing_key, target=file_id)
+    if outcome.cleaned and outcome.size is not None and outcome.sha256 is not None:
+        view = dataclasses.replace(view, size=outcome.size, sha256=outcome.sha256)
+    response = download_response(blocks, view)
+    response.headers["X-Cleaning"] = outcome.status
+    return response
+
+
+def original_download(request: Request, db: Session, staff: StaffAccess, case_id: str,
+                      file_id: str) -> StreamingResponse:
+    """The received file, its SHA-256 the one in the ledger; recorded as "download_original"."""
+    rt = runtime(request)
+    _, key = inbox.open_case(db, staff, case_id)
+    view, blocks = content.open_file(db, rt.settings, case_id=case_id, case_key=key, file_id=file_id)
+    audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="download_original",
+                         case_id=case_id, case_key=key, signing_key=rt.org.signing_key, target=file_id)
+    response = download_response(blocks, view)
+    response.headers["X-Cleaning"] = "original"
+    return response
 
 
 @router.get("/admin/staff", response_model=list[StaffOut])

@@ -76,6 +76,7 @@ def work_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *
     return render(request, "staff/casework.html", {
         "staff": staff, "case": case, "view": view, "error": error, "default_labels": DEFAULT_LABELS,
         "notes": notes.list_notes(db, case_id=case_id, case_key=key),
+        "consent": consent.current(db, case_id=case_id, case_key=key),
         "vetting": vetting.overview(db, case_id=case_id, case_key=key, viewer=_actor(staff)),
         "topics": vetting.TOPICS, "statuses": vetting.STATUSES}, status_code=status_code)
 
@@ -164,6 +165,16 @@ async def add_note(case_id: str, request: Request, staff: StaffAccess = Depends(
     return await _act(request, db, staff, case_id, lambda form, key: notes.add_note(
         db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
         text=str(form.get("text", ""))))
+
+
+@staff_router.post("/consent-request", response_class=HTMLResponse)
+async def request_consent(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                          db: Session = Depends(get_db)) -> Response:
+    """Ask the person what a dossier may show; they see the request on their conversation page."""
+    rt = runtime(request)
+    return await _act(request, db, staff, case_id, lambda form, key: consent.request_consent(
+        db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, staff_id=staff.staff_id,
+        username=staff.username))
 
 
 @staff_router.post("/share", response_class=HTMLResponse)

@@ -11,15 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import content
+from safeconduct.cases import consent, content
 from safeconduct.cases.content import CONTACT
 from safeconduct.contact import service as contact
 from safeconduct.contact.service import ContactAccess
+from safeconduct.crypto import codename as codenames
 from safeconduct.errors import AuthenticationFailed, Refusal
 from safeconduct.web.api_contact import receive_file, start_session
 from safeconduct.web.deps import CONTACT_COOKIE, contact_access, get_db, runtime
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import check_csrf_fields, checked_form
+from safeconduct.web.i18n import choose_language
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import set_cookie
 
@@ -61,7 +63,9 @@ start_tokens = StartTokens()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    return render(request, "contact/home.html", {"start_token": secrets.token_urlsafe(32)})
+    return render(request, "contact/home.html", {
+        "start_token": secrets.token_urlsafe(32),
+        "codename_style": codenames.style_for(None, choose_language(request))})
 
 
 @router.post("/contact/start", response_class=HTMLResponse)
@@ -70,8 +74,10 @@ async def start(request: Request, db: Session = Depends(get_db)) -> Response:
     if not start_tokens.consume(form.get("start_token")):
         return render(request, "error.html", {"message": translate(request, ALREADY_STARTED), "status": 409},
                       status_code=409)
-    codename, access = contact.start_conversation(db, runtime(request).org)
-    response = render(request, "contact/codename.html", {"codename": codename.split(" ")})
+    style = codenames.style_for(form.get("codename_style"), choose_language(request))
+    codename, access = contact.start_conversation(db, runtime(request).org, style)
+    response = render(request, "contact/codename.html",
+                      {"codename": codename.split(" "), "style": codenames.STYLES[style]})
     set_cookie(request, response, CONTACT_COOKIE, start_session(request, db, access))
     return response
 
@@ -99,8 +105,10 @@ def conversation_page(request: Request, db: Session, access: ContactAccess, *, e
                       draft: str = "", status_code: int = 200) -> Response:
     messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
     files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
+    choice = consent.current(db, case_id=access.case_id, case_key=access.case_key)
     return render(request, "contact/conversation.html",
                   {"messages": messages, "files": files, "error": error, "draft": draft,
+                   "consent_requested": choice.requested_at is not None and not choice.exported,
                    "max_upload_gib": runtime(request).settings.max_upload_bytes / 1024**3},
                   status_code=status_code)
 

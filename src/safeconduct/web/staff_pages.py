@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import audit, content, inbox, retention
+from safeconduct.cases import audit, cleaning, content, inbox, retention
 from safeconduct.cases.models import Case
-from safeconduct.errors import AuthenticationFailed, RateLimited, Refusal
+from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, RateLimited, Refusal
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_staff import download_response, staff_author, start_session
+from safeconduct.web.api_staff import cleaned_download, original_download, staff_author, start_session
 from safeconduct.web.deps import STAFF_COOKIE, admin_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
@@ -71,10 +71,11 @@ def case_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *
     audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="view_messages",
                          case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key)
     summary = next((c for c in inbox.list_cases(db, staff.staff_id) if c.id == case_id), None)
+    files = content.list_files(db, case_id=case_id, case_key=key)
     return render(request, "staff/case.html", {
         "staff": staff, "case": case, "unread": summary.unread if summary else 0,
         "messages": content.read_messages(db, case_id=case_id, case_key=key),
-        "files": content.list_files(db, case_id=case_id, case_key=key),
+        "files": files, "cleanings": cleaning.states(db, case_id=case_id, case_key=key, files=files),
         "error": error, "draft": draft}, status_code=status_code)
 
 
@@ -114,12 +115,30 @@ async def mark_read(case_id: str, request: Request, staff: StaffAccess = Depends
 @router.get("/cases/{case_id}/files/{file_id}")
 def download(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
              db: Session = Depends(get_db)) -> Response:
-    _, key = inbox.open_case(db, staff, case_id)
-    view, blocks = content.open_file(db, runtime(request).settings, case_id=case_id, case_key=key, file_id=file_id)
-    audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="download_file",
-                         case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key,
-                         target=file_id)
-    return download_response(blocks, view)
+    """The cleaned copy by default; the original only through the confirm page below."""
+    return cleaned_download(request, db, staff, case_id, file_id)
+
+
+@router.get("/cases/{case_id}/files/{file_id}/original", response_class=HTMLResponse)
+def original_confirm(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                     db: Session = Depends(get_db)) -> Response:
+    """Say what the original holds and that taking it is recorded, before handing it out."""
+    case, key = inbox.open_case(db, staff, case_id)
+    view = next((f for f in content.list_files(db, case_id=case_id, case_key=key) if f.id == file_id), None)
+    if view is None:
+        raise NotFound("No such file in this case.")
+    return render(request, "staff/original.html", {
+        "staff": staff, "case": case, "file": view,
+        "cleaning": cleaning.state(db, case_id=case_id, case_key=key, file_id=file_id)})
+
+
+@router.post("/cases/{case_id}/files/{file_id}/original")
+async def original(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+                   db: Session = Depends(get_db)) -> Response:
+    form = await checked_form(request)
+    if form.get("confirm") != "1":
+        raise InvalidInput("Tick the box to confirm that you need the original, with its hidden details.")
+    return original_download(request, db, staff, case_id, file_id)
 
 
 @router.get("/admin", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
-from safeconduct.cases import content
+from safeconduct.cases import cleaning, content
 from safeconduct.cases.content import CONTACT, UploadAppender
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput, Refusal
@@ -123,6 +123,10 @@ async def append(upload_id: str, request: Request, access: ContactAccess = Depen
         pass  # keep what arrived; the client resumes from HEAD's offset
     finally:
         state = await run_in_threadpool(appender.close, db)
+    if state.file is not None:  # the last byte arrived: the file is recorded, now make its cleaned copy
+        await run_in_threadpool(cleaning.after_arrival, db, settings, case_id=access.case_id,
+                                case_key=access.case_key, signing_key=runtime(request).org.signing_key,
+                                file=state.file)
     return Response(status_code=204, headers=_tus_headers(**{"Upload-Offset": str(state.offset)}))
 
 
