@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, String
+from sqlalchemy import DateTime, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from safeconduct.store.base import Base
@@ -19,15 +19,3 @@ class AuthSession(Base):
     secret_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
-
-class LoginAttemptWindow(Base):
-    """How many log-in attempts one scope ("codename", "staff") had in one minute, across all processes.
-
-    Nothing about who tried: no address, no codename, no account, only a count per minute.
-    """
-
-    __tablename__ = "login_attempt_windows"
-
-    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
-    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    attempts: Mapped[int] = mapped_column(Integer)

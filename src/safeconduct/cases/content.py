@@ -19,7 +19,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import events
+from safeconduct.cases import events, intake
 from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
@@ -105,6 +105,8 @@ def post_message(
     body = clean_text(text, settings.max_message_chars)
     at = _now()
     kind = "message_in" if author.kind == "contact" else "reply_out"
+    if author.kind == "contact":
+        intake.deliver(db, case=case, case_key=case_key, signing_key=signing_key, at=at)
     nonce = events.record(db, case_id=case.id, case_key=case_key, signing_key=signing_key, kind=kind,
                           plaintext=body.encode(), at=at)
     payload = {"v": 1, "author": author.to_json(), "text": body, "at": at.isoformat(),
@@ -223,6 +225,8 @@ def _store_finished(
 ) -> FileView:
     """Move the sealed body into place and record the file in one transaction."""
     at = _now()
+    if author.kind == "contact":
+        intake.deliver(db, case=case, case_key=case_key, signing_key=signing_key, at=at)
     nonce = events.record(
         db, case_id=case.id, case_key=case_key, signing_key=signing_key,
         kind="file_in" if author.kind == "contact" else "file_out",

@@ -1,7 +1,8 @@
 """Staff accounts: creation, log-in with password and TOTP, administration.
 
-Failed log-ins are counted per account (never per address) and every failure, whatever its cause, costs
-one password hash and gets the same message, so a prober learns nothing about which part was wrong.
+Failed log-ins are counted per account (never per address), and only those of someone who holds one of the
+two factors (see `_holds_one_factor`). Every failure, whatever its cause, costs one password hash and gets
+the same message, so a prober learns nothing about which part was wrong.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from safeconduct.config import Settings
 from safeconduct.crypto import wrapping
+from safeconduct.crypto.argon2_gate import gate
 from safeconduct.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from safeconduct.staff.models import StaffMember
 
@@ -127,11 +129,9 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
     if locked is not None and locked > _now():
         raise AuthenticationFailed(LOGIN_FAILED)
     if not password_ok or not _check_totp(member, totp):
-        member.failed_logins += 1
-        if member.failed_logins >= settings.staff_failures_before_lock:
-            member.locked_until = _now() + dt.timedelta(minutes=settings.staff_lock_minutes)
-            member.failed_logins = 0
-        db.commit()
+        if _holds_one_factor(member, password_ok, totp):
+            _count_failure(member, settings)
+            db.commit()
         raise AuthenticationFailed(LOGIN_FAILED)
     member.failed_logins = 0
     member.locked_until = None
@@ -140,9 +140,28 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
     return StaffAccess(staff_id=member.id, username=member.username, role=member.role, private_key=private)
 
 
+def _holds_one_factor(member: StaffMember, password_ok: bool, totp: str) -> bool:
+    """Whether a failed attempt came from someone holding the password or the code generator.
+
+    Only such failures count towards the lock: an attacker who holds neither (a flood of guesses) cannot
+    lock a caseworker out, while one who holds a stolen password or phone is stopped from guessing the other.
+    The code is checked without being used up, so this check never takes a code from its owner.
+    """
+    return password_ok or pyotp.TOTP(member.totp_secret).verify("".join(totp.split()), valid_window=1)
+
+
+def _count_failure(member: StaffMember, settings: Settings) -> None:
+    member.failed_logins += 1
+    if member.failed_logins >= settings.staff_failures_before_lock:
+        member.locked_until = _now() + dt.timedelta(minutes=settings.staff_lock_minutes)
+        member.failed_logins = 0
+
+
 def _verify(hashed: str, password: str) -> bool:
+    """Check a password within the process-wide Argon2id bound (a flood waits its turn, memory stays bounded)."""
     try:
-        return _hasher.verify(hashed, password)
+        with gate.slot():
+            return _hasher.verify(hashed, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
