@@ -45,9 +45,9 @@ CONSTANTS = (
     "safeconduct.web.deps:CONTACT_SESSION_ENDED",
     "safeconduct.web.deps:STAFF_SESSION_ENDED",
     "safeconduct.contact.start_tokens:ALREADY_STARTED",
-    "safeconduct.contact.start_tokens:NO_START_TOKEN",
-    "safeconduct.contact.start_tokens:BAD_START_TOKEN",
-    "safeconduct.contact.start_tokens:EXPIRED_START_TOKEN",
+    "safeconduct.contact.start_tokens:START_FORM_MISSING",
+    "safeconduct.contact.start_tokens:START_FORM_FORGED",
+    "safeconduct.contact.start_tokens:START_FORM_EXPIRED",
     "safeconduct.cases.content:_too_large_message",
 )
 

@@ -27,15 +27,15 @@ _PURPOSE = b"start-token-v1"
 _NONCE = 16
 _RAW = 8 + _NONCE + tokens.MAC_BYTES
 
-NO_START_TOKEN = (
+START_FORM_MISSING = (
     "Nothing was started: a start token is needed. Open the home page and press \"Start a conversation\" "
     "(programs: ask GET /api/v1/contact/start-token and send its start_token)."
 )
-BAD_START_TOKEN = (
+START_FORM_FORGED = (
     "Nothing was started: this start form did not come from this site, or it was changed on the way. "
     "Open the home page again and press \"Start a conversation\"."
 )
-EXPIRED_START_TOKEN = (
+START_FORM_EXPIRED = (
     "Nothing was started: this start form is more than an hour old. "
     "Open the home page again and press \"Start a conversation\"."
 )
@@ -60,17 +60,17 @@ def issue(org: OrgKeys, now: dt.datetime | None = None) -> str:
 def spend(db: Session, org: OrgKeys, token: object, now: dt.datetime | None = None) -> None:
     """Accept `token` once (committed at once), or refuse it with a message saying what to do."""
     if not isinstance(token, str) or not token.strip():
-        raise InvalidInput(NO_START_TOKEN)
+        raise InvalidInput(START_FORM_MISSING)
     try:
         raw = base64.urlsafe_b64decode(token.strip() + "=" * (-len(token.strip()) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise InvalidInput(BAD_START_TOKEN) from exc
+        raise InvalidInput(START_FORM_FORGED) from exc
     body, tag = raw[: 8 + _NONCE], raw[8 + _NONCE :]
     if len(raw) != _RAW or not tokens.mac_matches(tokens.purpose_key(org.signing_key, _PURPOSE), body, tag):
-        raise InvalidInput(BAD_START_TOKEN)
+        raise InvalidInput(START_FORM_FORGED)
     expires = dt.datetime.fromtimestamp(int.from_bytes(body[:8], "big"), dt.UTC)
     if expires <= (now or _now()):
-        raise InvalidInput(EXPIRED_START_TOKEN)
+        raise InvalidInput(START_FORM_EXPIRED)
     db.add(SpentStartToken(token_id=body[8:], expires_at=expires))
     try:
         db.commit()

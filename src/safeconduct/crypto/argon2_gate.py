@@ -42,6 +42,7 @@ class Argon2Gate:
         ticket = object()
         with self._cond:
             self._queue.append(ticket)
+            self._cond.notify_all()  # lets observers (tests, metrics) see the queue grow
             try:
                 while self._queue[0] is not ticket or self._busy >= self._slots:
                     self._cond.wait()
