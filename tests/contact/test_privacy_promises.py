@@ -122,7 +122,7 @@ PAGES_NEEDING_NOTHING = ["/", "/contact/login", "/staff/login", "/openapi.json",
 def _logged_in_pages(client: TestClient, inst: Installation) -> list[str]:
     login = inst.add_staff("ivy")
     admin = inst.add_staff("admin", role="admin")
-    codename, _ = start_contact(client)
+    codename, _ = start_contact(client, first_message="hello")
     page = client.get("/contact/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     assert client.post("/contact/login", data={"csrf_token": csrf, "codename": codename}).status_code == 303
