@@ -151,9 +151,9 @@ def audit_page(request: Request, staff: StaffAccess = Depends(admin_access), db:
 async def add_member(request: Request, staff: StaffAccess = Depends(admin_access),
                      db: Session = Depends(get_db)) -> Response:
     form = await checked_form(request)
-    try:
-        new = staff_service.add_staff(db, username=str(form.get("username", "")), role=str(form.get("role", "")),
-                                      password=str(form.get("password", "")))
+    try:  # in a worker thread: wrapping the new key waits its turn for Argon2id (crypto/argon2_gate.py)
+        new = await run_in_threadpool(staff_service.add_staff, db, username=str(form.get("username", "")),
+                                      role=str(form.get("role", "")), password=str(form.get("password", "")))
     except Refusal as exc:
         return render(request, "staff/admin.html", {
             "staff": staff, "members": staff_service.list_staff(db),
