@@ -135,3 +135,40 @@ def _case_id(inst: Installation, codename: str) -> str:
 
     with inst.runtime.db() as db:
         return contact_service.log_in(db, inst.runtime.org, codename).case_id
+
+
+def test_two_first_messages_at_once_open_the_case_once(installation: Installation, client: TestClient) -> None:
+    """Two first messages, each read the case while it was still empty: one `case_opened`, one seal each."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from safeconduct.cases import content
+    from safeconduct.cases.content import CONTACT
+    from safeconduct.cases.models import CaseKeySeal
+    from safeconduct.ledger import service as ledger
+
+    anna = installation.add_staff("anna")
+    codename, _ = start_contact(client)
+    case_id = _case_id(installation, codename)
+    org, settings = installation.runtime.org, installation.settings
+    with installation.runtime.db() as first, installation.runtime.db() as second:
+        key = contact_access_key(installation, codename)
+        stale_first, stale_second = content.get_case(first, case_id), content.get_case(second, case_id)
+        assert stale_first.opened_on is None and stale_second.opened_on is None
+        content.post_message(first, settings, case=stale_first, case_key=key, signing_key=org.signing_key,
+                             author=CONTACT, text="one")
+        set_committed_value(stale_second, "opened_on", None)  # as read before the first one committed
+        content.post_message(second, settings, case=stale_second, case_key=key, signing_key=org.signing_key,
+                             author=CONTACT, text="two")
+    with installation.runtime.db() as db:
+        seals = list(db.scalars(select(CaseKeySeal.staff_id).where(CaseKeySeal.case_id == case_id,
+                                                                    CaseKeySeal.recipient == "staff")))
+        assert seals == [anna.staff_id]
+        kinds = [e.kind for e in ledger.open_events(ledger.case_entries(db, case_id), key)]
+        assert kinds == ["case_opened", "message_in", "message_in"]
+
+
+def contact_access_key(inst: Installation, codename: str) -> bytes:
+    from safeconduct.contact import service as contact_service
+
+    with inst.runtime.db() as db:
+        return contact_service.log_in(db, inst.runtime.org, codename).case_key
