@@ -28,7 +28,8 @@ async def _run(url: str, contacts: int, seconds: float) -> dict[str, float]:
         errors: list[int] = []
         sessions = []
         for _ in range(contacts):
-            codename = (await client.post("/api/v1/contact/start")).json()["codename"]
+            start = {"start_token": (await client.get("/api/v1/contact/start-token")).json()["start_token"]}
+            codename = (await client.post("/api/v1/contact/start", json=start)).json()["codename"]
             token = (await client.post("/api/v1/contact/session", json={"codename": codename})).json()["token"]
             sessions.append({"Authorization": f"Bearer {token}"})
 

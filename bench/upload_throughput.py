@@ -36,7 +36,8 @@ def main() -> None:
     block = _body(MiB)
     with running_server() as server, httpx.Client(base_url=server.url, timeout=300) as client:
         rss_idle = server.peak_rss_mib()
-        codename = client.post("/api/v1/contact/start").json()["codename"]
+        start = client.get("/api/v1/contact/start-token").json()
+        codename = client.post("/api/v1/contact/start", json={"start_token": start["start_token"]}).json()["codename"]
         token = client.post("/api/v1/contact/session", json={"codename": codename}).json()["token"]
         auth = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
         url = client.post("/api/v1/contact/uploads", headers={**auth, "Upload-Length": str(size)}).headers["location"]

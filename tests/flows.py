@@ -14,14 +14,29 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def start_contact(client: httpx.Client | Any) -> tuple[str, str]:
-    """A new conversation: its codename and a session token."""
-    r = client.post("/api/v1/contact/start")
+def start_token(client: httpx.Client | Any) -> str:
+    """A server-issued start token, as a program asks for one."""
+    r = client.get("/api/v1/contact/start-token")
+    assert r.status_code == 200, r.text
+    return str(r.json()["start_token"])
+
+
+def start_contact(client: httpx.Client | Any, first_message: str | None = None) -> tuple[str, str]:
+    """A new conversation: its codename and a session token.
+
+    It reaches the caseworkers' inboxes only with its first message or file: pass `first_message` for a
+    case the staff side should see.
+    """
+    r = client.post("/api/v1/contact/start", json={"start_token": start_token(client)})
     assert r.status_code == 201, r.text
     codename = r.json()["codename"]
     r = client.post("/api/v1/contact/session", json={"codename": codename})
     assert r.status_code == 200, r.text
-    return codename, r.json()["token"]
+    token = r.json()["token"]
+    if first_message is not None:
+        r = client.post("/api/v1/contact/messages", json={"text": first_message}, headers=bearer(token))
+        assert r.status_code == 201, r.text
+    return codename, token
 
 
 def staff_token(client: httpx.Client | Any, login: StaffLogin) -> str:

@@ -29,7 +29,8 @@ class Settings:
     contact_session_minutes: int = 30
     staff_session_minutes: int = 8 * 60
     upload_expiry_hours: int = 48
-    codename_logins_per_minute: int = 120
+    argon2_concurrency: int = 2  # Argon2id derivations at once per process (64 MiB each): the memory bound
+    empty_conversation_days: int = 14  # a started conversation with nothing written is forgotten after this
     staff_failures_before_lock: int = 10
     staff_lock_minutes: int = 15
     organisation: dict[str, Any] = field(default_factory=dict)

@@ -40,12 +40,14 @@ REFUSAL_KEYWORDS["refuse_if_declared_too_large"] = (3,)
 #: Refusal messages kept in constants (a callable is called for its message).
 CONSTANTS = (
     "safeconduct.contact.service:UNKNOWN_CODENAME",
-    "safeconduct.auth.attempts:TOO_MANY_TRIES",
     "safeconduct.staff.service:LOGIN_FAILED",
     "safeconduct.web.forms:FORM_EXPIRED",
     "safeconduct.web.deps:CONTACT_SESSION_ENDED",
     "safeconduct.web.deps:STAFF_SESSION_ENDED",
-    "safeconduct.web.contact_pages:ALREADY_STARTED",
+    "safeconduct.contact.start_tokens:ALREADY_STARTED",
+    "safeconduct.contact.start_tokens:START_FORM_MISSING",
+    "safeconduct.contact.start_tokens:START_FORM_FORGED",
+    "safeconduct.contact.start_tokens:START_FORM_EXPIRED",
     "safeconduct.cases.content:_too_large_message",
     "safeconduct.store.diskspace:OUT_OF_SPACE",
     "safeconduct.web.streaming_form:CUT_OFF",

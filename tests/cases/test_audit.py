@@ -78,7 +78,7 @@ def test_case_actions_are_audited_and_admins_read_the_log(installation: Installa
 def test_custody_reads_are_audited_and_chained(sqlite_installation: Installation, sqlite_client: TestClient) -> None:
     """What web/api_staff.py calls when a caseworker views messages or downloads a file."""
     login = sqlite_installation.add_staff("anna")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     token = staff_token(sqlite_client, login)
     case_id = only_case_id(sqlite_client, token)
     from safeconduct.cases.keys import unseal_for_recipient
@@ -90,7 +90,7 @@ def test_custody_reads_are_audited_and_chained(sqlite_installation: Installation
                              case_key=key, signing_key=sqlite_installation.runtime.org.signing_key)
         assert [e.kind for e in ledger.open_events(ledger.case_entries(db, case_id), key)][-1] == "view"
         assert [(r.action, r.case_id) for r in db.scalars(select(AuditRecord))] == [("view_messages", case_id)]
-        assert len(list(db.scalars(select(LedgerEntry)))) == 2
+        assert len(list(db.scalars(select(LedgerEntry)))) == 3  # case_opened, the first message, the view
 
 
 def test_audit_rows_hold_no_time_of_day_and_no_content() -> None:

@@ -113,7 +113,7 @@ def test_a_bad_policy_is_refused_clearly(sqlite_installation: Installation) -> N
 def test_retention_cli_lists_and_runs(sqlite_installation: Installation, sqlite_client: TestClient) -> None:
     data = sqlite_installation.settings.data_dir
     (data / "safeconduct.toml").write_text("[organisation.retention]\ninactive_after_days = 10\n")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     with sqlite_installation.runtime.db() as db:
         db.execute(update(Case).values(last_activity_on=dt.date.today() - dt.timedelta(days=11)))
         db.commit()
@@ -132,7 +132,7 @@ def test_the_console_warns_before_shredding(sqlite_installation: Installation, s
 
     inst = _with_policy(sqlite_installation)
     login = inst.add_staff("yara")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     with inst.runtime.db() as db:
         db.execute(update(Case).values(last_activity_on=dt.date.today() - dt.timedelta(days=360)))
         db.commit()
@@ -152,7 +152,7 @@ def test_administrators_hold_cases_by_label_and_read_the_audit_log_in_the_consol
 
     inst = _with_policy(sqlite_installation)
     admin = inst.add_staff("admin2", role="admin")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     with inst.runtime.db() as db:
         db.execute(update(Case).values(last_activity_on=dt.date.today() - dt.timedelta(days=400)))
         db.commit()

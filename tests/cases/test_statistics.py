@@ -26,7 +26,7 @@ def add_cases(inst: Installation, states: dict[str, int], *, on: dt.date = TODAY
         for state, n in states.items():
             for _ in range(n):
                 case_id = secrets.token_hex(16)
-                db.add(Case(id=case_id, label=secrets.token_hex(8), state=state, created_on=on,
+                db.add(Case(id=case_id, label=secrets.token_hex(8), state=state, created_on=on, opened_on=on,
                             last_activity_on=on, contact_lookup=secrets.token_bytes(32),
                             contact_public_key=secrets.token_bytes(32)))
                 ids.append(case_id)

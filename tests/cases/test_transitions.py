@@ -28,7 +28,7 @@ def _counts(inst: Installation, case_id: str) -> tuple[int, int, int]:
 def test_a_case_moves_through_checked_transitions_with_four_eyes(installation: Installation,
                                                                  client: TestClient) -> None:
     anna_login, ben_login = installation.add_staff("anna"), installation.add_staff("ben")
-    start_contact(client)
+    start_contact(client, first_message="hello")
     anna, ben = staff_token(client, anna_login), staff_token(client, ben_login)
     case_id = only_case_id(client, anna)
     url = f"/api/v1/staff/cases/{case_id}"
@@ -79,13 +79,13 @@ def test_a_case_moves_through_checked_transitions_with_four_eyes(installation: I
     with installation.runtime.db() as db:
         case = db.get(Case, case_id)
         assert case is not None and case.state == "advising"
-    assert before == (2, 0, 3)  # case_opened + two state changes (the proposal is not an event)
+    assert before == (2, 0, 4)  # case_opened, the first message, two state changes (a proposal is no event)
 
 
 def test_contact_lost_can_resume_where_it_was_lost(sqlite_installation: Installation,
                                                   sqlite_client: TestClient) -> None:
     login = sqlite_installation.add_staff("anna")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     token = staff_token(sqlite_client, login)
     url = f"/api/v1/staff/cases/{only_case_id(sqlite_client, token)}"
     assert sqlite_client.post(f"{url}/transitions", json={"to": "vetting"}, headers=bearer(token)).status_code == 200
@@ -101,7 +101,7 @@ def test_contact_lost_can_resume_where_it_was_lost(sqlite_installation: Installa
 def test_reasons_and_who_decided_are_encrypted_at_rest(sqlite_installation: Installation,
                                                        sqlite_client: TestClient) -> None:
     anna_login = sqlite_installation.add_staff("anna")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     anna = staff_token(sqlite_client, anna_login)
     url = f"/api/v1/staff/cases/{only_case_id(sqlite_client, anna)}"
     sqlite_client.post(f"{url}/transitions", json={"to": "vetting"}, headers=bearer(anna))
@@ -119,7 +119,7 @@ def test_organisation_renames_and_substates_come_from_its_config(tmp_path: Path)
         "labels": {"advising": "Beratung"}, "substates": {"vetting": ["documents", "interview"]}}})
     login = inst.add_staff("anna")
     with client_for(inst) as client:
-        start_contact(client)
+        start_contact(client, first_message="hello")
         token = staff_token(client, login)
         url = f"/api/v1/staff/cases/{only_case_id(client, token)}"
         client.post(f"{url}/transitions", json={"to": "vetting"}, headers=bearer(token))
@@ -136,7 +136,7 @@ def test_organisation_renames_and_substates_come_from_its_config(tmp_path: Path)
 def test_a_caseworker_without_the_case_is_refused(sqlite_installation: Installation,
                                                  sqlite_client: TestClient) -> None:
     outsider = sqlite_installation.add_staff("olga", intake=False)
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     token = staff_token(sqlite_client, outsider)
     with sqlite_installation.runtime.db() as db:
         case_id = db.scalar(select(Case.id))
@@ -152,7 +152,7 @@ def test_the_console_page_changes_state_and_shows_four_eyes(sqlite_installation:
     import re
 
     anna_login = sqlite_installation.add_staff("anna")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     page = sqlite_client.get("/staff/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     r = sqlite_client.post("/staff/login", data={"csrf_token": csrf, "username": "anna",
@@ -183,7 +183,7 @@ def test_the_console_page_changes_state_and_shows_four_eyes(sqlite_installation:
 def test_a_move_elsewhere_drops_stale_proposals_and_proposers_can_withdraw(sqlite_installation: Installation,
                                                                           sqlite_client: TestClient) -> None:
     anna_login = sqlite_installation.add_staff("anna")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     anna = staff_token(sqlite_client, anna_login)
     url = f"/api/v1/staff/cases/{only_case_id(sqlite_client, anna)}"
     r = sqlite_client.post(f"{url}/transitions", json={"to": "rejected", "reason": "inconsistent story"},

@@ -41,7 +41,7 @@ def _kinds(inst: Installation, case_id: str) -> list[str]:
 
 def test_claims_risk_and_four_eyes_decision_in_one_record(installation: Installation, client: TestClient) -> None:
     anna_login, ben_login = installation.add_staff("anna"), installation.add_staff("ben")
-    start_contact(client)
+    start_contact(client, first_message="hello")
     anna, ben = staff_token(client, anna_login), staff_token(client, ben_login)
     case_id = only_case_id(client, anna)
     url = f"/api/v1/staff/cases/{case_id}"
@@ -93,7 +93,7 @@ def test_claims_risk_and_four_eyes_decision_in_one_record(installation: Installa
 
 def test_refusals_leave_nothing_written(installation: Installation, client: TestClient) -> None:
     login = installation.add_staff("anna")
-    start_contact(client)
+    start_contact(client, first_message="hello")
     token = staff_token(client, login)
     case_id = only_case_id(client, token)
     url = f"/api/v1/staff/cases/{case_id}/vetting"
@@ -123,7 +123,7 @@ def test_refusals_leave_nothing_written(installation: Installation, client: Test
 
 def test_vetting_content_is_encrypted_at_rest(sqlite_installation: Installation, sqlite_client: TestClient) -> None:
     login = sqlite_installation.add_staff("anna")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     token = staff_token(sqlite_client, login)
     url = f"/api/v1/staff/cases/{only_case_id(sqlite_client, token)}/vetting"
     r = sqlite_client.post(f"{url}/claims", json={"topic": "unit", "text": f"{CANARY} unit",
@@ -145,7 +145,7 @@ def test_a_caseworker_without_the_case_is_refused(sqlite_installation: Installat
                                                  sqlite_client: TestClient) -> None:
     anna_login = sqlite_installation.add_staff("anna")
     outsider = sqlite_installation.add_staff("olga", intake=False)
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     case_id = only_case_id(sqlite_client, staff_token(sqlite_client, anna_login))
     token = staff_token(sqlite_client, outsider)
     url = f"/api/v1/staff/cases/{case_id}/vetting"
@@ -165,7 +165,7 @@ def test_the_console_page_records_claims_and_risk_flags(sqlite_installation: Ins
     import re
 
     anna_login = sqlite_installation.add_staff("anna")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     login_page = sqlite_client.get("/staff/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text).group(1)  # type: ignore[union-attr]
     r = sqlite_client.post("/staff/login", data={"csrf_token": csrf, "username": "anna",

@@ -121,7 +121,7 @@ def test_expired_sessions_are_refused(sqlite_installation: Installation, convers
 
 def test_unknown_case_and_file_are_not_found(sqlite_installation: Installation, sqlite_client: TestClient) -> None:
     login = sqlite_installation.add_staff("lena")
-    start_contact(sqlite_client)
+    start_contact(sqlite_client, first_message="hello")
     token = staff_token(sqlite_client, login)
     case_id = only_case_id(sqlite_client, token)
     for path in ("/api/v1/staff/cases/ffffffffffffffffffffffffffffffff/messages",

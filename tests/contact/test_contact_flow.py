@@ -73,7 +73,7 @@ def test_two_contacts_never_see_each_other(client: TestClient, installation: Ins
 def test_admin_sees_no_content_unless_a_recipient(client: TestClient, installation: Installation) -> None:
     dave = installation.add_staff("dave")
     admin = installation.add_staff("root", role="admin")
-    start_contact(client)
+    start_contact(client, first_message="hello")
     admin_token = staff_token(client, admin)
     assert client.get("/api/v1/staff/cases", headers=bearer(admin_token)).json() == []
     # erin joined after the conversation started: the case was not sealed to her either.
@@ -101,7 +101,7 @@ def test_admin_manages_staff_and_intake_team(client: TestClient, installation: I
     assert r.status_code == 200 and r.json()["intake"] is False
     grace = installation.add_staff("grace")
     grace_token = staff_token(client, grace)
-    start_contact(client)
+    start_contact(client, first_message="hello")
     assert len(client.get("/api/v1/staff/cases", headers=bearer(grace_token)).json()) == 1
     # frank, off the intake team, did not receive it
     assert client.get("/api/v1/staff/cases", headers=bearer(staff_token(client, frank))).json() == []

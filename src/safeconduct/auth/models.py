@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, String
+from sqlalchemy import DateTime, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from safeconduct.store import coarse
@@ -25,15 +25,3 @@ class AuthSession(Base):
     def _coarse_expiry(self, _key: str, value: dt.datetime) -> dt.datetime:
         return coarse.round_up(value, coarse.MINUTE)
 
-
-class LoginAttemptWindow(Base):
-    """How many log-in attempts one scope ("codename", "staff") had in one minute, across all processes.
-
-    Nothing about who tried: no address, no codename, no account, only a count per minute.
-    """
-
-    __tablename__ = "login_attempt_windows"
-
-    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
-    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    attempts: Mapped[int] = mapped_column(Integer)

@@ -18,7 +18,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import events, partial_uploads, upload_lease
+from safeconduct.cases import events, intake, partial_uploads, upload_lease
 from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
@@ -106,6 +106,8 @@ def post_message(
     at = _now()
     kind = "message_in" if author.kind == "contact" else "reply_out"
     with diskspace.refused_when_full(db):  # a full disk: the event and the message are both rolled back
+        if author.kind == "contact":
+            intake.deliver(db, case=case, case_key=case_key, signing_key=signing_key, at=at)
         nonce = events.record(db, case_id=case.id, case_key=case_key, signing_key=signing_key, kind=kind,
                               plaintext=body.encode(), at=at)
         payload = {"v": 1, "author": author.to_json(), "text": body, "at": at.isoformat(),
@@ -229,6 +231,8 @@ def _store_finished(
 ) -> FileView:
     """Move the sealed body into place and record the file in one transaction."""
     at = _now()
+    if author.kind == "contact":
+        intake.deliver(db, case=case, case_key=case_key, signing_key=signing_key, at=at)
     nonce = events.record(
         db, case_id=case.id, case_key=case_key, signing_key=signing_key,
         kind="file_in" if author.kind == "contact" else "file_out",

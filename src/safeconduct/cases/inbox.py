@@ -37,7 +37,7 @@ def list_cases(db: Session, staff_id: int) -> list[CaseSummary]:
     rows = db.execute(
         select(Case, unread)
         .join(CaseKeySeal, CaseKeySeal.case_id == Case.id)
-        .where(CaseKeySeal.staff_id == staff_id)
+        .where(CaseKeySeal.staff_id == staff_id, Case.opened_on.is_not(None))
         .order_by(Case.last_activity_on.desc(), Case.created_on.desc(), Case.label)
     )
     return [

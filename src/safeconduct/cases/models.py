@@ -25,6 +25,9 @@ class Case(Base):
     last_activity_on: Mapped[dt.date] = mapped_column(Date)
     contact_lookup: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     contact_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    #: The day the contact's first message or file arrived; until then (None) the conversation is in no
+    #: inbox and no statistics, and housekeeping forgets it after `empty_conversation_days`.
+    opened_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
 
 
 class CaseKeySeal(Base):

@@ -5,7 +5,9 @@ case id, a label or any other per-case value: every number is a count over sever
 
 Where the numbers come from:
 
-* ``cases.state`` and ``cases.created_on`` (plaintext): the state now, and the ISO week a case was opened.
+* ``cases.state`` and ``cases.opened_on`` (plaintext): the state now, and the ISO week a case was opened,
+  that is the week of the contact's first message or file; a started conversation with nothing written in
+  it is not counted at all.
 * ``case_state_changes`` has a plaintext coarse date (``created_on``) but its from/to states are sealed
   under the case key, so it cannot say *which* state a case entered without decrypting. The state of each
   case over time is therefore rebuilt from the staff audit log instead, whose ``transition`` and
@@ -99,7 +101,10 @@ def compute(db: Session, *, today: dt.date | None = None, threshold: int = SUPPR
             weeks: int = WEEKS) -> Statistics:
     """Count, then suppress: raw counts never leave this function."""
     today = today or dt.datetime.now(dt.UTC).date()
-    cases = db.execute(select(Case.id, Case.state, Case.created_on)).all()
+    # A conversation counts from its first message or file (`opened_on`): empty starts describe nobody.
+    cases = [(case_id, state, opened) for case_id, state, opened in
+             db.execute(select(Case.id, Case.state, Case.opened_on).where(Case.opened_on.is_not(None)))
+             if opened is not None]
     moves: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     for case_id, on, target in db.execute(
         select(AuditRecord.case_id, AuditRecord.on, AuditRecord.target)

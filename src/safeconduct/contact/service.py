@@ -5,22 +5,18 @@ No name, no account, no address: the codename is the only credential, and it is 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from safeconduct.auth.attempts import AttemptLimiter
-from safeconduct.cases import events
 from safeconduct.cases import keys as case_keys
 from safeconduct.cases.models import Case
 from safeconduct.crypto import codename as codenames
 from safeconduct.crypto.aead import DecryptionError
 from safeconduct.errors import AuthenticationFailed
 from safeconduct.org.service import OrgKeys
-from safeconduct.staff import service as staff_service
 
 UNKNOWN_CODENAME = (
     "This codename does not open any conversation. Check each word and try again, "
@@ -37,7 +33,11 @@ class ContactAccess:
 
 
 def start_conversation(db: Session, org: OrgKeys, style: str = "en") -> tuple[str, ContactAccess]:
-    """Create a case for a new contact; return the codename (to show once, in `style`) and their access."""
+    """Create a case for a new contact; return the codename (to show once, in `style`) and their access.
+
+    The case is sealed to the contact and the recovery key only: it reaches the intake team with the
+    contact's first message or file (`cases.intake.deliver`), so a flood of empty starts fills no inbox.
+    """
     for _ in range(3):
         codename = codenames.generate(style)
         secrets_ = codenames.derive(codename, org.codename_salt)
@@ -46,10 +46,8 @@ def start_conversation(db: Session, org: OrgKeys, style: str = "en") -> tuple[st
             contact_lookup=secrets_.lookup_id,
             contact_public_key=secrets_.public_key,
             recovery_public_key=org.recovery_public_key,
-            team=staff_service.intake_team(db),
+            team=(),
         )
-        events.record(db, case_id=case.id, case_key=case_key, signing_key=org.signing_key, kind="case_opened",
-                      plaintext=b"conversation started", at=dt.datetime.now(dt.UTC))
         try:
             db.commit()
         except IntegrityError:  # a label or lookup collision: astronomically rare, draw again
@@ -59,10 +57,12 @@ def start_conversation(db: Session, org: OrgKeys, style: str = "en") -> tuple[st
     raise RuntimeError("could not create a conversation")
 
 
-def log_in(db: Session, org: OrgKeys, codename: str, limiter: AttemptLimiter | None = None) -> ContactAccess:
-    """Open a conversation by codename. Every failure costs the same slow hash and says the same thing."""
-    if limiter is not None:
-        limiter.check()
+def log_in(db: Session, org: OrgKeys, codename: str) -> ContactAccess:
+    """Open a conversation by codename. Every failure costs the same slow hash and says the same thing.
+
+    No counter can refuse the person who holds the codename: what bounds guessing is the slow hash itself,
+    run within the process-wide Argon2id bound (`crypto.argon2_gate`) in arrival order.
+    """
     text = codename if isinstance(codename, str) else ""
     secrets_ = codenames.derive(text[:400], org.codename_salt)
     case = db.scalar(select(Case).where(Case.contact_lookup == secrets_.lookup_id))

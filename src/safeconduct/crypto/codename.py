@@ -28,6 +28,7 @@ import nacl.pwhash.argon2id as argon2id
 from nacl.public import PrivateKey
 
 from safeconduct.crypto import wordlists
+from safeconduct.crypto.argon2_gate import gate
 
 WORDS = 7
 #: Digit codenames: this many groups of `DIGITS_PER_GROUP` digits (28 digits, 93.0 bits).
@@ -137,10 +138,12 @@ class CodenameSecrets:
 
 
 def derive(codename: str, salt: bytes, *, opslimit: int = OPSLIMIT, memlimit: int = MEMLIMIT) -> CodenameSecrets:
-    """Run the slow hash once and split it into the lookup id and the key-pair seed."""
-    material = argon2id.kdf(
-        64, normalize(codename).encode("utf-8"), salt[: argon2id.SALTBYTES], opslimit=opslimit, memlimit=memlimit
-    )
+    """Run the slow hash once (within the process-wide Argon2id bound) and split it into the lookup id and
+    the key-pair seed."""
+    with gate.slot():
+        material = argon2id.kdf(
+            64, normalize(codename).encode("utf-8"), salt[: argon2id.SALTBYTES], opslimit=opslimit, memlimit=memlimit
+        )
     lookup = hashlib.blake2b(material[:32], digest_size=32, person=b"sc-lookup").digest()
     seed = hashlib.blake2b(material[32:], digest_size=32, person=b"sc-contactkey").digest()
     return CodenameSecrets(lookup_id=lookup, private_key=PrivateKey.from_seed(seed))

@@ -1,8 +1,8 @@
 """Staff accounts: creation, log-in with password and TOTP, administration.
 
-Failed log-ins are counted per account (never per address) and every failure, whatever its cause, costs
-one password hash and one key derivation and gets the same message, so a prober learns nothing about which
-part was wrong.
+Failed log-ins are counted per account (never per address), and only those of someone who holds one of the
+two factors (see `_holds_one_factor`). Every failure, whatever its cause, costs one password hash and one key
+derivation and gets the same message, so a prober learns nothing about which part was wrong.
 
 The TOTP secret is sealed under a key derived from the member's private key (see `crypto.staff_totp`), so
 it is opened only after the password has unwrapped that key, and the last accepted TOTP counter is kept as
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from safeconduct.auth import sessions
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, staff_totp, wrapping
+from safeconduct.crypto.argon2_gate import gate
 from safeconduct.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from safeconduct.staff.models import StaffMember
 
@@ -190,11 +191,9 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
     if locked is not None and locked > _now():
         raise AuthenticationFailed(LOGIN_FAILED)
     if private is None or not _spend_totp(db, member, private, totp):
-        member.failed_logins += 1
-        if member.failed_logins >= settings.staff_failures_before_lock:
-            member.locked_until = _now() + dt.timedelta(minutes=settings.staff_lock_minutes)
-            member.failed_logins = 0
-        db.commit()
+        if _holds_one_factor(member, private, totp):
+            _count_failure(member, settings)
+            db.commit()
         raise AuthenticationFailed(LOGIN_FAILED)
     member.failed_logins = 0
     member.locked_until = None
@@ -203,9 +202,33 @@ def authenticate(db: Session, settings: Settings, *, username: str, password: st
                        private_key=PrivateKey(private))
 
 
+def _holds_one_factor(member: StaffMember, private: bytes | None, totp: str) -> bool:
+    """Whether a failed attempt came from someone holding the password or the code generator.
+
+    Only such failures count towards the lock: an attacker who holds neither (a flood of guesses) cannot
+    lock a caseworker out, while one who holds a stolen password is stopped from guessing the code. A right
+    code with a wrong password can be recognised only on an account not yet sealed (its secret is still in
+    the clear); a sealed secret opens only with the password, so there such guesses are slowed by the
+    Argon2id queue, never counted. The code is checked without being used up.
+    """
+    if private is not None:
+        return True
+    return bool(member.totp_secret) and pyotp.TOTP(member.totp_secret).verify("".join(totp.split()),
+                                                                              valid_window=1)
+
+
+def _count_failure(member: StaffMember, settings: Settings) -> None:
+    member.failed_logins += 1
+    if member.failed_logins >= settings.staff_failures_before_lock:
+        member.locked_until = _now() + dt.timedelta(minutes=settings.staff_lock_minutes)
+        member.failed_logins = 0
+
+
 def _verify(hashed: str, password: str) -> bool:
+    """Check a password within the process-wide Argon2id bound (a flood waits its turn, memory stays bounded)."""
     try:
-        return _hasher.verify(hashed, password)
+        with gate.slot():
+            return _hasher.verify(hashed, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -10,11 +10,22 @@ from safeconduct.auth import sessions
 from safeconduct.cases import cleaning, content
 from safeconduct.cases.content import CONTACT, FileSink
 from safeconduct.contact import service as contact
+from safeconduct.contact import start_tokens
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput
 from safeconduct.store import diskspace
 from safeconduct.web.deps import contact_access, get_db, runtime
-from safeconduct.web.schemas import CodenameIn, CodenameOut, ConversationOut, FileOut, MessageOut, TextIn, TokenOut
+from safeconduct.web.schemas import (
+    CodenameIn,
+    CodenameOut,
+    ConversationOut,
+    FileOut,
+    MessageOut,
+    StartIn,
+    StartTokenOut,
+    TextIn,
+    TokenOut,
+)
 from safeconduct.web.streaming_form import declared_length, read_form, refuse_if_declared_too_large
 
 router = APIRouter(prefix="/api/v1/contact", tags=["contact"])
@@ -27,9 +38,18 @@ def start_session(request: Request, db: Session, access: ContactAccess) -> str:
     return token
 
 
+@router.get("/start-token", response_model=StartTokenOut)
+def start_token(request: Request) -> StartTokenOut:
+    """A token for one start: free to ask for (nothing is stored), needed by POST /start, usable once."""
+    return StartTokenOut(start_token=start_tokens.issue(runtime(request).org),
+                         expires_in=int(start_tokens.LIFETIME.total_seconds()))
+
+
 @router.post("/start", response_model=CodenameOut, status_code=201)
-def start(request: Request, db: Session = Depends(get_db)) -> CodenameOut:
-    """Open a new conversation. The codename is returned once and never stored."""
+def start(request: Request, body: StartIn | None = None, db: Session = Depends(get_db)) -> CodenameOut:
+    """Open a new conversation with a token from GET /start-token. The codename is returned once and never
+    stored; the conversation reaches the caseworkers with its first message or file."""
+    start_tokens.spend(db, runtime(request).org, body.start_token if body else None)
     codename, _ = contact.start_conversation(db, runtime(request).org)
     return CodenameOut(codename=codename)
 
@@ -37,7 +57,7 @@ def start(request: Request, db: Session = Depends(get_db)) -> CodenameOut:
 @router.post("/session", response_model=TokenOut)
 def log_in(body: CodenameIn, request: Request, db: Session = Depends(get_db)) -> TokenOut:
     """Exchange a codename for a bearer token."""
-    access = contact.log_in(db, runtime(request).org, body.codename, request.app.state.codename_limiter)
+    access = contact.log_in(db, runtime(request).org, body.codename)
     token = start_session(request, db, access)
     return TokenOut(token=token, expires_in=runtime(request).settings.contact_session_minutes * 60)
 

@@ -13,8 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from safeconduct import __version__
-from safeconduct.auth.attempts import AttemptLimiter
-from safeconduct.cases import housekeeping, retention
+from safeconduct.cases import housekeeping, intake, retention
+from safeconduct.contact import start_tokens
+from safeconduct.crypto.argon2_gate import gate
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
     api_casework,
@@ -38,15 +39,20 @@ log = logging.getLogger("safeconduct.housekeeping")
 
 
 def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
-    """Background work: log new case events in the Merkle log every second; purge expired sessions and
-    abandoned uploads at start-up and every quarter of an hour."""
+    """Background work: log new case events in the Merkle log every second; purge expired sessions,
+    abandoned uploads, long-empty conversations and expired start tokens at start-up and every quarter of
+    an hour."""
 
     def sweep() -> None:
         with runtime.db() as db:
             purged = housekeeping.run(db, runtime.settings)
+            empty = intake.purge_empty(db, runtime.settings)
+            start_tokens.purge_spent(db)
             shredded = retention.run(db, runtime.settings)
         if any(purged):
             log.info("purged %d expired sessions and %d abandoned uploads", *purged)
+        if empty:
+            log.info("forgot %d conversation(s) in which nothing was ever written", empty)
         if shredded:
             log.info("retention: crypto-shredded %d case(s)", len(shredded))
 
@@ -88,10 +94,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         lifespan=_lifespan(runtime),
     )
     app.state.runtime = runtime
-    # Shared through the database, so that several server processes allow the rate once, not once each.
-    per_minute = runtime.settings.codename_logins_per_minute
-    app.state.codename_limiter = AttemptLimiter(runtime.sessions, "codename", per_minute)
-    app.state.staff_limiter = AttemptLimiter(runtime.sessions, "staff", per_minute)
+    # Memory bound of this process whatever the flood: Argon2id work waits its turn (crypto/argon2_gate.py).
+    gate.configure(runtime.settings.argon2_concurrency)
     errors.install(app)
     app.include_router(contact_pages.router)
     app.include_router(staff_pages.router)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-import threading
-import time
-
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -14,6 +11,7 @@ from safeconduct.auth import sessions
 from safeconduct.cases import consent, content
 from safeconduct.cases.content import CONTACT
 from safeconduct.contact import service as contact
+from safeconduct.contact import start_tokens
 from safeconduct.contact.service import ContactAccess
 from safeconduct.crypto import codename as codenames
 from safeconduct.errors import AuthenticationFailed, Refusal
@@ -28,56 +26,25 @@ from safeconduct.web.security import set_cookie
 router = APIRouter(include_in_schema=False)
 
 
-ALREADY_STARTED = (
-    "This conversation has already been started, and its codename was shown only once. "
-    "If you did not keep it, start a new conversation."
-)
-
-
-class StartTokens:
-    """One-use tokens on the start form, so reloading the codename page cannot start a second conversation.
-
-    In memory only: they reveal nothing, and a restart merely lets an old form be used once more.
-    """
-
-    def __init__(self, ttl_seconds: int = 3600, limit: int = 100_000) -> None:
-        self._used: dict[str, float] = {}
-        self._ttl, self._limit = ttl_seconds, limit
-        self._lock = threading.Lock()
-
-    def consume(self, token: object) -> bool:
-        if not isinstance(token, str) or len(token) != 43:
-            return False
-        now = time.monotonic()
-        with self._lock:
-            if len(self._used) >= self._limit:
-                self._used = {t: at for t, at in self._used.items() if now - at < self._ttl}
-            if token in self._used:
-                return False
-            self._used[token] = now
-            return True
-
-
-start_tokens = StartTokens()
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     return render(request, "contact/home.html", {
-        "start_token": secrets.token_urlsafe(32),
+        "start_token": start_tokens.issue(runtime(request).org),
         "codename_style": codenames.style_for(None, choose_language(request))})
 
 
 @router.post("/contact/start", response_class=HTMLResponse)
 async def start(request: Request, db: Session = Depends(get_db)) -> Response:
+    """Spend the form's start token (refused before any slow hash), then start in a worker thread: the
+    codename's hash may wait its turn behind a flood (crypto/argon2_gate.py)."""
     form = await checked_form(request)
-    if not start_tokens.consume(form.get("start_token")):
-        return render(request, "error.html", {"message": translate(request, ALREADY_STARTED), "status": 409},
-                      status_code=409)
+    org = runtime(request).org
+    await run_in_threadpool(start_tokens.spend, db, org, form.get("start_token"))
     style = codenames.style_for(form.get("codename_style"), choose_language(request))
-    codename, access = contact.start_conversation(db, runtime(request).org, style)
+    codename, access = await run_in_threadpool(contact.start_conversation, db, org, style)
+    days = runtime(request).settings.empty_conversation_days
     response = render(request, "contact/codename.html",
-                      {"codename": codename.split(" "), "style": codenames.STYLES[style]})
+                      {"codename": codename.split(" "), "style": codenames.STYLES[style], "empty_days": days})
     set_cookie(request, response, CONTACT_COOKIE, start_session(request, db, access))
     return response
 
@@ -91,8 +58,7 @@ def login_page(request: Request) -> Response:
 async def login(request: Request, db: Session = Depends(get_db)) -> Response:
     form = await checked_form(request)
     try:
-        access = contact.log_in(db, runtime(request).org, str(form.get("codename", "")),
-                                request.app.state.codename_limiter)
+        access = await run_in_threadpool(contact.log_in, db, runtime(request).org, str(form.get("codename", "")))
     except AuthenticationFailed as exc:
         return render(request, "contact/login.html",
                       {"error": translate(request, exc.message, **exc.params)}, status_code=status_for(exc))

@@ -17,6 +17,16 @@ class CodenameIn(Strict):
     codename: str = Field(max_length=400, description="The codename shown when the conversation started.")
 
 
+class StartIn(Strict):
+    start_token: str | None = Field(default=None, max_length=200,
+                                    description="From GET /api/v1/contact/start-token; works once, within the hour.")
+
+
+class StartTokenOut(BaseModel):
+    start_token: str = Field(description="Send it with POST /api/v1/contact/start: it works once, within the hour.")
+    expires_in: int = Field(description="Seconds until it expires.")
+
+
 class TextIn(Strict):
     text: str = Field(description="The message; at most 20,000 characters.")
 

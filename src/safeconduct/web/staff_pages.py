@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import segno
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from safeconduct.auth import sessions
 from safeconduct.cases import audit, cleaning, content, inbox, retention
 from safeconduct.cases.models import Case
-from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, RateLimited, Refusal
+from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, Refusal
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.api_staff import cleaned_download, original_download, staff_author, start_session
@@ -32,12 +33,11 @@ def login_page(request: Request) -> Response:
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request, db: Session = Depends(get_db)) -> Response:
     form = await checked_form(request)
-    try:
-        request.app.state.staff_limiter.check()
-        access = staff_service.authenticate(
-            db, runtime(request).settings, username=str(form.get("username", "")),
+    try:  # in a worker thread: the password hash may wait its turn behind a flood (crypto/argon2_gate.py)
+        access = await run_in_threadpool(
+            staff_service.authenticate, db, runtime(request).settings, username=str(form.get("username", "")),
             password=str(form.get("password", "")), totp=str(form.get("totp", "")))
-    except (AuthenticationFailed, RateLimited) as exc:
+    except AuthenticationFailed as exc:
         return render(request, "staff/login.html", {"error": translate(request, exc.message, **exc.params),
                                                     "username": str(form.get("username", ""))[:64]},
                       status_code=status_for(exc))
@@ -170,9 +170,9 @@ def audit_page(request: Request, staff: StaffAccess = Depends(admin_access), db:
 async def add_member(request: Request, staff: StaffAccess = Depends(admin_access),
                      db: Session = Depends(get_db)) -> Response:
     form = await checked_form(request)
-    try:
-        new = staff_service.add_staff(db, username=str(form.get("username", "")), role=str(form.get("role", "")),
-                                      password=str(form.get("password", "")))
+    try:  # in a worker thread: wrapping the new key waits its turn for Argon2id (crypto/argon2_gate.py)
+        new = await run_in_threadpool(staff_service.add_staff, db, username=str(form.get("username", "")),
+                                      role=str(form.get("role", "")), password=str(form.get("password", "")))
     except Refusal as exc:
         return render(request, "staff/admin.html", {
             "staff": staff, "members": staff_service.list_staff(db),
