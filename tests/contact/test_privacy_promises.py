@@ -305,9 +305,9 @@ def _seizable_conversation(inst: Installation, client: TestClient) -> tuple[str,
     case_id = only_case_id(client, staff)
     assert client.post(f"/api/v1/staff/cases/{case_id}/replies", json={"text": "reply"},
                        headers=bearer(staff)).status_code == 201
-    # a failed log-in run that locks an account, so `locked_until` is written too
+    # a failed log-in run that locks an account (the right password, wrong codes), so `locked_until` is written
     for _ in range(inst.settings.staff_failures_before_lock):
-        client.post("/api/v1/staff/session", json={"username": "wendy", "password": "no no no no no", "totp": "1"})
+        client.post("/api/v1/staff/session", json={"username": "wendy", "password": login.password, "totp": "1"})
     return case_id, token
 
 
