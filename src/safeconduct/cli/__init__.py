@@ -7,11 +7,10 @@ so `safeconduct --help` stays instant.
 
 from __future__ import annotations
 
-import typer
-
 from safeconduct.cli import dossier, ledger, retention, server, testimony, text, voice
+from safeconduct.cli.output import typer_app
 
-app = typer.Typer(
+app = typer_app(
     name="safeconduct",
     help="safeconduct: anonymous contact, case work and testimony anonymization.",
     no_args_is_help=True,

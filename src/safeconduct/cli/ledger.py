@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-dossier = typer.Typer(no_args_is_help=True, help="Court dossiers: the PDF and the verifiable bundle.")
+from safeconduct.cli.output import typer_app
+
+dossier = typer_app(no_args_is_help=True, help="Court dossiers: the PDF and the verifiable bundle.")
 
 
 def verify(
