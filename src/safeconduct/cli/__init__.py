@@ -7,7 +7,7 @@ so `safeconduct --help` stays instant.
 
 from __future__ import annotations
 
-from safeconduct.cli import dossier, ledger, retention, server, testimony, text, voice
+from safeconduct.cli import backup, dossier, ledger, retention, server, testimony, text, voice
 from safeconduct.cli.output import typer_app
 
 app = typer_app(
@@ -20,6 +20,7 @@ app = typer_app(
 server.register(app)
 ledger.register(app)
 dossier.register(app)
+backup.register(app)
 app.add_typer(voice.app, name="voice", help="Voice anonymization and its privacy measurement.")
 app.add_typer(text.app, name="text", help="Redaction of identifying details in text.")
 app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymization pipeline.")

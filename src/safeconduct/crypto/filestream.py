@@ -57,10 +57,11 @@ class EncryptedFileWriter:
         self._fh = open(path, "ab")  # noqa: SIM115 - closed in finish()/close()
 
     @classmethod
-    def create(cls, path: Path, file_id: bytes, key: bytes) -> EncryptedFileWriter:
+    def create(cls, path: Path, file_id: bytes, key: bytes, preamble: bytes = b"") -> EncryptedFileWriter:
+        """A new file; `preamble` (e.g. a sealed key) is written in the clear before the stream's header."""
         prefix = nacl.utils.random(PREFIX_BYTES)
         with open(path, "xb") as fh:
-            fh.write(MAGIC + prefix)
+            fh.write(preamble + MAGIC + prefix)
         return cls(path, file_id, key, prefix, 0, b"")
 
     @classmethod
@@ -115,6 +116,12 @@ class EncryptedFileWriter:
         _tail_path(self.path).unlink(missing_ok=True)
         return size
 
+    def abort(self) -> None:
+        """Stop writing and remove the file: it will never be finished."""
+        if not self._fh.closed:
+            self._fh.close()
+        discard(self.path)
+
     def close(self) -> None:
         """Stop writing without sealing (the upload may resume later)."""
         if not self._fh.closed:
@@ -150,9 +157,13 @@ def discard(path: Path) -> None:
     _tail_path(path).unlink(missing_ok=True)
 
 
-def decrypt_blocks(path: Path, file_id: bytes, key: bytes) -> Iterator[bytes]:
-    """Yield the plaintext block by block; raises :class:`DecryptionError` on any tampering or truncation."""
+def decrypt_blocks(path: Path, file_id: bytes, key: bytes, skip: int = 0) -> Iterator[bytes]:
+    """Yield the plaintext block by block; raises :class:`DecryptionError` on any tampering or truncation.
+
+    `skip` passes over a preamble written with :meth:`EncryptedFileWriter.create`.
+    """
     with open(path, "rb") as fh:
+        fh.seek(skip)
         header = fh.read(HEADER_BYTES)
         if len(header) != HEADER_BYTES or not header.startswith(MAGIC):
             raise DecryptionError("not an encrypted file")
