@@ -302,3 +302,33 @@ def test_a_backup_restores_into_the_other_engine(installation: Installation, tmp
                 _post(client, token, "after the move")
         finally:
             runtime.engine.dispose()
+
+
+def test_a_file_shredded_during_the_backup_makes_it_start_again_from_a_new_copy(
+    sqlite_installation: Installation, tmp_path: Path
+) -> None:
+    inst = sqlite_installation
+    with client_for(inst) as client:
+        _, token = start_contact(client)
+        _post(client, token, "kept")
+        for name in ("shredded.txt", "kept.txt"):
+            r = client.post("/api/v1/contact/files", files={"file": (name, name.encode())}, headers=bearer(token))
+            assert r.status_code == 201, r.text
+    with inst.runtime.db() as db:
+        ids = list(db.scalars(select(CaseFile.id)))
+    calls = []
+
+    def shred_one_after_the_first_copy() -> None:
+        calls.append(1)
+        if len(calls) == 1:  # the copy names both files; one of them is deleted before it is read
+            with inst.runtime.db() as db:
+                db.execute(CaseFile.__table__.delete().where(CaseFile.id == ids[0]))
+                db.commit()
+            content.final_path(inst.settings, ids[0]).unlink()
+
+    create_backup(inst.settings, tmp_path / "b.scb", after_snapshot=shred_one_after_the_first_copy)
+    assert len(calls) == 2
+    with _target("sqlite", tmp_path) as target:
+        restore_backup(target, tmp_path / "b.scb", parse_recovery_key(inst.recovery_key))
+        [read] = _read_with_recovery_key(target, inst.recovery_key).values()
+    assert read.messages == ["kept"] and len(read.files) == 1  # the other file, and nothing missing
