@@ -159,6 +159,10 @@ def test_backup_and_restore_from_the_command_line(sqlite_installation: Installat
     assert out.stat().st_mode & 0o077 == 0
     result = CliRunner().invoke(app, ["backup", "--data", data, "-o", str(out)])
     assert result.exit_code == 1 and "already exists" in result.output  # never overwrites a backup
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(app, ["backup", "--data", str(tmp_path / "empty"), "-o", str(tmp_path / "x.scb")])
+    assert result.exit_code == 1 and "no installation" in result.output
+    (tmp_path / "empty").rmdir()  # nothing was created in it
 
     restored = tmp_path / "restored"
     result = CliRunner().invoke(app, ["restore", str(out), "--data", str(restored)], input=inst.recovery_key + "\n")

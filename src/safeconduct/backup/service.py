@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nacl.public import PrivateKey
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session
 
 from safeconduct.backup import database
 from safeconduct.config import Settings
@@ -102,11 +103,10 @@ def create_backup(settings: Settings, output: Path, *,
     raise BackupError("files kept disappearing while the backup ran (cases being shredded?): try again")
 
 
-def _recovery_public_key(settings: Settings, engine: object) -> bytes:
-    from sqlalchemy import Engine
-    from sqlalchemy.orm import Session
-
-    assert isinstance(engine, Engine)
+def _recovery_public_key(settings: Settings, engine: Engine) -> bytes:
+    path = database.sqlite_path(engine)
+    if path is not None and not path.is_file():  # opening it would create an empty database
+        raise NotInitialised(f"no installation in {settings.data_dir}: there is no database at {path}")
     try:
         with Session(engine) as db:
             org = db.get(Organisation, 1)
