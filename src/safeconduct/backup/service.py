@@ -194,8 +194,9 @@ def restore_backup(settings: Settings, backup: Path, recovery_key: PrivateKey) -
     backup = Path(backup)
     if not backup.is_file():
         raise BackupError(f"no such backup file: {backup}")
+    if not target.parent.is_dir():
+        raise BackupError(f"the folder {target.parent} does not exist (create it, then restore into it)")
     _refuse_existing(settings)
-    target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.restoring-"))
     try:
         manifest = _unpack(backup, recovery_key, staging)
