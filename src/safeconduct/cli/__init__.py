@@ -7,11 +7,10 @@ so `safeconduct --help` stays instant.
 
 from __future__ import annotations
 
-import typer
+from safeconduct.cli import backup, dossier, keys, ledger, retention, server, testimony, text, voice
+from safeconduct.cli.output import typer_app
 
-from safeconduct.cli import dossier, keys, ledger, retention, server, testimony, text, voice
-
-app = typer.Typer(
+app = typer_app(
     name="safeconduct",
     help="safeconduct: anonymous contact, case work and testimony anonymization.",
     no_args_is_help=True,
@@ -22,6 +21,7 @@ server.register(app)
 ledger.register(app)
 dossier.register(app)
 keys.register(app)
+backup.register(app)
 app.add_typer(voice.app, name="voice", help="Voice anonymization and its privacy measurement.")
 app.add_typer(text.app, name="text", help="Redaction of identifying details in text.")
 app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymization pipeline.")

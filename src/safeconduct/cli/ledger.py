@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from safeconduct.cli.output import typer_app
+
 if TYPE_CHECKING:
     from safeconduct.ledger.trust import Pins
 
-dossier = typer.Typer(no_args_is_help=True, help="Court dossiers: the PDF and the verifiable bundle.")
+dossier = typer_app(no_args_is_help=True, help="Court dossiers: the PDF and the verifiable bundle.")
 
 
 #: Exit statuses of `verify` (documented in docs/ledger.md; scripts and the court's clerk rely on them).

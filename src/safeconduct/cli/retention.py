@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-app = typer.Typer(no_args_is_help=True, help="Retention: crypto-shred cases kept past the policy.")
-console = Console()
+from safeconduct.cli.output import console, typer_app
+
+app = typer_app(no_args_is_help=True, help="Retention: crypto-shred cases kept past the policy.")
 
 
 @app.command("list")

@@ -8,21 +8,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
+
+from safeconduct.cli.output import console, err, fail, typer_app
 
 if TYPE_CHECKING:
     from safeconduct.runtime import Runtime
 
-console = Console()
-err = Console(stderr=True)
 
 DataOption = typer.Option(..., "--data", help="The data folder of this installation.")
-staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts.")
+staff_app = typer_app(no_args_is_help=True, help="Staff accounts.")
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]Error:[/] {message}")
-    raise typer.Exit(code=1)
+    fail(message)
 
 
 def _runtime(data: Path) -> Runtime:

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from safeconduct.cli.output import typer_app
+
+app = typer_app(no_args_is_help=True)
 
 FACE_MODES = ("blur", "mask", "silhouette", "keep")
 

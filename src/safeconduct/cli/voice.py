@@ -11,7 +11,10 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from safeconduct.cli.output import console as output_console
+from safeconduct.cli.output import err, typer_app
+
+app = typer_app(no_args_is_help=True)
 
 METHODS = ("pitch", "mcadams", "disguise", "revoice")
 
@@ -50,7 +53,6 @@ def anonymize(
     """Replace the voice in SOURCE and write OUTPUT with a privacy report (.privacy.json, .privacy.html)."""
     import shlex
 
-    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from safeconduct.testimony.media import MediaError
@@ -67,7 +69,7 @@ def anonymize(
         options = {"tracker": "harvest"}
     elif careful:
         raise typer.BadParameter("--careful applies to --method disguise only", param_hint="--careful")
-    console = Console(stderr=True)
+    console = err
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=console) as bar:
             task = bar.add_task(f"{method}: {source.name}", total=None)
@@ -97,7 +99,6 @@ def evaluate(
     ] = None,
 ) -> None:
     """Measure a method: EER under each attacker, WER against the original's transcript, real-time factor."""
-    from rich.console import Console
     from rich.progress import track
     from rich.table import Table
 
@@ -105,7 +106,7 @@ def evaluate(
     from safeconduct.testimony.voice.method import make_method, parse_options
 
     one_thread()
-    console = Console()
+    console = output_console
     try:
         options = parse_options(option or [])
         make_method(method, seed=0, **options)  # refuse an option the method does not have before any work

@@ -70,8 +70,9 @@ def _tail_path(path: Path) -> Path:
     return path.with_name(path.name + ".tail")
 
 
-def _version(path: Path) -> int:
+def _version(path: Path, skip: int = 0) -> int:
     with open(path, "rb") as fh:
+        fh.seek(skip)
         magic = fh.read(len(MAGIC))
     if magic == MAGIC:
         return 2
@@ -92,9 +93,13 @@ class EncryptedFileWriter:
         self._fh = open(path, "ab")  # noqa: SIM115 - closed in finish()/close()/abandon()
 
     @classmethod
-    def create(cls, path: Path, file_id: bytes, key: bytes) -> EncryptedFileWriter:
+    def create(cls, path: Path, file_id: bytes, key: bytes, preamble: bytes = b"") -> EncryptedFileWriter:
+        """A new file; `preamble` (e.g. a sealed key) is written in the clear before the stream's header.
+
+        A file with a preamble is written in one go: it is never resumed.
+        """
         with open(path, "xb") as fh:
-            fh.write(MAGIC)
+            fh.write(preamble + MAGIC)
         return cls(path, file_id, key, 0, b"")
 
     @classmethod
@@ -174,6 +179,11 @@ class EncryptedFileWriter:
         if not self._fh.closed:
             self._fh.close()
 
+    def abort(self) -> None:
+        """Stop writing and remove the file: it will never be finished."""
+        self.abandon()
+        discard(self.path)
+
 
 def _open_record(record: bytes, file_id: bytes, counter: int, final: bool, key: bytes, *, full: bool) -> bytes:
     if len(record) != RECORD:
@@ -221,17 +231,22 @@ def discard(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def decrypt_blocks(path: Path, file_id: bytes, key: bytes) -> Iterator[bytes]:
-    """Yield the plaintext block by block; raises :class:`DecryptionError` on any tampering or truncation."""
-    if _version(path) == 1:
+def decrypt_blocks(path: Path, file_id: bytes, key: bytes, skip: int = 0) -> Iterator[bytes]:
+    """Yield the plaintext block by block; raises :class:`DecryptionError` on any tampering or truncation.
+
+    `skip` passes over a preamble written with :meth:`EncryptedFileWriter.create` (format 2 only).
+    """
+    if _version(path, skip) == 1 and not skip:
         yield from _decrypt_blocks_v1(path, file_id, key)
         return
+    if _version(path, skip) != 2:
+        raise DecryptionError("not an encrypted file")
     with open(path, "rb") as fh:
-        body = os.fstat(fh.fileno()).st_size - HEADER_BYTES
+        body = os.fstat(fh.fileno()).st_size - skip - HEADER_BYTES
         if body <= 0 or body % RECORD:
             raise DecryptionError("encrypted file is truncated")
         records = body // RECORD
-        fh.seek(HEADER_BYTES)
+        fh.seek(skip + HEADER_BYTES)
         for counter in range(records):
             final = counter == records - 1
             yield _open_record(fh.read(RECORD), file_id, counter, final, key, full=not final)

@@ -76,13 +76,27 @@ def test_revoice_speaks_the_reviewed_placeholders_and_no_tone_covers_them(
     json.dumps(report)  # the report stays plain data
 
 
-def test_other_methods_still_cover_the_words_with_a_tone(spoken_clip: Path, tmp_path: Path) -> None:
+def test_other_methods_still_cover_the_words_with_a_tone(
+    spoken_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     require(importlib.util.find_spec("pyworld") is not None, "pyworld not installed (the [voice] extra)")
-    report = anonymize_testimony(spoken_clip, tmp_path / "out", Options(language="en", voice_method="disguise"))
+    from safeconduct.testimony.voice import anonymize
+
+    # The voice's secrets are drawn afresh on every run; this draw (seed 6) is one that puts a good share of
+    # the disguised voice's energy around 1 kHz before the first name, where no tone is.
+    make_method = anonymize.make_method
+    monkeypatch.setattr(anonymize, "make_method", lambda name, seed=None, **o: make_method(name, 6, **o))
+    options = Options(language="en", voice_method="disguise", keep_work=True)
+    report = anonymize_testimony(spoken_clip, tmp_path / "out", options)
     output = tmp_path / "out" / "testimony.anonymized.wav"
     people = [f for f in report["findings"] if f["kind"] == "PERSON"]
     assert people and report["audio_cover"] == "replaced by a tone"
     shares = [_tone_share(output, f["start"], f["end"]) for f in people]
     assert min(shares) > 0.5, shares
-    assert max(_tone_share(output, 0.0, people[0]["start"] - 0.3), 0.0) < 0.2  # and only there
     assert np.isfinite(shares).all()
+    # …and only there. The disguised voice itself may carry energy around 1 kHz: its warp, pitch and colouring
+    # are a fresh secret draw on every run (some draws put a formant or harmonic there), so the stretch before
+    # the first name is compared with the voice stage's own output, not with a fixed threshold.
+    voiced = tmp_path / "out" / ".safeconduct-work" / "voice.wav"
+    before = people[0]["start"] - 0.3
+    assert abs(_tone_share(output, 0.0, before) - _tone_share(voiced, 0.0, before)) < 0.05
