@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from safeconduct.cli.output import typer_app
-
 from safeconduct.cli.server import DataOption, _require_installation, _runtime
 
 key_app = typer_app(no_args_is_help=True, help="The organisation's public keys, for those who check its dossiers.")
