@@ -18,6 +18,7 @@ from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, tr
 from safeconduct.contact.service import ContactAccess
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
+from safeconduct.web.schemas import ROW_ID_MAX, STAFF_ID_MAX
 
 router = APIRouter()
 STAFF = "/api/v1/staff"
@@ -285,8 +286,9 @@ def notes_add(case_id: str, body: NoteIn, request: Request, staff: StaffAccess =
 # --- audit -----------------------------------------------------------------------------------------
 
 @router.get(f"{STAFF}/admin/audit", response_model=list[AuditOut], tags=["staff"])
-def audit_log(case_id: str | None = Query(None, max_length=32), staff_id: int | None = None,
-              before_id: int | None = None, limit: int = Query(200, ge=1, le=1000),
+def audit_log(case_id: str | None = Query(None, max_length=32),
+              staff_id: int | None = Query(None, ge=1, le=STAFF_ID_MAX),
+              before_id: int | None = Query(None, ge=1, le=ROW_ID_MAX), limit: int = Query(200, ge=1, le=1000),
               _: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> list[AuditOut]:
     """Who read or changed which case, on which day (newest first; page with `before_id`). No content."""
     return [AuditOut(**vars(e)) for e in audit.entries(db, case_id=case_id, staff_id=staff_id, limit=limit,

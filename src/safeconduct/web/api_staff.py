@@ -23,6 +23,7 @@ from safeconduct.web.schemas import (
     NewStaffIn,
     NewStaffOut,
     StaffFlagsIn,
+    StaffId,
     StaffLoginIn,
     StaffOut,
     TextIn,
@@ -127,7 +128,7 @@ def staff_add(body: NewStaffIn, _: StaffAccess = Depends(admin_access), db: Sess
 
 
 @router.patch("/admin/staff/{staff_id}", response_model=StaffOut)
-def staff_update(staff_id: int, body: StaffFlagsIn, admin: StaffAccess = Depends(admin_access),
+def staff_update(staff_id: StaffId, body: StaffFlagsIn, admin: StaffAccess = Depends(admin_access),
                  db: Session = Depends(get_db)) -> StaffOut:
     """Deactivate an account or change the intake team."""
     if body.active is not None:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from safeconduct.cases.content import FileView, MessageView
+
+# The largest ids the columns hold on PostgreSQL (INTEGER, BIGINT): a larger number must be refused here,
+# with a 422 naming the bounds, before the database answers it with a 500.
+STAFF_ID_MAX = 2**31 - 1
+ROW_ID_MAX = 2**63 - 1
+StaffId = Annotated[int, Path(ge=1, le=STAFF_ID_MAX, description="A staff member's id.")]
 
 
 class Strict(BaseModel):
