@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, transitions
 from safeconduct.contact.service import ContactAccess
+from safeconduct.ledger.dossier_pdf import SECTION_TITLES
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
+from safeconduct.web.errors import ErrorOut, refusals
 from safeconduct.web.schemas import ROW_ID_MAX, STAFF_ID_MAX
 
 router = APIRouter()
@@ -29,7 +31,7 @@ class _Strict(BaseModel):
 
 
 class TransitionIn(_Strict):
-    to: str = Field(max_length=64, description="The target state, e.g. 'vetting' or 'advising/legal'.")
+    to: str = Field(min_length=1, max_length=64, description="The target state, e.g. 'vetting' or 'advising/legal'.")
     reason: str = Field("", max_length=4000, description="Why; required for side exits, closing and four-eyes "
                         "decisions. Stored encrypted under the case key.")
 
@@ -97,7 +99,9 @@ class ConsentIn(_Strict):
 class DossierIn(_Strict):
     workflow: bool = Field(False, description="Also disclose the case's state changes (reasons included).")
     sections: dict[str, str] = Field(default_factory=dict, description="Consented item id → 'wish_to_leave', "
-                                     "'planning' or 'distancing': the PDF's headings for those items.")
+                                     "'planning' or 'distancing': the PDF's headings for those items.",
+                                     json_schema_extra={"additionalProperties": {
+                                         "type": "string", "enum": list(SECTION_TITLES)}})
 
 
 class AuditOut(BaseModel):
@@ -111,11 +115,11 @@ class AuditOut(BaseModel):
 
 
 class ShareIn(_Strict):
-    username: str = Field(max_length=64)
+    username: str = Field(min_length=1, max_length=64)
 
 
 class NoteIn(_Strict):
-    text: str = Field(max_length=20_000)
+    text: str = Field(min_length=1, max_length=20_000)
 
 
 class NoteOut(BaseModel):
@@ -149,7 +153,8 @@ def workflow(case_id: str, request: Request, staff: StaffAccess = Depends(staff_
 
 @router.post(f"{STAFF}/cases/{{case_id}}/transitions", response_model=TransitionOut, tags=["case work"],
              responses={202: {"model": TransitionOut, "description": "A four-eyes proposal was recorded; a "
-                              "different caseworker confirms it at .../transitions/{proposal_id}/confirm."}})
+                              "different caseworker confirms it at .../transitions/{proposal_id}/confirm."},
+                        **refusals(409)})
 def transition(case_id: str, body: TransitionIn, request: Request, response: Response,
                staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> TransitionOut:
     """Move the case (200), or propose a four-eyes decision — vetted, rejected — for a colleague (202)."""
@@ -163,7 +168,7 @@ def transition(case_id: str, body: TransitionIn, request: Request, response: Res
 
 
 @router.post(f"{STAFF}/cases/{{case_id}}/transitions/{{proposal_id}}/confirm", response_model=TransitionOut,
-             tags=["case work"])
+             tags=["case work"], responses=refusals(409))
 def confirm(case_id: str, proposal_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
             db: Session = Depends(get_db)) -> TransitionOut:
     """Confirm a colleague's four-eyes proposal (the proposer cannot confirm their own)."""
@@ -197,7 +202,7 @@ def consent_get(access: ContactAccess = Depends(contact_access), db: Session = D
     return _consent_out(db, access)
 
 
-@router.put("/api/v1/contact/consent", response_model=ConsentOut, tags=["contact"])
+@router.put("/api/v1/contact/consent", response_model=ConsentOut, tags=["contact"], responses=refusals(409))
 def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depends(contact_access),
                 db: Session = Depends(get_db)) -> ConsentOut:
     """Choose `{"all": true}` or `{"items": [ids]}`; you can change it until a dossier is exported."""
@@ -226,7 +231,8 @@ def dossier_zip(result: dossier.Dossier) -> bytes:
                               "description": "A zip holding `bundle.zip` (the verifiable bundle, checked with "
                               "`safeconduct verify`), `dossier.pdf` (the court PDF rendered from it, PAdES-signed) "
                               "and `README.txt`."},
-                        409: {"description": "The person consented to disclose nothing; nothing was written."}})
+                        409: {"model": ErrorOut, "description": "The person consented to disclose nothing; "
+                              "nothing was written."}})
 def export_dossier(case_id: str, request: Request, body: DossierIn | None = None,
                    staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
     """Export the dossier: exactly the items the person consented to, the rest as commitments only.
@@ -245,7 +251,7 @@ def export_dossier(case_id: str, request: Request, body: DossierIn | None = None
 
 # --- sharing and notes -----------------------------------------------------------------------------
 
-@router.post(f"{STAFF}/cases/{{case_id}}/share", status_code=204, tags=["case work"])
+@router.post(f"{STAFF}/cases/{{case_id}}/share", status_code=204, tags=["case work"], responses=refusals(409))
 def share(case_id: str, body: ShareIn, request: Request, staff: StaffAccess = Depends(staff_access),
           db: Session = Depends(get_db)) -> Response:
     """Seal the case key to another caseworker, who then sees the case in their inbox."""
@@ -255,7 +261,8 @@ def share(case_id: str, body: ShareIn, request: Request, staff: StaffAccess = De
     return Response(status_code=204)
 
 
-@router.delete(f"{STAFF}/cases/{{case_id}}/share/{{username}}", status_code=204, tags=["case work"])
+@router.delete(f"{STAFF}/cases/{{case_id}}/share/{{username}}", status_code=204, tags=["case work"],
+               responses=refusals(409))
 def unshare(case_id: str, username: str, request: Request, staff: StaffAccess = Depends(staff_access),
             db: Session = Depends(get_db)) -> Response:
     """Remove a caseworker's access (their seal of the case key is deleted)."""

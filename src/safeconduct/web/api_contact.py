@@ -13,6 +13,7 @@ from safeconduct.contact import service as contact
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput
 from safeconduct.web.deps import contact_access, get_db, runtime
+from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import CodenameIn, CodenameOut, ConversationOut, FileOut, MessageOut, TextIn, TokenOut
 from safeconduct.web.streaming_form import read_form, refuse_if_declared_too_large
 
@@ -33,7 +34,7 @@ def start(request: Request, db: Session = Depends(get_db)) -> CodenameOut:
     return CodenameOut(codename=codename)
 
 
-@router.post("/session", response_model=TokenOut)
+@router.post("/session", response_model=TokenOut, responses=refusals(401, 429))
 def log_in(body: CodenameIn, request: Request, db: Session = Depends(get_db)) -> TokenOut:
     """Exchange a codename for a bearer token."""
     access = contact.log_in(db, runtime(request).org, body.codename, request.app.state.codename_limiter)
@@ -56,7 +57,7 @@ def conversation(access: ContactAccess = Depends(contact_access), db: Session = 
                            files=[FileOut.of(f) for f in files])
 
 
-@router.post("/messages", response_model=MessageOut, status_code=201)
+@router.post("/messages", response_model=MessageOut, status_code=201, responses=refusals(413))
 def send(body: TextIn, request: Request, access: ContactAccess = Depends(contact_access),
          db: Session = Depends(get_db)) -> MessageOut:
     case = content.get_case(db, access.case_id)
@@ -70,7 +71,7 @@ def files(access: ContactAccess = Depends(contact_access), db: Session = Depends
     return [FileOut.of(f) for f in content.list_files(db, case_id=access.case_id, case_key=access.case_key)]
 
 
-@router.post("/files", response_model=FileOut, status_code=201,
+@router.post("/files", response_model=FileOut, status_code=201, responses=refusals(413),
              openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
                  "type": "object", "required": ["file"],
                  "properties": {"file": {"type": "string", "format": "binary"}}}}}}})

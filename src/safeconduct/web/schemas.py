@@ -9,6 +9,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from safeconduct.cases.content import FileView, MessageView
+from safeconduct.staff.service import MIN_PASSWORD, ROLES
 
 # The largest ids the columns hold on PostgreSQL (INTEGER, BIGINT): a larger number must be refused here,
 # with a 422 naming the bounds, before the database answers it with a 500.
@@ -22,17 +23,18 @@ class Strict(BaseModel):
 
 
 class CodenameIn(Strict):
-    codename: str = Field(max_length=400, description="The codename shown when the conversation started.")
+    codename: str = Field(min_length=1, max_length=400,
+                          description="The codename shown when the conversation started.")
 
 
 class TextIn(Strict):
-    text: str = Field(description="The message; at most 20,000 characters.")
+    text: str = Field(min_length=1, description="The message; at most 20,000 characters (longer: 413).")
 
 
 class StaffLoginIn(Strict):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=1024)
-    totp: str = Field(max_length=16, description="The current six-digit code of the authenticator app.")
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    totp: str = Field(min_length=1, max_length=16, description="The current six-digit code of the authenticator app.")
 
 
 class CodenameOut(BaseModel):
@@ -97,9 +99,11 @@ class StaffOut(BaseModel):
 
 
 class NewStaffIn(Strict):
-    username: str = Field(max_length=64)
-    role: str
-    password: str = Field(max_length=1024)
+    # Documented here, checked by the staff service, whose refusals say what to choose instead.
+    username: str = Field(max_length=64, description="Lower-case letters, digits, '.', '_' or '-'.",
+                          json_schema_extra={"minLength": 2, "pattern": "^[a-z0-9._-]+$"})
+    role: str = Field(json_schema_extra={"enum": list(ROLES)})
+    password: str = Field(max_length=1024, json_schema_extra={"minLength": MIN_PASSWORD})
 
 
 class NewStaffOut(BaseModel):
