@@ -23,9 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from safeconduct.web.app import create_app  # noqa: E402
 from tests.conftest import Installation, make_installation, postgres_database  # noqa: E402
 from tests.fuzzing import Identities, fuzz  # noqa: E402
+
+from safeconduct.web.app import create_app  # noqa: E402
 
 
 @contextlib.contextmanager
