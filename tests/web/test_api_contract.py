@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
+from safeconduct.cases import vetting
 from tests.conftest import Installation
-from tests.flows import bearer, staff_token
+from tests.flows import bearer, staff_token, start_contact
 
 STAFF_ID_MAX = 2**31 - 1  # PostgreSQL INTEGER
 ROW_ID_MAX = 2**63 - 1  # PostgreSQL BIGINT
@@ -40,3 +43,83 @@ def test_the_largest_ids_are_simply_not_found(installation: Installation, client
     for name, value in (("staff_id", STAFF_ID_MAX), ("before_id", ROW_ID_MAX)):
         r = client.get("/api/v1/staff/admin/audit", params={name: str(value)}, headers=bearer(admin))
         assert r.status_code == 200, r.text
+
+
+def _schema(client: TestClient) -> dict[str, Any]:
+    r = client.get("/openapi.json")
+    assert r.status_code == 200
+    return dict(r.json())
+
+
+def test_every_refusal_is_documented_with_the_error_body(sqlite_client: TestClient) -> None:
+    schema = _schema(sqlite_client)
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {"error", "message"}
+    assert "HTTPValidationError" not in schema["components"]["schemas"]  # our handler never answers with it
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            responses = op["responses"]
+            refusals = {int(s) for s in responses if 400 <= int(s) < 500}
+            if op.get("security"):
+                assert {401, 403} <= refusals, (method, path)
+            if op.get("parameters") or op.get("requestBody"):
+                assert 422 in refusals, (method, path)
+            if "{" in path:
+                assert 404 in refusals, (method, path)
+            for status in refusals:
+                assert responses[str(status)]["content"]["application/json"]["schema"] == error, (method, path, status)
+    paths = schema["paths"]
+    assert {401, 429} <= {int(s) for s in paths["/api/v1/contact/session"]["post"]["responses"]}
+    assert {401, 429} <= {int(s) for s in paths["/api/v1/staff/session"]["post"]["responses"]}
+    assert 413 in {int(s) for s in paths["/api/v1/contact/messages"]["post"]["responses"]}
+
+
+def test_request_bodies_carry_their_constraints(sqlite_client: TestClient) -> None:
+    schemas = _schema(sqlite_client)["components"]["schemas"]
+    assert schemas["ClaimIn"]["properties"]["topic"]["enum"] == list(vetting.TOPICS)
+    assert schemas["ClaimIn"]["properties"]["status"]["enum"] == list(vetting.STATUSES)
+    assert schemas["NewStaffIn"]["properties"]["role"]["enum"] == ["caseworker", "admin"]
+    assert schemas["DossierIn"]["properties"]["sections"]["additionalProperties"]["enum"] == [
+        "wish_to_leave", "planning", "distancing"]
+    for model, name in (("TextIn", "text"), ("CodenameIn", "codename"), ("NoteIn", "text"), ("TransitionIn", "to")):
+        assert schemas[model]["properties"][name]["minLength"] == 1, model
+
+
+def test_a_generic_client_can_upload_with_tus_from_the_schema_alone(sqlite_client: TestClient) -> None:
+    """Every name, value and media type below is read from /openapi.json, as a generated client would."""
+    schema = _schema(sqlite_client)
+    uploads = next(p for p in schema["paths"] if p.endswith("/uploads"))
+    create, resource = schema["paths"][uploads]["post"], schema["paths"][f"{uploads}/{{upload_id}}"]
+    assert create["security"] == [{"contactToken": []}]
+    scheme = schema["components"]["securitySchemes"]["contactToken"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    assert "/api/v1/contact/session" in scheme["description"]
+    _, token = start_contact(sqlite_client)
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def required_headers(op: dict[str, Any], **values: str) -> dict[str, str]:
+        out = {}
+        for p in op["parameters"]:
+            if p["in"] == "header" and p.get("required"):
+                out[p["name"]] = p["schema"]["enum"][0] if "enum" in p["schema"] else values[p["name"]]
+        return out
+
+    data = b"a report, in two parts"
+    r = sqlite_client.post(uploads, headers={**auth, **required_headers(create, **{"Upload-Length": str(len(data))})})
+    assert str(r.status_code) in create["responses"], r.text
+    documented = create["responses"][str(r.status_code)]["headers"]
+    location = r.headers[next(h for h in documented if h.lower() == "location")]
+    patch, head = resource["patch"], resource["head"]
+    [media_type] = patch["requestBody"]["content"]
+    offset = "0"
+    for part in (data[:9], data[9:]):
+        r = sqlite_client.patch(location, content=part, headers={
+            **auth, "Content-Type": media_type, **required_headers(patch, **{"Upload-Offset": offset})})
+        assert str(r.status_code) in patch["responses"], r.text
+        offset = r.headers["Upload-Offset"]
+        assert "Upload-Offset" in patch["responses"][str(r.status_code)]["headers"]
+    r = sqlite_client.head(location, headers={**auth, **required_headers(head)})
+    assert {"Upload-Offset", "Upload-Length"} <= set(head["responses"][str(r.status_code)]["headers"])
+    assert r.headers["Upload-Offset"] == r.headers["Upload-Length"] == str(len(data))
+    files = sqlite_client.get("/api/v1/contact/files", headers=auth).json()
+    assert [f["size"] for f in files] == [len(data)]
