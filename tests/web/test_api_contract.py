@@ -123,3 +123,21 @@ def test_a_generic_client_can_upload_with_tus_from_the_schema_alone(sqlite_clien
     assert r.headers["Upload-Offset"] == r.headers["Upload-Length"] == str(len(data))
     files = sqlite_client.get("/api/v1/contact/files", headers=auth).json()
     assert [f["size"] for f in files] == [len(data)]
+
+
+def test_the_frameworks_own_refusals_come_in_our_error_shape(sqlite_client: TestClient) -> None:
+    _, token = start_contact(sqlite_client)
+    r = sqlite_client.post("/api/v1/contact/messages", json={"text": "kept"}, headers=bearer(token))
+    assert r.status_code == 201
+    # found by schemathesis: a body that is not UTF-8 got FastAPI's {"detail": ...}, which no client expects
+    r = sqlite_client.post("/api/v1/contact/messages", content=b'{"text": "\xff\xfe"}',
+                           headers={**bearer(token), "Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"] == "malformed_body" and r.json()["message"]
+    r = sqlite_client.get("/api/v1/contact/no-such-thing", headers=bearer(token))
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
+    r = sqlite_client.put("/api/v1/contact/messages", json={"text": "x"}, headers=bearer(token))
+    assert r.status_code == 405 and r.json()["error"] == "method_not_allowed" and "GET" in r.headers["allow"]
+    texts = [m["text"] for m in sqlite_client.get("/api/v1/contact/messages", headers=bearer(token)).json()["messages"]]
+    assert texts == ["kept"]
+    # pages keep their own answer
+    assert sqlite_client.get("/no-such-page").status_code == 404

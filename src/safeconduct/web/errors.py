@@ -42,7 +42,7 @@ class ErrorOut(BaseModel):
 
 #: What each refusal means, as /openapi.json documents it.
 MEANING = {
-    400: "The body is not valid JSON ('malformed_json').",
+    400: "The body cannot be read: not JSON ('malformed_json') or not even text ('malformed_body').",
     401: "No valid session: log in (again) and send the token as `Authorization: Bearer <token>`.",
     403: "Not allowed: not an administrator, a case not shared with you, or a cookie session without its "
          "X-CSRF-Token header.",
