@@ -1,10 +1,10 @@
 """Schemathesis over /openapi.json, as a contact, a caseworker and an administrator (tests and bench/api_fuzz.py).
 
 Every operation is fuzzed with data that fits its schema and with data that does not (a missing or malformed
-token among it); each answer must be no 5xx, a documented status, the documented content type, headers and
-body. Tokens are minted directly in
-the database for every case (a request may log its own session out) and deactivated accounts are restored,
-so that one operation's side effects do not blind the next ones to the authenticated paths.
+token among it), and once more on real ids (the case, a file, an upload, a staff member); each answer must
+be no 5xx, a documented status, the documented content type, headers and body. Tokens are minted directly
+in the database for every case (a request may log its own session out) and deactivated accounts are
+restored, so that one operation's side effects do not blind the next ones to the authenticated paths.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 from sqlalchemy import update
+from starlette.testclient import TestClient
 
 from safeconduct.auth import sessions
 from safeconduct.contact import service as contact_service
@@ -61,6 +62,17 @@ class Identities:
             staff = [staff_service.authenticate(db, inst.settings, username=s.username, password=s.password,
                                                 totp=s.code()) for s in (worker, boss)]
         return cls(inst, contact, staff[0], staff[1])
+
+    def known_ids(self, app: FastAPI) -> dict[str, str]:
+        """Real ids for path parameters (a file, an upload, a staff member), made through the API itself."""
+        client = TestClient(app)
+        auth = {"Authorization": f"Bearer {self.token_for('/api/v1/contact/')}"}
+        sent = client.post("/api/v1/contact/files", files={"file": ("note.txt", b"fuzz")}, headers=auth)
+        created = client.post("/api/v1/contact/uploads", headers={**auth, "Tus-Resumable": "1.0.0",
+                                                                  "Upload-Length": "1000"})
+        assert sent.status_code == 201 and created.status_code == 201, (sent.text, created.text)
+        return {"case_id": self.contact.case_id, "file_id": sent.json()["id"],
+                "upload_id": created.headers["location"].rsplit("/", 1)[1], "staff_id": str(self.caseworker.staff_id)}
 
     def token_for(self, path: str) -> str:
         """A fresh session of whoever may call `path`; the staff's active flags restored first."""
@@ -106,6 +118,7 @@ def fuzz(app: FastAPI, identities: Identities, *, examples: int, argon2_examples
          only: Callable[[str], bool] = lambda _: True) -> Report:
     """Run every operation `examples` times per generation mode; collect the first failure of each."""
     report = Report()
+    known = identities.known_ids(app)
     for operation in operations(app):
         label = f"{operation.method.upper()} {operation.path}"
         if not only(label):
@@ -114,10 +127,12 @@ def fuzz(app: FastAPI, identities: Identities, *, examples: int, argon2_examples
         count = argon2_examples if label in ARGON2_OPERATIONS else examples
         variants: list[tuple[GenerationMode, dict[str, str]]] = [(GenerationMode.POSITIVE, {}),
                                                                   (GenerationMode.NEGATIVE, {})]
-        if "{case_id}" in operation.path:  # also on the real case, or case work is never reached
-            variants.append((GenerationMode.POSITIVE, {"case_id": identities.contact.case_id}))
-        for mode, known in variants:
-            failure = _run(operation, label, identities, mode, known, count, seed, report)
+        # also on real ids, or case work, downloads and resumed uploads are never reached
+        real = {name: value for name, value in known.items() if f"{{{name}}}" in operation.path}
+        if real:
+            variants.append((GenerationMode.POSITIVE, real))
+        for mode, ids in variants:
+            failure = _run(operation, label, identities, mode, ids, count, seed, report)
             if failure:
                 report.failures.setdefault(label, failure)
     return report

@@ -25,5 +25,6 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(sqlite_insta
     # it got past the refusals: the authenticated routes of all three roles answered with success
     for operation in ("GET /api/v1/contact/messages", "GET /api/v1/staff/cases/{case_id}/messages",
                       "POST /api/v1/staff/cases/{case_id}/notes", "GET /api/v1/staff/admin/staff",
-                      "POST /api/v1/contact/uploads"):
+                      "POST /api/v1/contact/uploads", "PATCH /api/v1/contact/uploads/{upload_id}",
+                      "GET /api/v1/staff/cases/{case_id}/files/{file_id}"):
         assert any(200 <= status < 300 for status in report.statuses[operation]), (operation, report.statuses)
