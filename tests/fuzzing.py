@@ -1,7 +1,7 @@
 """Schemathesis over /openapi.json, as a contact, a caseworker and an administrator (tests and bench/api_fuzz.py).
 
 Every operation is fuzzed with data that fits its schema and with data that does not (a missing or malformed
-token among it), and once more on real ids (the case, a file, an upload, a staff member); each answer must
+token among it), and once more on real ids (the case, a file, an upload, a claim, a staff member); each answer must
 be no 5xx, a documented status, the documented content type, headers and body. Tokens are minted directly
 in the database for every case (a request may log its own session out) and deactivated accounts are
 restored, so that one operation's side effects do not blind the next ones to the authenticated paths.
@@ -70,8 +70,12 @@ class Identities:
         sent = client.post("/api/v1/contact/files", files={"file": ("note.txt", b"fuzz")}, headers=auth)
         created = client.post("/api/v1/contact/uploads", headers={**auth, "Tus-Resumable": "1.0.0",
                                                                   "Upload-Length": "1000"})
-        assert sent.status_code == 201 and created.status_code == 201, (sent.text, created.text)
-        return {"case_id": self.contact.case_id, "file_id": sent.json()["id"],
+        staff = {"Authorization": f"Bearer {self.token_for('/api/v1/staff/')}"}
+        claim = client.post(f"/api/v1/staff/cases/{self.contact.case_id}/vetting/claims", headers=staff,
+                            json={"topic": "role", "text": "Driver"})
+        for r in (sent, created, claim):
+            assert r.status_code == 201, r.text
+        return {"case_id": self.contact.case_id, "file_id": sent.json()["id"], "claim_id": claim.json()["id"],
                 "upload_id": created.headers["location"].rsplit("/", 1)[1], "staff_id": str(self.caseworker.staff_id)}
 
     def token_for(self, path: str) -> str:
