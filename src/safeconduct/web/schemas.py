@@ -23,8 +23,9 @@ class Strict(BaseModel):
 
 
 class CodenameIn(Strict):
-    codename: str = Field(min_length=1, max_length=400,
-                          description="The codename shown when the conversation started.")
+    # minLength documented, not enforced: an empty codename gets the same answer, at the same cost, as a wrong one.
+    codename: str = Field(max_length=400, description="The codename shown when the conversation started.",
+                          json_schema_extra={"minLength": 1})
 
 
 class TextIn(Strict):
@@ -32,9 +33,11 @@ class TextIn(Strict):
 
 
 class StaffLoginIn(Strict):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
-    totp: str = Field(min_length=1, max_length=16, description="The current six-digit code of the authenticator app.")
+    # minLength documented, not enforced: every failed log-in gets the same answer, empty fields included.
+    username: str = Field(max_length=64, json_schema_extra={"minLength": 1})
+    password: str = Field(max_length=1024, json_schema_extra={"minLength": 1})
+    totp: str = Field(max_length=16, description="The current six-digit code of the authenticator app.",
+                      json_schema_extra={"minLength": 6})
 
 
 class CodenameOut(BaseModel):
