@@ -32,12 +32,14 @@ def test_the_log_names_the_route_template_never_the_path_or_a_forged_line(
         assert sqlite_client.get(f"/api/v1/staff/cases/amber-falcon-river{FORGED}/messages").status_code == 401
         assert sqlite_client.get(f"/amber-falcon-river{FORGED}").status_code == 404
         assert sqlite_client.get("/static/style.css").status_code == 200
+        assert sqlite_client.request("AMBERFALCON", "/api/v1/contact/messages").status_code == 405
     lines = _request_lines(caplog)
     assert [line.rsplit(" ", 1)[0] for line in lines] == [
         "HEAD /api/v1/contact/uploads/{upload_id} 200",
         "GET /api/v1/staff/cases/{case_id}/messages 401",
         "GET [no route] 404",
         "GET /static/{path} 200",
+        "[other method] /api/v1/contact/messages 405",
     ]
     logged = "\n".join(lines)
     for leaked in (upload_id, "amber", "forged", "\r"):

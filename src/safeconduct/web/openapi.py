@@ -3,8 +3,8 @@
 The refusals common to many routes are derived from the routes themselves rather than written on each one,
 so that the document cannot drift from the code: a route that needs a session (it declares a bearer scheme,
 web/deps) can answer 401 and 403, one that takes any input 422, one with a JSON body 400, one with an id in
-its path 404. Refusals particular to a
-route (409, 413, 429, tus's 412 and 415) are declared on its decorator with `errors.refusals`.
+its path 404. Refusals particular to a route (409, 413, 429, tus's 412 and 415) are declared on its
+decorator with `errors.refusals`.
 """
 
 from __future__ import annotations

@@ -38,8 +38,10 @@ SECURITY_HEADERS = {
 }
 CSRF_COOKIE = "sc_csrf"
 CSRF_FIELD = "csrf_token"
-#: What the log shows for a path that matched no route (whatever was typed stays out of the logs).
+#: What the log shows for a path that matched no route, or a method of no standard (what was sent stays out).
 UNKNOWN_ROUTE = "[no route]"
+OTHER_METHOD = "[other method]"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 log = logging.getLogger("safeconduct.http")
 
@@ -90,8 +92,9 @@ class SecurityHeaders:
         finally:
             # Method, route template and status only: never the client address, user agent, concrete path or
             # query string; escaped, so that nothing sent can break the line.
-            log.info("%s %s %s %.0fms", printable(str(scope.get("method", ""))), printable(route_template(scope)),
-                     status, (time.perf_counter() - started) * 1000)
+            method = scope.get("method") if scope.get("method") in METHODS else OTHER_METHOD
+            log.info("%s %s %s %.0fms", method, printable(route_template(scope)), status,
+                     (time.perf_counter() - started) * 1000)
 
 
 def csrf_token(request: Request) -> str:
