@@ -42,10 +42,6 @@ class AuthenticationFailed(Refusal):
     code = "authentication_failed"
 
 
-class RateLimited(Refusal):
-    code = "rate_limited"
-
-
 class OutOfSpace(Refusal):
     """The disk holding the data is full (or down to its reserve): nothing was stored, nothing earlier lost."""
 

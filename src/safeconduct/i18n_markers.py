@@ -33,7 +33,7 @@ def N_(message: str) -> str:  # noqa: N802 (the usual gettext name)
 REFUSAL_KEYWORDS: dict[str, object] = {
     name: None
     for name in ("InvalidInput", "NotFound", "TooLarge", "Conflict", "Forbidden", "AuthenticationFailed",
-                 "RateLimited", "OutOfSpace", "Refusal", "SessionEnded", "UnsupportedTusVersion", "WrongContentType")
+                 "OutOfSpace", "Refusal", "SessionEnded", "UnsupportedTusVersion", "WrongContentType")
 }
 REFUSAL_KEYWORDS["refuse_if_declared_too_large"] = (3,)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from safeconduct.ledger import service
 from safeconduct.ledger.bundle import Disclosure
 from safeconduct.ledger.commitments import commit
-from safeconduct.ledger.dossier_pdf import DossierError, is_rtl, render_pdf, visual_lines
+from safeconduct.ledger.dossier_pdf import DossierError, _register_fonts, is_rtl, render_pdf, visual_lines
 from safeconduct.ledger.pdf_signing import PdfSignatureError, check_pdf_signature, make_org_certificate, sign_pdf
 from safeconduct.ledger.verify import VerificationReport, VerifiedEvent, verify_bundle
 from tests.ledger.conftest import T0
@@ -76,6 +76,14 @@ def test_arabic_lines_are_shaped_and_reordered_for_display() -> None:
     assert line[-1] in "\ufe83\ufe84"  # visual order: the first letter (alef with hamza) is drawn rightmost
     long = visual_lines("أريد أن أترك الجماعة " * 20, width=200)
     assert len(long) > 3 and all(rtl for _l, rtl in long)
+
+
+def test_text_the_bidi_algorithm_cannot_order_is_still_rendered() -> None:
+    # found by schemathesis (tests/web/test_api_fuzz.py): a message holding an unassigned code point or a
+    # bidi isolate made the dossier export a 500
+    _register_fonts()
+    assert visual_lines("a\u2066b\u2069 \u0378 c", width=400) == [("ab \ufffd c", False)]
+    assert visual_lines("\u2067أريد\u2069", width=400)[0][1]
 
 
 def test_bad_dossier_requests_are_refused(report: VerificationReport) -> None:

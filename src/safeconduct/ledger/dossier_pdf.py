@@ -81,6 +81,16 @@ def is_rtl(text: str) -> bool:
     return False
 
 
+_ISOLATES = {"LRI", "RLI", "FSI", "PDI"}
+
+
+def _renderable(text: str) -> str:
+    """What the bidi algorithm can order: unassigned code points shown as U+FFFD, isolate controls (which
+    python-bidi does not implement, and which are invisible) left out. The bundle keeps the exact text."""
+    return "".join("\ufffd" if kind == "" else ch for ch in text
+                   if (kind := unicodedata.bidirectional(ch)) not in _ISOLATES)
+
+
 def visual_lines(text: str, width: float, font: str = "DejaVu", size: float = 10) -> list[tuple[str, bool]]:
     """Wrap in logical order, then shape and reorder each line for display; ``(line, right_to_left)``."""
     import arabic_reshaper
@@ -88,7 +98,7 @@ def visual_lines(text: str, width: float, font: str = "DejaVu", size: float = 10
     from reportlab.lib.utils import simpleSplit
 
     out: list[tuple[str, bool]] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in _renderable(text).splitlines() or [""]:
         rtl = is_rtl(paragraph)
         shaped = arabic_reshaper.reshape(paragraph)
         for line in simpleSplit(shaped, font, size, width) or [""]:

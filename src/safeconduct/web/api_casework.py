@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, transitions
 from safeconduct.contact.service import ContactAccess
+from safeconduct.ledger.dossier_pdf import SECTION_TITLES
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
+from safeconduct.web.errors import ErrorOut, refusals
+from safeconduct.web.schemas import ROW_ID_MAX, STAFF_ID_MAX
 
 router = APIRouter()
 STAFF = "/api/v1/staff"
@@ -26,7 +29,7 @@ class _Strict(BaseModel):
 
 
 class TransitionIn(_Strict):
-    to: str = Field(max_length=64, description="The target state, e.g. 'vetting' or 'advising/legal'.")
+    to: str = Field(min_length=1, max_length=64, description="The target state, e.g. 'vetting' or 'advising/legal'.")
     reason: str = Field("", max_length=4000, description="Why; required for side exits, closing and four-eyes "
                         "decisions. Stored encrypted under the case key.")
 
@@ -95,7 +98,9 @@ class ConsentIn(_Strict):
 class DossierIn(_Strict):
     workflow: bool = Field(False, description="Also disclose the case's state changes (reasons included).")
     sections: dict[str, str] = Field(default_factory=dict, description="Consented item id → 'wish_to_leave', "
-                                     "'planning' or 'distancing': the PDF's headings for those items.")
+                                     "'planning' or 'distancing': the PDF's headings for those items.",
+                                     json_schema_extra={"additionalProperties": {
+                                         "type": "string", "enum": list(SECTION_TITLES)}})
 
 
 class AuditOut(BaseModel):
@@ -109,11 +114,11 @@ class AuditOut(BaseModel):
 
 
 class ShareIn(_Strict):
-    username: str = Field(max_length=64)
+    username: str = Field(min_length=1, max_length=64)
 
 
 class NoteIn(_Strict):
-    text: str = Field(max_length=20_000)
+    text: str = Field(min_length=1, max_length=20_000)
 
 
 class NoteOut(BaseModel):
@@ -147,7 +152,8 @@ def workflow(case_id: str, request: Request, staff: StaffAccess = Depends(staff_
 
 @router.post(f"{STAFF}/cases/{{case_id}}/transitions", response_model=TransitionOut, tags=["case work"],
              responses={202: {"model": TransitionOut, "description": "A four-eyes proposal was recorded; a "
-                              "different caseworker confirms it at .../transitions/{proposal_id}/confirm."}})
+                              "different caseworker confirms it at .../transitions/{proposal_id}/confirm."},
+                        **refusals(409)})
 def transition(case_id: str, body: TransitionIn, request: Request, response: Response,
                staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> TransitionOut:
     """Move the case (200), or propose a four-eyes decision — vetted, rejected — for a colleague (202)."""
@@ -161,7 +167,7 @@ def transition(case_id: str, body: TransitionIn, request: Request, response: Res
 
 
 @router.post(f"{STAFF}/cases/{{case_id}}/transitions/{{proposal_id}}/confirm", response_model=TransitionOut,
-             tags=["case work"])
+             tags=["case work"], responses=refusals(409))
 def confirm(case_id: str, proposal_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
             db: Session = Depends(get_db)) -> TransitionOut:
     """Confirm a colleague's four-eyes proposal (the proposer cannot confirm their own)."""
@@ -197,7 +203,7 @@ def consent_get(access: ContactAccess = Depends(contact_access), db: Session = D
     return _consent_out(db, access)
 
 
-@router.put("/api/v1/contact/consent", response_model=ConsentOut, tags=["contact"])
+@router.put("/api/v1/contact/consent", response_model=ConsentOut, tags=["contact"], responses=refusals(409))
 def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depends(contact_access),
                 db: Session = Depends(get_db)) -> ConsentOut:
     """Choose `{"all": true}` or `{"items": [ids]}`; you can change it until a dossier is exported."""
@@ -219,7 +225,8 @@ def dossier_zip(result: dossier.Dossier) -> bytes:
                               "description": "A zip holding `bundle.zip` (the verifiable bundle, checked with "
                               "`safeconduct verify`), `dossier.pdf` (the court PDF rendered from it, PAdES-signed) "
                               "and `README.txt`."},
-                        409: {"description": "The person consented to disclose nothing; nothing was written."}})
+                        409: {"model": ErrorOut, "description": "The person consented to disclose nothing; "
+                              "nothing was written."}})
 def export_dossier(case_id: str, request: Request, body: DossierIn | None = None,
                    staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
     """Export the dossier: exactly the items the person consented to, the rest as commitments only.
@@ -248,7 +255,7 @@ def consent_request(case_id: str, request: Request, staff: StaffAccess = Depends
 
 # --- sharing and notes -----------------------------------------------------------------------------
 
-@router.post(f"{STAFF}/cases/{{case_id}}/share", status_code=204, tags=["case work"])
+@router.post(f"{STAFF}/cases/{{case_id}}/share", status_code=204, tags=["case work"], responses=refusals(409))
 def share(case_id: str, body: ShareIn, request: Request, staff: StaffAccess = Depends(staff_access),
           db: Session = Depends(get_db)) -> Response:
     """Seal the case key to another caseworker, who then sees the case in their inbox."""
@@ -258,7 +265,8 @@ def share(case_id: str, body: ShareIn, request: Request, staff: StaffAccess = De
     return Response(status_code=204)
 
 
-@router.delete(f"{STAFF}/cases/{{case_id}}/share/{{username}}", status_code=204, tags=["case work"])
+@router.delete(f"{STAFF}/cases/{{case_id}}/share/{{username}}", status_code=204, tags=["case work"],
+               responses=refusals(409))
 def unshare(case_id: str, username: str, request: Request, staff: StaffAccess = Depends(staff_access),
             db: Session = Depends(get_db)) -> Response:
     """Remove a caseworker's access (their seal of the case key is deleted)."""
@@ -289,8 +297,9 @@ def notes_add(case_id: str, body: NoteIn, request: Request, staff: StaffAccess =
 # --- audit -----------------------------------------------------------------------------------------
 
 @router.get(f"{STAFF}/admin/audit", response_model=list[AuditOut], tags=["staff"])
-def audit_log(case_id: str | None = Query(None, max_length=32), staff_id: int | None = None,
-              before_id: int | None = None, limit: int = Query(200, ge=1, le=1000),
+def audit_log(case_id: str | None = Query(None, max_length=32),
+              staff_id: int | None = Query(None, ge=1, le=STAFF_ID_MAX),
+              before_id: int | None = Query(None, ge=1, le=ROW_ID_MAX), limit: int = Query(200, ge=1, le=1000),
               _: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> list[AuditOut]:
     """Who read or changed which case, on which day (newest first; page with `before_id`). No content."""
     return [AuditOut(**vars(e)) for e in audit.entries(db, case_id=case_id, staff_id=staff_id, limit=limit,

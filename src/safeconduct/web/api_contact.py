@@ -15,6 +15,7 @@ from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput
 from safeconduct.store import diskspace
 from safeconduct.web.deps import contact_access, get_db, runtime
+from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import (
     CodenameIn,
     CodenameOut,
@@ -45,7 +46,7 @@ def start_token(request: Request) -> StartTokenOut:
                          expires_in=int(start_tokens.LIFETIME.total_seconds()))
 
 
-@router.post("/start", response_model=CodenameOut, status_code=201)
+@router.post("/start", response_model=CodenameOut, status_code=201, responses=refusals(409))
 def start(request: Request, body: StartIn | None = None, db: Session = Depends(get_db)) -> CodenameOut:
     """Open a new conversation with a token from GET /start-token. The codename is returned once and never
     stored; the conversation reaches the caseworkers with its first message or file."""
@@ -54,7 +55,7 @@ def start(request: Request, body: StartIn | None = None, db: Session = Depends(g
     return CodenameOut(codename=codename)
 
 
-@router.post("/session", response_model=TokenOut)
+@router.post("/session", response_model=TokenOut, responses=refusals(401))
 def log_in(body: CodenameIn, request: Request, db: Session = Depends(get_db)) -> TokenOut:
     """Exchange a codename for a bearer token."""
     access = contact.log_in(db, runtime(request).org, body.codename)
@@ -77,7 +78,7 @@ def conversation(access: ContactAccess = Depends(contact_access), db: Session = 
                            files=[FileOut.of(f) for f in files])
 
 
-@router.post("/messages", response_model=MessageOut, status_code=201)
+@router.post("/messages", response_model=MessageOut, status_code=201, responses=refusals(413))
 def send(body: TextIn, request: Request, access: ContactAccess = Depends(contact_access),
          db: Session = Depends(get_db)) -> MessageOut:
     case = content.get_case(db, access.case_id)
@@ -91,7 +92,7 @@ def files(access: ContactAccess = Depends(contact_access), db: Session = Depends
     return [FileOut.of(f) for f in content.list_files(db, case_id=access.case_id, case_key=access.case_key)]
 
 
-@router.post("/files", response_model=FileOut, status_code=201,
+@router.post("/files", response_model=FileOut, status_code=201, responses=refusals(413),
              openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
                  "type": "object", "required": ["file"],
                  "properties": {"file": {"type": "string", "format": "binary"}}}}}}})

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import retention
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, get_db, runtime
+from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import Strict
 
 router = APIRouter(prefix="/api/v1/staff", tags=["retention"])
@@ -35,7 +36,7 @@ def due(request: Request, _: StaffAccess = Depends(admin_access), db: Session = 
     return [DueOut(**vars(d)) for d in retention.upcoming(db, runtime(request).settings)]
 
 
-@router.put("/cases/{case_id}/legal-hold", status_code=204)
+@router.put("/cases/{case_id}/legal-hold", status_code=204, responses=refusals(409))
 def legal_hold(case_id: str, body: HoldIn, admin: StaffAccess = Depends(admin_access),
                db: Session = Depends(get_db)) -> Response:
     """Put a case under a legal hold (it is never shredded while held), or release it."""

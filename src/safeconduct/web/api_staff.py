@@ -16,6 +16,7 @@ from safeconduct.cases.content import Author
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, get_db, runtime, staff_access
+from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import (
     CaseOut,
     ConversationOut,
@@ -24,6 +25,7 @@ from safeconduct.web.schemas import (
     NewStaffIn,
     NewStaffOut,
     StaffFlagsIn,
+    StaffId,
     StaffLoginIn,
     StaffOut,
     TextIn,
@@ -44,7 +46,7 @@ def start_session(request: Request, db: Session, access: StaffAccess) -> str:
     return token
 
 
-@router.post("/session", response_model=TokenOut)
+@router.post("/session", response_model=TokenOut, responses=refusals(401))
 def log_in(body: StaffLoginIn, request: Request, db: Session = Depends(get_db)) -> TokenOut:
     """Password and TOTP in, bearer token out. Every failure gets the same answer."""
     access = staff_service.authenticate(db, runtime(request).settings, username=body.username,
@@ -72,7 +74,7 @@ def messages(case_id: str, request: Request, staff: StaffAccess = Depends(staff_
     )
 
 
-@router.post("/cases/{case_id}/replies", response_model=MessageOut, status_code=201)
+@router.post("/cases/{case_id}/replies", response_model=MessageOut, status_code=201, responses=refusals(413))
 def reply(case_id: str, body: TextIn, request: Request, staff: StaffAccess = Depends(staff_access),
           db: Session = Depends(get_db)) -> MessageOut:
     case, key = inbox.open_case(db, staff, case_id)
@@ -156,14 +158,14 @@ def staff_list(_: StaffAccess = Depends(admin_access), db: Session = Depends(get
             for m in staff_service.list_staff(db)]
 
 
-@router.post("/admin/staff", response_model=NewStaffOut, status_code=201)
+@router.post("/admin/staff", response_model=NewStaffOut, status_code=201, responses=refusals(409))
 def staff_add(body: NewStaffIn, _: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> NewStaffOut:
     new = staff_service.add_staff(db, username=body.username, role=body.role, password=body.password)
     return NewStaffOut(id=new.staff_id, username=new.username, totp_secret=new.totp_secret, totp_uri=new.totp_uri)
 
 
 @router.patch("/admin/staff/{staff_id}", response_model=StaffOut)
-def staff_update(staff_id: int, body: StaffFlagsIn, admin: StaffAccess = Depends(admin_access),
+def staff_update(staff_id: StaffId, body: StaffFlagsIn, admin: StaffAccess = Depends(admin_access),
                  db: Session = Depends(get_db)) -> StaffOut:
     """Deactivate an account or change the intake team."""
     if body.active is not None:

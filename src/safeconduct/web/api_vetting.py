@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import inbox, transitions, vetting
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import get_db, runtime, staff_access
+from safeconduct.web.errors import refusals
 
 router = APIRouter()
 URL = "/api/v1/staff/cases/{case_id}/vetting"
@@ -25,15 +26,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
+# The enums are documented here and checked by the vetting service, which says what to choose instead.
 class ClaimIn(_Strict):
-    topic: str = Field(max_length=32, description="joined_when, joined_where, role, unit, exit_plan or other.")
-    text: str = Field(max_length=20_000, description="What the person claims. Stored encrypted.")
-    status: str = Field("unverified", max_length=32, description="unverified, corroborated or contradicted.")
+    topic: str = Field(max_length=32, description="joined_when, joined_where, role, unit, exit_plan or other.",
+                       json_schema_extra={"enum": list(vetting.TOPICS)})
+    text: str = Field(min_length=1, max_length=20_000, description="What the person claims. Stored encrypted.")
+    status: str = Field("unverified", max_length=32, description="unverified, corroborated or contradicted.",
+                        json_schema_extra={"enum": list(vetting.STATUSES)})
     evidence: str = Field("", max_length=20_000, description="Required unless unverified. Stored encrypted.")
 
 
 class ClaimPatch(_Strict):
-    status: str | None = Field(None, max_length=32, description="unverified, corroborated or contradicted.")
+    status: str | None = Field(None, max_length=32, description="unverified, corroborated or contradicted.",
+                               json_schema_extra={"anyOf": [{"type": "string", "enum": list(vetting.STATUSES)},
+                                                            {"type": "null"}]})
     evidence: str | None = Field(None, max_length=20_000, description="Replaces the evidence; omitted: kept.")
 
 
@@ -110,7 +116,7 @@ def vetting_get(case_id: str, staff: StaffAccess = Depends(staff_access),
                       decisions=[DecisionOut(**vars(d)) for d in view.decisions])
 
 
-@router.post(f"{URL}/claims", response_model=ClaimOut, status_code=201, tags=["case work"])
+@router.post(f"{URL}/claims", response_model=ClaimOut, status_code=201, tags=["case work"], responses=refusals(413))
 def claim_add(case_id: str, body: ClaimIn, request: Request, staff: StaffAccess = Depends(staff_access),
               db: Session = Depends(get_db)) -> ClaimOut:
     """Record a claim of the person; marking it corroborated or contradicted needs the evidence."""
@@ -121,7 +127,7 @@ def claim_add(case_id: str, body: ClaimIn, request: Request, staff: StaffAccess 
     return _claim(view)
 
 
-@router.patch(f"{URL}/claims/{{claim_id}}", response_model=ClaimOut, tags=["case work"])
+@router.patch(f"{URL}/claims/{{claim_id}}", response_model=ClaimOut, tags=["case work"], responses=refusals(413))
 def claim_change(case_id: str, claim_id: str, body: ClaimPatch, request: Request,
                  staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> ClaimOut:
     """Change a claim's status or evidence; the earlier ones stay in its history."""
@@ -132,7 +138,7 @@ def claim_change(case_id: str, claim_id: str, body: ClaimPatch, request: Request
     return _claim(view)
 
 
-@router.put(f"{URL}/risk", response_model=RiskOut, tags=["case work"])
+@router.put(f"{URL}/risk", response_model=RiskOut, tags=["case work"], responses=refusals(413))
 def risk_set(case_id: str, body: RiskIn, request: Request, staff: StaffAccess = Depends(staff_access),
              db: Session = Depends(get_db)) -> RiskOut:
     """Replace the risk flags and note of the case."""

@@ -26,6 +26,7 @@ from safeconduct.web import (
     casework_pages,
     contact_pages,
     errors,
+    openapi,
     staff_pages,
     stats_pages,
     tus,
@@ -109,6 +110,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(casework_pages.staff_router)
     app.include_router(stats_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    openapi.install(app)
     app.add_middleware(SecurityHeaders)
     logging.getLogger("safeconduct.http").setLevel(logging.INFO)
     return app

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nacl.public import PrivateKey
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,13 @@ from safeconduct.web.security import CSRF_COOKIE
 CONTACT_COOKIE = "sc_contact"
 STAFF_COOKIE = "sc_staff"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# How /openapi.json tells a client which token a route takes (a page's script sends the cookie instead).
+CONTACT_BEARER = HTTPBearer(auto_error=False, scheme_name="contactToken",
+                            description="The token POST /api/v1/contact/session gives for a codename.")
+STAFF_BEARER = HTTPBearer(auto_error=False, scheme_name="staffToken",
+                          description="The token POST /api/v1/staff/session gives for a password and TOTP code; "
+                          "the /api/v1/staff/admin/… routes and legal holds need an administrator's.")
+Bearer = HTTPAuthorizationCredentials | None
 
 
 class SessionEnded(AuthenticationFailed):
@@ -44,11 +52,10 @@ def get_db(request: Request) -> Iterator[Session]:
         yield db
 
 
-def _bearer_or_cookie(request: Request, cookie: str) -> tuple[str | None, bool]:
+def _bearer_or_cookie(request: Request, bearer: Bearer, cookie: str) -> tuple[str | None, bool]:
     """The token, and whether it came from a cookie (which then needs a CSRF check on the API)."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip(), False
+    if bearer is not None:
+        return bearer.credentials.strip(), False
     return request.cookies.get(cookie), True
 
 
@@ -60,8 +67,9 @@ def _check_api_csrf(request: Request, from_cookie: bool) -> None:
             raise Forbidden("Missing or wrong CSRF token.")
 
 
-def contact_access(request: Request, db: Session = Depends(get_db)) -> ContactAccess:
-    token, from_cookie = _bearer_or_cookie(request, CONTACT_COOKIE)
+def contact_access(request: Request, db: Session = Depends(get_db),
+                   bearer: Bearer = Security(CONTACT_BEARER)) -> ContactAccess:
+    token, from_cookie = _bearer_or_cookie(request, bearer, CONTACT_COOKIE)
     if not token:
         raise SessionEnded(CONTACT_SESSION_ENDED, "/contact/login")
     try:
@@ -74,8 +82,9 @@ def contact_access(request: Request, db: Session = Depends(get_db)) -> ContactAc
     return ContactAccess(case_id=opened.subject, case_key=opened.secret)
 
 
-def staff_access(request: Request, db: Session = Depends(get_db)) -> StaffAccess:
-    token, from_cookie = _bearer_or_cookie(request, STAFF_COOKIE)
+def staff_access(request: Request, db: Session = Depends(get_db),
+                 bearer: Bearer = Security(STAFF_BEARER)) -> StaffAccess:
+    token, from_cookie = _bearer_or_cookie(request, bearer, STAFF_COOKIE)
     if not token:
         raise SessionEnded(STAFF_SESSION_ENDED, "/staff/login")
     try:

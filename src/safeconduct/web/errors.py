@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from safeconduct import errors
 from safeconduct.store import diskspace
@@ -19,9 +24,43 @@ STATUS: dict[type[errors.Refusal], int] = {
     errors.Conflict: 409,
     errors.Forbidden: 403,
     errors.AuthenticationFailed: 401,
-    errors.RateLimited: 429,
     errors.OutOfSpace: 507,
 }
+
+
+class ProblemOut(BaseModel):
+    where: str = Field(description="Where in the request, e.g. 'body.text' or 'path.staff_id'.")
+    problem: str
+
+
+class ErrorOut(BaseModel):
+    """Every refusal of the API has this body."""
+
+    error: str = Field(description="A stable code, e.g. 'invalid_input', 'not_found', 'out_of_space'.")
+    message: str = Field(description="What went wrong and what to do, in the language asked for.")
+    details: list[ProblemOut] | None = Field(None, description="With 'invalid_input' from the request's form: "
+                                             "each field that is wrong.")
+
+
+#: What each refusal means, as /openapi.json documents it.
+MEANING = {
+    400: "The body cannot be read: not JSON ('malformed_json') or not even text ('malformed_body').",
+    401: "No valid session: log in (again) and send the token as `Authorization: Bearer <token>`.",
+    403: "Not allowed: not an administrator, a case not shared with you, or a cookie session without its "
+         "X-CSRF-Token header.",
+    404: "Nothing by that id (or it is not yours to see).",
+    409: "The request conflicts with the current state; nothing was changed.",
+    412: "The Tus-Resumable header is missing or names another version.",
+    413: "Too large; nothing was stored.",
+    415: "The body's Content-Type is not the one this route takes.",
+    422: "The request is not in the expected form, or a value is refused; `details` names the fields.",
+    507: "The server is out of space; nothing sent before is lost, and nothing of this request was stored.",
+}
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route that can refuse with these statuses (beyond those documented for every route)."""
+    return {status: {"model": ErrorOut, "description": MEANING[status]} for status in statuses}
 
 
 def status_for(exc: errors.Refusal) -> int:
@@ -49,6 +88,10 @@ def refusal_response(request: Request, exc: errors.Refusal) -> Response:
     return render(request, "error.html", {"message": message, "status": status}, status_code=status)
 
 
+#: Codes for refusals the framework itself makes (a body it cannot read, a path or method it does not know).
+FRAMEWORK_CODES = {400: "malformed_body", 404: "not_found", 405: "method_not_allowed"}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.Refusal)
     async def _refusal(request: Request, exc: errors.Refusal) -> Response:
@@ -62,6 +105,14 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(OSError, _disk_full)
     app.add_exception_handler(SQLAlchemyError, _disk_full)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _framework(request: Request, exc: StarletteHTTPException) -> Response:
+        """The framework's own refusals in the same shape as ours (the API) or as a page (browsers)."""
+        if not is_api(request):
+            return await http_exception_handler(request, exc)
+        return JSONResponse({"error": FRAMEWORK_CODES.get(exc.status_code, "refused"), "message": str(exc.detail)},
+                            status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from safeconduct.cases.content import FileView, MessageView
+from safeconduct.staff.service import MIN_PASSWORD, ROLES
+
+# The largest ids the columns hold on PostgreSQL (INTEGER, BIGINT): a larger number must be refused here,
+# with a 422 naming the bounds, before the database answers it with a 500.
+STAFF_ID_MAX = 2**31 - 1
+ROW_ID_MAX = 2**63 - 1
+StaffId = Annotated[int, Path(ge=1, le=STAFF_ID_MAX, description="A staff member's id.")]
 
 
 class Strict(BaseModel):
@@ -14,7 +23,9 @@ class Strict(BaseModel):
 
 
 class CodenameIn(Strict):
-    codename: str = Field(max_length=400, description="The codename shown when the conversation started.")
+    # minLength documented, not enforced: an empty codename gets the same answer, at the same cost, as a wrong one.
+    codename: str = Field(max_length=400, description="The codename shown when the conversation started.",
+                          json_schema_extra={"minLength": 1})
 
 
 class StartIn(Strict):
@@ -28,13 +39,15 @@ class StartTokenOut(BaseModel):
 
 
 class TextIn(Strict):
-    text: str = Field(description="The message; at most 20,000 characters.")
+    text: str = Field(min_length=1, description="The message; at most 20,000 characters (longer: 413).")
 
 
 class StaffLoginIn(Strict):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=1024)
-    totp: str = Field(max_length=16, description="The current six-digit code of the authenticator app.")
+    # minLength documented, not enforced: every failed log-in gets the same answer, empty fields included.
+    username: str = Field(max_length=64, json_schema_extra={"minLength": 1})
+    password: str = Field(max_length=1024, json_schema_extra={"minLength": 1})
+    totp: str = Field(max_length=16, description="The current six-digit code of the authenticator app.",
+                      json_schema_extra={"minLength": 6})
 
 
 class CodenameOut(BaseModel):
@@ -99,9 +112,11 @@ class StaffOut(BaseModel):
 
 
 class NewStaffIn(Strict):
-    username: str = Field(max_length=64)
-    role: str
-    password: str = Field(max_length=1024)
+    # Documented here, checked by the staff service, whose refusals say what to choose instead.
+    username: str = Field(max_length=64, description="Lower-case letters, digits, '.', '_' or '-'.",
+                          json_schema_extra={"minLength": 2, "pattern": "^[a-z0-9._-]+$"})
+    role: str = Field(json_schema_extra={"enum": list(ROLES)})
+    password: str = Field(max_length=1024, json_schema_extra={"minLength": MIN_PASSWORD})
 
 
 class NewStaffOut(BaseModel):

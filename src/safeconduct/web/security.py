@@ -1,7 +1,11 @@
 """Headers, CSRF and log hygiene applied to every response.
 
 Nothing on any page may come from elsewhere (CSP), no page may be framed or leak where the visitor came
-from, and contact pages must not stay in a browser cache on a phone that may be searched.
+from, and nothing we serve — pages, API answers, static files alike — may stay in the browser cache of a
+phone that may be searched: a cached style sheet alone shows that the phone visited this server.
+
+The request log line names the route's template (`/api/v1/staff/cases/{case_id}`), never the concrete
+path: no case, upload or file ids, nor words someone typed into a URL, end up in the logs.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ import time
 from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from safeconduct.logs import printable
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -31,12 +38,30 @@ SECURITY_HEADERS = {
 }
 CSRF_COOKIE = "sc_csrf"
 CSRF_FIELD = "csrf_token"
+#: What the log shows for a path that matched no route, or a method of no standard (what was sent stays out).
+UNKNOWN_ROUTE = "[no route]"
+OTHER_METHOD = "[other method]"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 log = logging.getLogger("safeconduct.http")
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route's template, e.g. `/api/v1/contact/uploads/{upload_id}`; a fixed word when none."""
+    route = scope.get("route")
+    if isinstance(route, Mount):
+        return f"{route.path}/{{path}}"
+    template = getattr(route, "path", None)
+    if isinstance(template, str):
+        return template
+    if "endpoint" in scope:  # a mounted app (static files): the router names no route, the mount's prefix is ours
+        prefix = str(scope.get("root_path", ""))[len(str(scope.get("app_root_path", ""))):]
+        return f"{prefix}/{{path}}"
+    return UNKNOWN_ROUTE
+
+
 class SecurityHeaders:
-    """ASGI middleware: security headers, no caching but for static files, logs without addresses.
+    """ASGI middleware: security headers, no caching at all, logs without addresses or concrete paths.
 
     Plain ASGI rather than Starlette's BaseHTTPMiddleware, so large uploads stream through untouched.
     """
@@ -49,7 +74,6 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        path: str = scope["path"]
         status = 0
 
         async def send_with_headers(message: Message) -> None:
@@ -59,18 +83,18 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if path.startswith("/static/"):
-                    headers["Cache-Control"] = "public, max-age=3600"
-                else:
-                    headers["Cache-Control"] = "no-store"
-                    headers["Pragma"] = "no-cache"
+                headers["Cache-Control"] = "no-store"
+                headers["Pragma"] = "no-cache"
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            # Method, path and status only: never the client address, user agent or query string.
-            log.info("%s %s %s %.0fms", scope["method"], path, status, (time.perf_counter() - started) * 1000)
+            # Method, route template and status only: never the client address, user agent, concrete path or
+            # query string; escaped, so that nothing sent can break the line.
+            method = scope.get("method") if scope.get("method") in METHODS else OTHER_METHOD
+            log.info("%s %s %s %.0fms", method, printable(route_template(scope)), status,
+                     (time.perf_counter() - started) * 1000)
 
 
 def csrf_token(request: Request) -> str:

@@ -20,6 +20,7 @@ from safeconduct.web.deps import STAFF_COOKIE, admin_access, get_db, runtime, st
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
+from safeconduct.web.schemas import StaffId
 from safeconduct.web.security import set_cookie
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -183,7 +184,7 @@ async def add_member(request: Request, staff: StaffAccess = Depends(admin_access
 
 
 @router.post("/admin/staff/{member_id}")
-async def change_member(member_id: int, request: Request, staff: StaffAccess = Depends(admin_access),
+async def change_member(member_id: StaffId, request: Request, staff: StaffAccess = Depends(admin_access),
                         db: Session = Depends(get_db)) -> Response:
     form = await checked_form(request)
     action = form.get("action")

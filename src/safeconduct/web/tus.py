@@ -18,6 +18,7 @@ from safeconduct.cases.content import CONTACT, UploadAppender
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput, Refusal
 from safeconduct.web.deps import contact_access, get_db, runtime
+from safeconduct.web.errors import refusals
 
 TUS_VERSION = "1.0.0"
 PREFIX = "/api/v1/contact/uploads"
@@ -33,6 +34,16 @@ class UnsupportedTusVersion(Refusal):
 class WrongContentType(Refusal):
     code = "unsupported_media_type"
     http_status = 415
+
+
+# What /openapi.json says of the tus headers, so that a generic client can drive an upload from it alone.
+def _header(name: str, schema: dict[str, object], description: str, required: bool = True) -> dict[str, object]:
+    return {"name": name, "in": "header", "required": required, "schema": schema, "description": description}
+
+
+_RESUMABLE = _header("Tus-Resumable", {"type": "string", "enum": [TUS_VERSION]}, "The tus version spoken.")
+_OFFSET_OUT = {"description": "Bytes received so far.", "schema": {"type": "integer", "minimum": 0}}
+_RESUMABLE_OUT = {"description": "The tus version spoken.", "schema": {"type": "string", "enum": [TUS_VERSION]}}
 
 
 def _tus_headers(**extra: str) -> dict[str, str]:
@@ -63,7 +74,13 @@ def _int_header(request: Request, name: str) -> int:
     return int(value)
 
 
-@router.options("", status_code=204)
+@router.options("", status_code=204, response_class=Response, openapi_extra={"responses": {"204": {
+    "description": "What this server supports.", "headers": {
+        "Tus-Resumable": _RESUMABLE_OUT,
+        "Tus-Version": {"description": "Versions spoken.", "schema": {"type": "string"}},
+        "Tus-Extension": {"description": "`creation,termination`.", "schema": {"type": "string"}},
+        "Tus-Max-Size": {"description": "The largest file accepted, in bytes.",
+                         "schema": {"type": "integer", "minimum": 0}}}}}})
 def capabilities(request: Request) -> Response:
     settings = runtime(request).settings
     return Response(status_code=204, headers=_tus_headers(
@@ -71,7 +88,18 @@ def capabilities(request: Request) -> Response:
            "Tus-Max-Size": str(settings.max_upload_bytes)}))
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_class=Response, responses=refusals(412, 413), openapi_extra={
+    "parameters": [
+        _RESUMABLE,
+        _header("Upload-Length", {"type": "integer", "minimum": 0}, "The file's size in bytes."),
+        _header("Upload-Metadata", {"type": "string"}, "Comma-separated `key base64(value)` pairs: `filename` "
+                "and `filetype` (its media type), e.g. `filename cmVwb3J0LnBkZg==,filetype YXBwbGljYXRpb24vcGRm`.",
+                required=False)],
+    "responses": {"201": {"description": "The upload was created; send its bytes to `Location` with PATCH.",
+                          "headers": {"Location": {"description": "The upload's URL.", "required": True,
+                                                   "schema": {"type": "string"}},
+                                      "Upload-Offset": {**_OFFSET_OUT, "required": True},
+                                      "Tus-Resumable": _RESUMABLE_OUT}}}})
 def create(request: Request, access: ContactAccess = Depends(contact_access),
            db: Session = Depends(get_db)) -> Response:
     """Announce a file (Upload-Length, Upload-Metadata filename/filetype); too large is refused here."""
@@ -87,7 +115,13 @@ def create(request: Request, access: ContactAccess = Depends(contact_access),
         Location=f"{PREFIX}/{state.id}", **{"Upload-Offset": str(state.offset)}))
 
 
-@router.head("/{upload_id}")
+@router.head("/{upload_id}", response_class=Response, responses=refusals(412), openapi_extra={
+    "parameters": [_RESUMABLE],
+    "responses": {"200": {"description": "Where to resume: send the rest from `Upload-Offset`.",
+                          "headers": {"Upload-Offset": {**_OFFSET_OUT, "required": True},
+                                      "Upload-Length": {"description": "The file's announced size.", "required": True,
+                                                        "schema": {"type": "integer", "minimum": 0}},
+                                      "Tus-Resumable": _RESUMABLE_OUT}}}})
 def offset(upload_id: str, request: Request, access: ContactAccess = Depends(contact_access),
            db: Session = Depends(get_db)) -> Response:
     _require_tus(request)
@@ -97,7 +131,15 @@ def offset(upload_id: str, request: Request, access: ContactAccess = Depends(con
         **{"Upload-Offset": str(state.offset), "Upload-Length": str(state.length)}))
 
 
-@router.patch("/{upload_id}", status_code=204)
+@router.patch("/{upload_id}", status_code=204, response_class=Response, responses=refusals(409, 412, 413, 415),
+              openapi_extra={
+    "parameters": [_RESUMABLE, _header("Upload-Offset", {"type": "integer", "minimum": 0},
+                                       "Where these bytes go: the offset HEAD gave.")],
+    "requestBody": {"required": True, "description": "The next bytes of the file.", "content": {
+        "application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+    "responses": {"204": {"description": "Stored; `Upload-Offset` is the new offset.",
+                          "headers": {"Upload-Offset": {**_OFFSET_OUT, "required": True},
+                                      "Tus-Resumable": _RESUMABLE_OUT}}}})
 async def append(upload_id: str, request: Request, access: ContactAccess = Depends(contact_access),
                  db: Session = Depends(get_db)) -> Response:
     """Receive bytes at Upload-Offset; what arrives before a disconnect is kept.
@@ -130,7 +172,8 @@ async def append(upload_id: str, request: Request, access: ContactAccess = Depen
     return Response(status_code=204, headers=_tus_headers(**{"Upload-Offset": str(state.offset)}))
 
 
-@router.delete("/{upload_id}", status_code=204)
+@router.delete("/{upload_id}", status_code=204, response_class=Response, responses=refusals(412),
+               openapi_extra={"parameters": [_RESUMABLE]})
 def terminate(upload_id: str, request: Request, access: ContactAccess = Depends(contact_access),
               db: Session = Depends(get_db)) -> Response:
     _require_tus(request)
