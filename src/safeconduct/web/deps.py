@@ -87,6 +87,13 @@ def staff_access(request: Request, db: Session = Depends(get_db),
     token, from_cookie = _bearer_or_cookie(request, bearer, STAFF_COOKIE)
     if not token:
         raise SessionEnded(STAFF_SESSION_ENDED, "/staff/login")
+    access = staff_for_token(request, db, token)
+    _check_api_csrf(request, from_cookie)
+    return access
+
+
+def staff_for_token(request: Request, db: Session, token: str) -> StaffAccess:
+    """The staff member a session token belongs to; SessionEnded when it is no longer valid."""
     try:
         opened = sessions.open_session(db, token, kind="staff", minutes=runtime(request).settings.staff_session_minutes)
     except sessions.InvalidSession as exc:
@@ -94,7 +101,6 @@ def staff_access(request: Request, db: Session = Depends(get_db),
     member = db.get(StaffMember, int(opened.subject))
     if member is None or not member.active:
         raise SessionEnded(STAFF_SESSION_ENDED, "/staff/login")
-    _check_api_csrf(request, from_cookie)
     return StaffAccess(staff_id=member.id, username=member.username, role=member.role,
                        private_key=PrivateKey(opened.secret))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -13,8 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from safeconduct import errors
+from safeconduct.staff.service import StaffAccess
 from safeconduct.store import diskspace
-from safeconduct.web.deps import SessionEnded
+from safeconduct.web.deps import STAFF_COOKIE, SessionEnded, runtime, staff_for_token
 from safeconduct.web.render import render, translate
 
 STATUS: dict[type[errors.Refusal], int] = {
@@ -77,7 +78,34 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def refusal_response(request: Request, exc: errors.Refusal) -> Response:
+#: What a browser is told when an address names no page, or a page is used in a way it does not offer.
+PAGE_NOT_FOUND = "This page does not exist. Check the address, or go back to the start."
+WRONG_METHOD = "This page cannot be used that way. Go back and use its buttons and links."
+INVALID_REQUEST = "The request is not in the expected form."
+
+
+def _staff_viewing(request: Request) -> StaffAccess | None:
+    """The staff member whose console shows the error, so that the page keeps their navigation."""
+    token = request.cookies.get(STAFF_COOKIE)
+    if not token:
+        return None
+    try:
+        with runtime(request).db() as db:
+            return staff_for_token(request, db, token)
+    except (SessionEnded, SQLAlchemyError, ValueError):
+        return None
+
+
+async def error_page(request: Request, message: str, status: int) -> Response:
+    """The translated error page: the console's own (with its navigation) under /staff, the contact's elsewhere."""
+    if request.url.path.startswith("/staff"):
+        staff = await run_in_threadpool(_staff_viewing, request)
+        return render(request, "staff/error.html", {"message": message, "status": status, "staff": staff},
+                      status_code=status)
+    return render(request, "error.html", {"message": message, "status": status}, status_code=status)
+
+
+async def refusal_response(request: Request, exc: errors.Refusal) -> Response:
     message = translate(request, exc.message, **exc.params)
     status = status_for(exc)
     if is_api(request):
@@ -85,7 +113,7 @@ def refusal_response(request: Request, exc: errors.Refusal) -> Response:
         return JSONResponse({"error": exc.code, "message": message}, status_code=status, headers=headers)
     if isinstance(exc, SessionEnded) and request.method == "GET":
         return RedirectResponse(exc.login_url + "?ended=1", status_code=303)
-    return render(request, "error.html", {"message": message, "status": status}, status_code=status)
+    return await error_page(request, message, status)
 
 
 #: Codes for refusals the framework itself makes (a body it cannot read, a path or method it does not know).
@@ -95,13 +123,13 @@ FRAMEWORK_CODES = {400: "malformed_body", 404: "not_found", 405: "method_not_all
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.Refusal)
     async def _refusal(request: Request, exc: errors.Refusal) -> Response:
-        return refusal_response(request, exc)
+        return await refusal_response(request, exc)
 
     async def _disk_full(request: Request, exc: Exception) -> Response:
         """Any write that met a full disk (a log-in's session row, a note...): the clear refusal, not a 500."""
         if not diskspace.is_disk_full(exc):
             raise exc
-        return refusal_response(request, errors.OutOfSpace(diskspace.OUT_OF_SPACE))
+        return await refusal_response(request, errors.OutOfSpace(diskspace.OUT_OF_SPACE))
 
     app.add_exception_handler(OSError, _disk_full)
     app.add_exception_handler(SQLAlchemyError, _disk_full)
@@ -110,7 +138,8 @@ def install(app: FastAPI) -> None:
     async def _framework(request: Request, exc: StarletteHTTPException) -> Response:
         """The framework's own refusals in the same shape as ours (the API) or as a page (browsers)."""
         if not is_api(request):
-            return await http_exception_handler(request, exc)
+            wording = {404: PAGE_NOT_FOUND, 405: WRONG_METHOD}.get(exc.status_code, INVALID_REQUEST)
+            return await error_page(request, translate(request, wording), exc.status_code)
         return JSONResponse({"error": FRAMEWORK_CODES.get(exc.status_code, "refused"), "message": str(exc.detail)},
                             status_code=exc.status_code, headers=exc.headers)
 
@@ -123,7 +152,6 @@ def install(app: FastAPI) -> None:
         malformed = any(err.get("type") == "json_invalid" for err in exc.errors())
         message = "The request body is not valid JSON." if malformed else "The request is not in the expected form."
         if not is_api(request):
-            return render(request, "error.html", {"message": translate(request, message), "status": 400},
-                          status_code=400)
+            return await error_page(request, translate(request, message), 400)
         return JSONResponse({"error": "malformed_json" if malformed else "invalid_input", "message": message,
                              "details": problems}, status_code=400 if malformed else 422)
