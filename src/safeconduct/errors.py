@@ -7,6 +7,16 @@ message. Every refusal leaves the stored data as it was.
 from __future__ import annotations
 
 
+class ByteSize(int):
+    """A number of bytes given to a refusal's message: each reader sees it in their own language's units."""
+
+    def __str__(self) -> str:
+        for unit, power in (("GiB", 3), ("MiB", 2), ("KiB", 1)):
+            if self >= 1024**power:
+                return f"{self / 1024**power:.0f} {unit}"
+        return f"{int(self)} bytes"
+
+
 class Refusal(Exception):
     """Base class: `message` is shown to the person, in their language, as is."""
 

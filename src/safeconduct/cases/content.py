@@ -22,7 +22,7 @@ from safeconduct.cases import events, intake, partial_uploads, upload_lease
 from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
-from safeconduct.errors import Conflict, InvalidInput, NotFound, TooLarge
+from safeconduct.errors import ByteSize, Conflict, InvalidInput, NotFound, TooLarge
 from safeconduct.store import coarse, diskspace
 
 
@@ -193,7 +193,7 @@ class FileSink:
     def write(self, data: bytes) -> None:
         if self._writer.offset + len(data) > self._settings.max_upload_bytes:
             self.abort()
-            raise TooLarge(_too_large_message(), n=human_size(self._settings.max_upload_bytes))
+            raise TooLarge(_too_large_message(), n=ByteSize(self._settings.max_upload_bytes))
         self._sha.update(data)
         self._writer.write(data)
 
@@ -218,10 +218,6 @@ class FileSink:
 
 def _too_large_message() -> str:
     return "The file is too large: at most %(n)s."
-
-
-def human_size(n: int) -> str:
-    return f"{n / 1024**3:.0f} GiB" if n >= 1024**3 else f"{n / 1024**2:.0f} MiB"
 
 
 def _store_finished(
@@ -301,7 +297,7 @@ def create_upload(db: Session, settings: Settings, *, case: Case, case_key: byte
     if not isinstance(length, int) or isinstance(length, bool) or length < 0:
         raise InvalidInput("The upload length must be a whole number of bytes.")
     if length > settings.max_upload_bytes:
-        raise TooLarge(_too_large_message(), n=human_size(settings.max_upload_bytes))
+        raise TooLarge(_too_large_message(), n=ByteSize(settings.max_upload_bytes))
     diskspace.require_room(settings, length)
     upload_id = secrets.token_hex(16)
     file_key = aead.new_key()

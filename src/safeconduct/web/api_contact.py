@@ -12,7 +12,7 @@ from safeconduct.cases.content import CONTACT, FileSink
 from safeconduct.contact import service as contact
 from safeconduct.contact import start_tokens
 from safeconduct.contact.service import ContactAccess
-from safeconduct.errors import InvalidInput
+from safeconduct.errors import ByteSize, InvalidInput
 from safeconduct.store import diskspace
 from safeconduct.web.deps import contact_access, get_db, runtime
 from safeconduct.web.errors import refusals
@@ -109,7 +109,7 @@ async def receive_file(request: Request, db: Session, access: ContactAccess | tu
     settings = runtime(request).settings
     case_id, case_key = (access.case_id, access.case_key) if isinstance(access, ContactAccess) else access
     refuse_if_declared_too_large(request, settings.max_upload_bytes, "The file is too large: at most %(n)s.",
-                                 n=content.human_size(settings.max_upload_bytes))
+                                 n=ByteSize(settings.max_upload_bytes))
     diskspace.require_room(settings, declared_length(request))  # out of space: refused before the body
 
     def open_sink(name: str, content_type: str) -> FileSink:

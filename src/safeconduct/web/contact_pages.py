@@ -75,7 +75,7 @@ def conversation_page(request: Request, db: Session, access: ContactAccess, *, e
     return render(request, "contact/conversation.html",
                   {"messages": messages, "files": files, "error": error, "draft": draft,
                    "consent_requested": choice.requested_at is not None and not choice.exported,
-                   "max_upload_gib": runtime(request).settings.max_upload_bytes / 1024**3},
+                   "max_upload_bytes": runtime(request).settings.max_upload_bytes},
                   status_code=status_code)
 
 

@@ -50,3 +50,23 @@ def choose_language(request: Request) -> str:
 
 def gettext_for(lang: str) -> gettext.NullTranslations:
     return translations(lang)
+
+
+#: Binary size units as each language writes them (French: octets; Arabic: bytes spelled out).
+SIZE_UNITS = {
+    "en": ("bytes", "KiB", "MiB", "GiB"),
+    "fr": ("octets", "Kio", "Mio", "Gio"),
+    "ar": ("بايت", "كيلوبايت", "ميغابايت", "غيغابايت"),
+}
+
+
+def format_size(size: int, lang: str) -> str:
+    """A size in the reader's units and number format ("2 GiB", "2 Gio", "2 غيغابايت"; 1.5 → "1,5" in French)."""
+    from babel.numbers import format_decimal
+
+    units = SIZE_UNITS.get(lang, SIZE_UNITS[DEFAULT])
+    power = next((p for p in (3, 2, 1) if size >= 1024**p), 0)
+    value = size / 1024**power
+    shown = format_decimal(round(value, 1) if power and value < 10 else round(value), format="#,##0.#",
+                           locale=lang if lang in LANGUAGES else DEFAULT)
+    return f"{shown}\u00a0{units[power]}"

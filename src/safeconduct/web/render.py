@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from safeconduct.errors import ByteSize
 from safeconduct.web import i18n
 from safeconduct.web.security import CSRF_FIELD, csrf_token, issue_csrf_cookie, set_cookie
 
@@ -24,9 +25,11 @@ environment = Environment(
 
 
 def translate(request: Request, message: str, **params: object) -> str:
-    """A message in the visitor's language (used for refusals raised by the services)."""
-    text = i18n.gettext_for(i18n.choose_language(request)).gettext(message)
-    return text % params if params else text
+    """A message in the visitor's language (used for refusals raised by the services); sizes in its units."""
+    lang = i18n.choose_language(request)
+    text = i18n.gettext_for(lang).gettext(message)
+    shown = {k: i18n.format_size(v, lang) if isinstance(v, ByteSize) else v for k, v in params.items()}
+    return text % shown if shown else text
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -49,6 +52,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "_": gettext,
         "gettext": gettext,
         "ngettext": translations.ngettext,
+        "size": lambda n: i18n.format_size(int(n), lang),
     }
     values.update(context or {})
     html = environment.get_template(template).render(values)
