@@ -157,7 +157,7 @@ def test_a_file_declared_too_large_is_refused_before_its_body_is_read(sqlite_ins
         assert answer.startswith("HTTP/1.1 413") and "too large" in answer
         r = httpx.post(f"{server.url}/api/v1/contact/uploads",
                        headers={**bearer(token), **TUS, "Upload-Length": str(3 * 1024**3)})
-        assert r.status_code == 413 and "at most 2 GiB" in r.json()["message"]
+        assert r.status_code == 413 and "at most 2\u00a0GiB" in r.json()["message"]
     assert list(sqlite_installation.settings.uploads_dir.iterdir()) == []
 
 
