@@ -431,3 +431,52 @@ def test_a_wrong_mail_table_stops_the_server_at_start(sqlite_installation: Insta
 def test_the_mail_text_is_translated() -> None:
     assert i18n.gettext_for("fr").gettext(MAIL_BODY) == FRENCH
     assert i18n.gettext_for("ar").gettext(MAIL_BODY) != MAIL_BODY
+
+
+def test_reading_a_case_or_replying_in_it_reads_its_notifications_and_owes_no_mail(
+        mail_sqlite: Installation, smtp: SmtpServer) -> None:
+    inst = mail_sqlite
+    alice = inst.add_staff("alice")
+    browser, csrf = console(inst, alice)
+    opt_in(browser, csrf, "alice@org.example")
+    clock = Clock()
+    mailer = mailer_for(inst, clock)
+    start_contact(client_for(inst), first_message="first case")
+    start_contact(client_for(inst), first_message="second case")
+    assert unread(inst, alice.staff_id) == 2
+    cases = browser.get("/api/v1/staff/cases").json()
+    assert browser.post(f"/staff/cases/{cases[0]['id']}/read", data={"csrf_token": csrf}).status_code == 303
+    assert unread(inst, alice.staff_id) == 1  # only that case's
+    r = browser.post(f"/staff/cases/{cases[1]['id']}/replies", data={"csrf_token": csrf, "text": "hello"})
+    assert r.status_code == 303, r.text
+    assert unread(inst, alice.staff_id) == 0
+    mailer.run_once()
+    clock.next_slot()
+    assert mailer.run_once() == 0 and smtp.inbox.received == []
+
+
+def test_the_server_runs_the_mailer_in_its_background_loop_only_when_mail_is_set(
+        mail_sqlite: Installation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from safeconduct.web import app as web_app
+
+    ran, made = threading.Event(), threading.Event()
+
+    class Watched(Mailer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            made.set()
+            super().__init__(*args, **kwargs)
+
+        def run_once(self) -> int:
+            ran.set()
+            return super().run_once()
+
+    monkeypatch.setattr(web_app, "Mailer", Watched)
+    plain = make_installation(tmp_path / "plain", None, "sqlite")
+    with client_for(plain):  # no [mail]: no mailer at all
+        pass
+    plain.runtime.engine.dispose()
+    assert not made.is_set()
+    with client_for(mail_sqlite):
+        assert ran.wait(timeout=60), "the lifespan never ran the mailer"

@@ -105,6 +105,18 @@ def mark_read(db: Session, *, staff_id: int, notification_id: int | None = None)
     db.commit()
 
 
+def mark_case_read(db: Session, *, staff_id: int, private_key: PrivateKey, case_id: str) -> None:
+    """The member read the case (or answered in it): its notifications are read too, and owe no mail."""
+    rows = db.scalars(select(Notification).where(Notification.staff_id == staff_id, Notification.read.is_(False)))
+    for row in rows:
+        try:
+            if json.loads(sealing.unseal(private_key, row.sealed))["case_id"] == case_id:
+                row.read = True
+        except DecryptionError:
+            continue
+    db.commit()
+
+
 # --- e-mail opt-in ---------------------------------------------------------------------------------
 
 def clean_address(value: object) -> str:
