@@ -480,3 +480,28 @@ def test_the_server_runs_the_mailer_in_its_background_loop_only_when_mail_is_set
     assert not made.is_set()
     with client_for(mail_sqlite):
         assert ran.wait(timeout=60), "the lifespan never ran the mailer"
+
+
+def test_news_about_no_case_and_notifications_that_no_longer_open_are_still_listed(
+        sqlite_installation: Installation) -> None:
+    """The base later kinds build on (a job finished, a task due): a notification may name no case."""
+    from nacl.public import PrivateKey
+
+    from safeconduct.crypto import sealing
+    from safeconduct.notifications import service
+    from safeconduct.staff.models import StaffMember
+
+    inst = sqlite_installation
+    alice = inst.add_staff("alice")
+    browser, _ = console(inst, alice)
+    with inst.runtime.db() as db:
+        member = db.get(StaffMember, alice.staff_id)
+        assert member is not None
+        assert service.notify_members(db, [member], kind=service.Kind.MESSAGE) == 1
+        # sealed to a key she no longer has
+        db.add(Notification(staff_id=member.id, created_on=dt.date.today(),
+                            sealed=sealing.seal(bytes(PrivateKey.generate().public_key), b"{}")))
+        db.commit()
+    page = browser.get("/staff/notifications").text
+    assert "Something needs your attention." in page and "A notification that can no longer be opened." in page
+    assert '<span class="badge" title="Unread notifications">2</span>' in page

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -43,8 +44,8 @@ class Kind(StrEnum):
 class NotificationView:
     id: int
     kind: str
-    case_id: str | None
-    case_label: str | None  # None once the case is gone (shredded)
+    case_id: str | None  # None for news about no case
+    case_label: str | None  # None for no case, or once the case is gone (shredded)
     at: dt.datetime
     read: bool
 
@@ -57,19 +58,24 @@ def case_holders(db: Session, case_id: str) -> list[StaffMember]:
         .order_by(StaffMember.id)))
 
 
-def notify(db: Session, *, case_id: str, kind: Kind, at: dt.datetime | None = None,
-           exclude_staff_id: int | None = None) -> int:
-    """One sealed notification for each holder of the case (but `exclude_staff_id`); the caller commits."""
+def notify_members(db: Session, members: Iterable[StaffMember], *, kind: Kind, case_id: str | None = None,
+                   at: dt.datetime | None = None) -> int:
+    """One sealed notification for each of `members` (a case, or none: a job, a reminder); the caller commits."""
     at = at or dt.datetime.now(dt.UTC)
     payload = json.dumps({"v": 1, "kind": str(kind), "case_id": case_id, "at": at.isoformat()}).encode()
     count = 0
-    for member in case_holders(db, case_id):
-        if member.id == exclude_staff_id:
-            continue
+    for member in members:
         db.add(Notification(staff_id=member.id, created_on=at.date(),
                             sealed=sealing.seal(member.public_key, payload)))
         count += 1
     return count
+
+
+def notify(db: Session, *, case_id: str, kind: Kind, at: dt.datetime | None = None,
+           exclude_staff_id: int | None = None) -> int:
+    """Tell every holder of the case (but `exclude_staff_id`, who did it); the caller commits."""
+    members = [m for m in case_holders(db, case_id) if m.id != exclude_staff_id]
+    return notify_members(db, members, kind=kind, case_id=case_id, at=at)
 
 
 def unread_count(db: Session, staff_id: int) -> int:
@@ -89,7 +95,7 @@ def list_for(db: Session, *, staff_id: int, private_key: PrivateKey, limit: int 
             out.append(NotificationView(id=row.id, kind="", case_id=None, case_label=None,
                                         at=dt.datetime.combine(row.created_on, dt.time(), dt.UTC), read=row.read))
             continue
-        case = db.get(Case, data["case_id"])
+        case = db.get(Case, data["case_id"]) if data["case_id"] else None
         out.append(NotificationView(id=row.id, kind=data["kind"], case_id=data["case_id"],
                                     case_label=case.label if case else None,
                                     at=dt.datetime.fromisoformat(data["at"]), read=row.read))
