@@ -8,8 +8,10 @@ import re
 import httpx
 import pytest
 
-from tests.browser.conftest import DESK, PHONE, Requests, Server
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESK, PHONE, Requests, Server
+from tests.conftest import LiveServer, make_installation
 from tests.flows import bearer, start_contact
+from tests.support import require
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +76,49 @@ def test_the_notifications_page_and_the_count_in_the_navigation(  # type: ignore
     page.goto(server.url + "/staff/notifications?lang=en")
     assert requests.foreign(server) == []
     context.close()
+
+
+def test_opting_in_to_e_mail_from_the_notifications_page(tmp_path, shot) -> None:  # type: ignore[no-untyped-def]
+    """A server with [mail] set (pointing nowhere: no mail is due in this test): the opt-in form, a refused
+    address kept in the form, the saved address shown back, and opting out."""
+    from playwright.sync_api import sync_playwright
+
+    require(CHROMIUM.exists(), "Debian's chromium is not installed (apt-get install chromium)")
+    inst = make_installation(tmp_path / "data", None, "sqlite",
+                             mail={"host": "127.0.0.1", "port": 9, "security": "none", "from": "no-reply@org.example"})
+    login = inst.add_staff("amina")
+    try:
+        with LiveServer(inst) as server, sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
+            requests = Requests()
+            context.on("request", requests)
+            page = context.new_page()
+            page.goto(server.url + "/staff/login?lang=ar")
+            page.locator("#username").fill(login.username)
+            page.locator("#password").fill(login.password)
+            page.locator("#totp").fill(login.code())
+            page.locator("form button[type=submit]").click()
+            page.wait_for_url(re.compile(r"/staff$"))
+            page.goto(server.url + "/staff/notifications")
+            page.locator("#address").fill("amina@org")  # the browser's own check lets it through
+            page.locator("form[action='/staff/notifications/mail'] button").click()
+            assert page.locator("p.notice.error").inner_text().startswith("لا يبدو هذا عنوان بريد إلكتروني")
+            assert page.locator("#address").input_value() == "amina@org"  # kept as typed
+            both_widths(page, shot, "32-notifications-mail-refused-ar")
+            page.locator("#address").fill("amina@org.example")
+            page.locator("form[action='/staff/notifications/mail'] button").click()
+            page.wait_for_url(re.compile(r"/staff/notifications(#mail)?$"))
+            assert "amina@org.example" in page.locator("#mail .notice.ok").inner_text()
+            both_widths(page, shot, "33-notifications-mail-on-ar")
+            page.goto(server.url + "/staff/notifications?lang=en")
+            both_widths(page, shot, "34-notifications-mail-on-en")
+            page.get_by_role("button", name="Stop the e-mails and forget my address").click()
+            page.wait_for_url(re.compile(r"/staff/notifications(#mail)?$"))
+            assert page.locator("#mail .notice.ok").count() == 0
+            assert page.locator("#address").input_value() == ""
+            assert [u for u in requests.urls if not u.startswith(server.url + "/")] == []
+            context.close()
+            chromium.close()
+    finally:
+        inst.runtime.engine.dispose()
