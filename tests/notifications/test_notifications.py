@@ -377,6 +377,25 @@ def test_a_seized_database_shows_no_case_kind_or_time_of_a_notification(mail_ins
     assert b"alice" not in optin.address_ciphertext and b"org.example" not in optin.address_ciphertext
 
 
+def test_every_notification_has_the_same_stored_length_whatever_its_kind(sqlite_installation: Installation) -> None:
+    from safeconduct.notifications import service
+    from safeconduct.staff.models import StaffMember
+
+    inst = sqlite_installation
+    alice = inst.add_staff("alice")
+    start_contact(client_for(inst), first_message="hello")
+    with inst.runtime.db() as db:
+        member = db.get(StaffMember, alice.staff_id)
+        case_id = db.scalar(select(Case.id))
+        assert member is not None and case_id is not None
+        for kind in service.Kind:
+            service.notify_members(db, [member], kind=kind, case_id=case_id)
+        service.notify_members(db, [member], kind=service.Kind.PROPOSAL)  # and with no case
+        db.commit()
+        lengths = {len(row.sealed) for row in db.scalars(select(Notification))}
+    assert len(lengths) == 1, lengths
+
+
 @pytest.mark.parametrize("address", ["", "not an address", "a@b.example\nBcc: spy@evil.example",
                                      "Alice <alice@org.example>", "a@b.example, c@d.example"])
 def test_a_bad_address_is_refused_clearly_and_kept_in_the_form(mail_sqlite: Installation, address: str) -> None:
