@@ -7,6 +7,7 @@ import email
 import email.policy
 import logging
 import re
+import smtplib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -226,6 +227,37 @@ def test_mails_are_batched_one_per_member_per_slot_and_none_once_read(mail_sqlit
     assert browser.post("/staff/notifications/read", data={"csrf_token": csrf}).status_code == 303
     clock.next_slot()
     assert mailer.run_once() == 0 and len(smtp.inbox.received) == 2
+
+
+def test_two_server_processes_send_one_mail_not_two(mail_installation: Installation, smtp: SmtpServer) -> None:
+    """`serve --workers 2` runs a mailer in each process: the database decides which one sends."""
+    inst = mail_installation
+    alice = inst.add_staff("alice")
+    browser, csrf = console(inst, alice)
+    opt_in(browser, csrf, "alice@org.example")
+    clock = Clock()
+    second = mailer_for(inst, clock)
+    second_sent: list[int] = []
+
+    def connect_and_let_the_other_process_run(mail: MailSettings) -> smtplib.SMTP:
+        real = smtplib.SMTP(mail.host, mail.port)
+        send = real.send_message
+
+        def send_message(message: EmailMessage) -> Any:
+            second_sent.append(second.run_once())  # the other process's round, while this one sends
+            return send(message)
+
+        real.send_message = send_message  # type: ignore[method-assign]
+        return real
+
+    first = Mailer(MailSettings.from_settings(inst.settings, env={}), db=inst.runtime.db,
+                   signing_key=inst.runtime.org.signing_key, clock=clock, translate=lambda lang, m: m,
+                   connect=connect_and_let_the_other_process_run)
+    start_contact(client_for(inst), first_message="hello")
+    first.run_once(), second.run_once()
+    clock.next_slot()
+    assert first.run_once() == 1 and second_sent == [0]
+    assert len(smtp.inbox.received) == 1
 
 
 def test_opting_out_stops_the_mails_and_forgets_the_address(mail_sqlite: Installation, smtp: SmtpServer) -> None:

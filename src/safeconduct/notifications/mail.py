@@ -163,6 +163,10 @@ class Mailer:
         sent = 0
         with _closing(smtp):
             for row, address in ready:
+                claimed = self._claim(db, row.staff_id)
+                if not claimed:  # another server process is mailing this member
+                    self._seen.pop(row.staff_id, None)
+                    continue
                 message = compose(self.mail, to=address, language=row.language, translate=self._translate)
                 try:
                     smtp.send_message(message)
@@ -170,16 +174,29 @@ class Mailer:
                     # the server's reply may quote the address: only the kind of failure is logged
                     log.warning("mail to staff member %d failed (%s); it will be retried",
                                 row.staff_id, type(exc).__name__)
+                    db.execute(update(Notification).where(Notification.id.in_(claimed)).values(mailed=False))
+                    db.commit()
                     continue
-                db.execute(update(Notification).where(Notification.staff_id == row.staff_id,
-                                                      Notification.mailed.is_(False)).values(mailed=True))
-                db.commit()
                 self._seen.pop(row.staff_id, None)
                 self._sent[row.staff_id] = slot
                 sent += 1
         if sent:
             log.info("sent %d notification mail(s)", sent)
         return sent
+
+
+    @staticmethod
+    def _claim(db: Session, staff_id: int) -> list[int]:
+        """Mark the member's due notifications mailed before sending, so that of several server processes
+        (``serve --workers``) only one sends; a failed send hands them back."""
+        ids = list(db.scalars(select(Notification.id).where(
+            Notification.staff_id == staff_id, Notification.read.is_(False), Notification.mailed.is_(False))))
+        if not ids:
+            return []
+        taken = db.execute(update(Notification).where(Notification.id.in_(ids), Notification.mailed.is_(False))
+                           .values(mailed=True))
+        db.commit()
+        return ids if getattr(taken, "rowcount", 0) else []
 
 
 class _closing(AbstractContextManager[None]):  # noqa: N801 (reads like contextlib.closing)
