@@ -34,6 +34,7 @@ class Settings:
     staff_failures_before_lock: int = 10
     staff_lock_minutes: int = 15
     organisation: dict[str, Any] = field(default_factory=dict)
+    mail: dict[str, Any] = field(default_factory=dict)  # [mail]: notification e-mails (notifications/mail.py)
 
     @property
     def files_dir(self) -> Path:
@@ -67,6 +68,7 @@ def load_settings(data_dir: Path | str, **overrides: Any) -> Settings:
         limits = parsed.get("limits", {})
         values.update({k: v for k, v in limits.items() if k in Settings.__dataclass_fields__})
         values["organisation"] = parsed.get("organisation", {})
+        values["mail"] = parsed.get("mail", {})
     url = os.environ.get("SAFECONDUCT_DATABASE_URL") or default_database_url(data)
     values.update(overrides)
     values.setdefault("database_url", url)

@@ -384,6 +384,9 @@ SEALED_OR_HASHED = {
     "ledger_log_state": {"frontier"}, "ledger_merkle_nodes": {"hash"}, "ledger_tree_heads": {"root_hash", "signature"},
     "organisation": {"codename_salt", "recovery_public_key", "signing_public_key"},
     "staff": {"password_hash", "public_key", "wrapped_private_key", "sealed_totp_secret", "last_totp_tag"},
+    # kind, case and exact time sealed to the staff member's public key; the address under a key derived
+    # from the signing key (outside the database)
+    "notifications": {"sealed"}, "notification_mail": {"address_ciphertext"},
 }
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
@@ -407,6 +410,8 @@ CLEAR = {
     # their next log-in)
     "staff": {"id", "username", "role", "active", "intake", "created_on", "failed_logins", "locked_until",
               "totp_secret", "last_totp_counter"},
+    "notifications": {"id", "staff_id", "created_on", "read", "mailed"},
+    "notification_mail": {"staff_id", "language"},
 }
 
 

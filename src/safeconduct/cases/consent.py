@@ -34,6 +34,7 @@ from safeconduct.cases.models import CaseFile, Message
 from safeconduct.cases.transitions import open_record, seal_record
 from safeconduct.crypto import aead
 from safeconduct.errors import Conflict, InvalidInput
+from safeconduct.notifications import service as notifications
 
 PREVIEW_CHARS = 80
 
@@ -163,6 +164,7 @@ def set_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: Sign
     _store(db, case_id=case_id, case_key=case_key, at=at,
            data={"v": 1, "all": bool(all_items), "items": chosen, "exported": False,
                  "nonce": base64.b64encode(nonce).decode(), "event": event, "at": at.isoformat()})
+    notifications.notify(db, case_id=case_id, kind=notifications.Kind.CONSENT, at=at)
     db.commit()
     return current(db, case_id=case_id, case_key=case_key)
 

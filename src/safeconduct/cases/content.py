@@ -23,6 +23,7 @@ from safeconduct.cases.models import Case, CaseFile, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
 from safeconduct.errors import ByteSize, Conflict, InvalidInput, NotFound, TooLarge
+from safeconduct.notifications import service as notifications
 from safeconduct.store import coarse, diskspace
 
 
@@ -118,6 +119,8 @@ def post_message(
         )
         db.add(row)
         _touch(case, at)
+        if author.kind == "contact":
+            notifications.notify(db, case_id=case.id, kind=notifications.Kind.MESSAGE, at=at)
         db.commit()
     return MessageView(id=row.id, author=author, text=body, at=at)
 
@@ -245,6 +248,8 @@ def _store_finished(
         db.add(CaseFile(id=file_id, case_id=case.id, created_on=at.date(),
                         meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), _meta_aad(case.id, file_id))))
         _touch(case, at)
+        if author.kind == "contact":
+            notifications.notify(db, case_id=case.id, kind=notifications.Kind.MESSAGE, at=at)
         db.commit()
     except Exception:
         db.rollback()

@@ -39,6 +39,7 @@ from safeconduct.cases.workflow import (
 from safeconduct.config import Settings
 from safeconduct.crypto import aead
 from safeconduct.errors import Conflict, Forbidden, InvalidInput, NotFound, Refusal
+from safeconduct.notifications import service as notifications
 
 MAX_REASON_CHARS = 4000
 
@@ -294,6 +295,7 @@ def _store_proposal(db: Session, *, case: Case, case_key: bytes, actor: Actor, p
                              ciphertext=seal_record(case_key, data, _proposal_aad(case.id, proposal_id)))
     db.add(row)
     audit.record(db, staff_id=actor.staff_id, action="propose", case_id=case.id, target=proposal_id, on=at.date())
+    notifications.notify(db, case_id=case.id, kind=notifications.Kind.PROPOSAL, at=at, exclude_staff_id=actor.staff_id)
     db.commit()
     return Outcome(state=case.state, changed=False, proposal=_pending_view(row, data))
 

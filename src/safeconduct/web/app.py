@@ -16,6 +16,7 @@ from safeconduct import __version__
 from safeconduct.cases import housekeeping, intake, retention
 from safeconduct.contact import start_tokens
 from safeconduct.crypto.argon2_gate import gate
+from safeconduct.notifications.mail import Mailer, MailSettings
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
     api_casework,
@@ -26,6 +27,8 @@ from safeconduct.web import (
     casework_pages,
     contact_pages,
     errors,
+    i18n,
+    notification_pages,
     openapi,
     staff_pages,
     stats_pages,
@@ -36,13 +39,15 @@ from safeconduct.web.security import SecurityHeaders
 STATIC = Path(__file__).with_name("static")
 HOUSEKEEPING_SECONDS = 15 * 60
 SEQUENCER_SECONDS = 1.0
+MAIL_SECONDS = 60.0  # the mailer's own batching decides when a mail goes (notifications/mail.py)
 log = logging.getLogger("safeconduct.housekeeping")
 
 
-def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+def _lifespan(runtime: Runtime,
+              mail: MailSettings) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     """Background work: log new case events in the Merkle log every second; purge expired sessions,
     abandoned uploads, long-empty conversations and expired start tokens at start-up and every quarter of
-    an hour."""
+    an hour; send due notification e-mails every minute when [mail] is set."""
 
     def sweep() -> None:
         with runtime.db() as db:
@@ -61,7 +66,7 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncC
         with runtime.db() as db:
             housekeeping.sequence_ledger(db)
 
-    async def every(seconds: float, job: Callable[[], None]) -> None:
+    async def every(seconds: float, job: Callable[[], object]) -> None:
         while True:
             try:
                 await run_in_threadpool(job)
@@ -73,6 +78,10 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncC
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(every(HOUSEKEEPING_SECONDS, sweep)),
                  asyncio.create_task(every(SEQUENCER_SECONDS, sequence))]
+        if mail.enabled:  # notification e-mails, off the request path
+            mailer = Mailer(mail, db=runtime.db, signing_key=runtime.org.signing_key,
+                            translate=lambda lang, message: i18n.gettext_for(lang).gettext(message))
+            tasks.append(asyncio.create_task(every(MAIL_SECONDS, mailer.run_once)))
         try:
             yield
         finally:
@@ -85,6 +94,7 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], contextlib.AbstractAsyncC
 def create_app(runtime: Runtime) -> FastAPI:
     """Build the app; fails at once (not at the first request) if the installation is missing."""
     _ = runtime.org
+    mail = MailSettings.from_settings(runtime.settings)  # a wrong [mail] table fails here, at start
     app = FastAPI(
         title="safeconduct",
         version=__version__,
@@ -92,9 +102,10 @@ def create_app(runtime: Runtime) -> FastAPI:
         "password and TOTP. Every content field is encrypted at rest.",
         docs_url=None,  # the interactive docs page loads scripts from a CDN: never on this server
         redoc_url=None,
-        lifespan=_lifespan(runtime),
+        lifespan=_lifespan(runtime, mail),
     )
     app.state.runtime = runtime
+    app.state.mail_settings = mail
     # Memory bound of this process whatever the flood: Argon2id work waits its turn (crypto/argon2_gate.py).
     gate.configure(runtime.settings.argon2_concurrency)
     errors.install(app)
@@ -109,6 +120,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)
     app.include_router(stats_pages.router)
+    app.include_router(notification_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     openapi.install(app)
     app.add_middleware(SecurityHeaders)

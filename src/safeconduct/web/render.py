@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from safeconduct.errors import ByteSize
+from safeconduct.notifications.service import unread_count
 from safeconduct.web import i18n
 from safeconduct.web.security import CSRF_FIELD, csrf_token, issue_csrf_cookie, set_cookie
 
@@ -30,6 +31,12 @@ def translate(request: Request, message: str, **params: object) -> str:
     text = i18n.gettext_for(lang).gettext(message)
     shown = {k: i18n.format_size(v, lang) if isinstance(v, ByteSize) else v for k, v in params.items()}
     return text % shown if shown else text
+
+
+def _unread(request: Request, staff_id: int) -> int:
+    """The count in the staff navigation (no notification is opened for it)."""
+    with request.app.state.runtime.db() as db:
+        return unread_count(db, staff_id)
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -55,6 +62,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "size": lambda n: i18n.format_size(int(n), lang),
     }
     values.update(context or {})
+    if getattr(values.get("staff"), "staff_id", None) is not None and "notification_count" not in values:
+        values["notification_count"] = _unread(request, values["staff"].staff_id)
     html = environment.get_template(template).render(values)
     response = HTMLResponse(html, status_code=status_code)
     issue_csrf_cookie(request, response)

@@ -13,6 +13,7 @@ from safeconduct.auth import sessions
 from safeconduct.cases import audit, cleaning, content, inbox, retention
 from safeconduct.cases.models import Case
 from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, Refusal
+from safeconduct.notifications import service as notifications
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.api_staff import cleaned_download, original_download, staff_author, start_session
@@ -101,6 +102,7 @@ async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(sta
         return case_page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
                          draft=text, status_code=status_for(exc))
     inbox.mark_read(db, staff.staff_id, case_id)
+    notifications.mark_case_read(db, staff_id=staff.staff_id, private_key=staff.private_key, case_id=case_id)
     return RedirectResponse(f"/staff/cases/{case_id}#latest", status_code=303)
 
 
@@ -110,6 +112,7 @@ async def mark_read(case_id: str, request: Request, staff: StaffAccess = Depends
     await checked_form(request)
     inbox.open_case(db, staff, case_id)
     inbox.mark_read(db, staff.staff_id, case_id)
+    notifications.mark_case_read(db, staff_id=staff.staff_id, private_key=staff.private_key, case_id=case_id)
     return RedirectResponse("/staff", status_code=303)
 
 
