@@ -45,7 +45,7 @@ async def start(request: Request, db: Session = Depends(get_db)) -> Response:
     days = runtime(request).settings.empty_conversation_days
     response = render(request, "contact/codename.html",
                       {"codename": codename.split(" "), "style": codenames.STYLES[style], "empty_days": days})
-    set_cookie(request, response, CONTACT_COOKIE, start_session(request, db, access))
+    set_cookie(request, response, CONTACT_COOKIE, await run_in_threadpool(start_session, request, db, access))
     return response
 
 
@@ -63,7 +63,7 @@ async def login(request: Request, db: Session = Depends(get_db)) -> Response:
         return render(request, "contact/login.html",
                       {"error": translate(request, exc.message, **exc.params)}, status_code=status_for(exc))
     response = RedirectResponse("/contact/conversation", status_code=303)
-    set_cookie(request, response, CONTACT_COOKIE, start_session(request, db, access))
+    set_cookie(request, response, CONTACT_COOKIE, await run_in_threadpool(start_session, request, db, access))
     return response
 
 
@@ -89,7 +89,11 @@ def conversation(request: Request, access: ContactAccess = Depends(contact_acces
 async def send(request: Request, access: ContactAccess = Depends(contact_access),
                db: Session = Depends(get_db)) -> Response:
     form = await checked_form(request)
-    text = str(form.get("text", ""))
+    # The database work and its COMMIT wait run in a worker thread, never on the event loop.
+    return await run_in_threadpool(_send, request, db, access, str(form.get("text", "")))
+
+
+def _send(request: Request, db: Session, access: ContactAccess, text: str) -> Response:
     try:
         content.post_message(db, runtime(request).settings, case=content.get_case(db, access.case_id),
                              case_key=access.case_key, signing_key=runtime(request).org.signing_key,
@@ -106,8 +110,8 @@ async def upload(request: Request, access: ContactAccess = Depends(contact_acces
     try:
         await receive_file(request, db, access, CONTACT, check_csrf_fields(request))
     except Refusal as exc:
-        return conversation_page(request, db, access, error=translate(request, exc.message, **exc.params),
-                                 status_code=status_for(exc))
+        return await run_in_threadpool(conversation_page, request, db, access,
+                                       error=translate(request, exc.message, **exc.params), status_code=status_for(exc))
     return RedirectResponse("/contact/conversation?uploaded=1#files", status_code=303)
 
 
@@ -116,7 +120,7 @@ async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
     await checked_form(request)
     token = request.cookies.get(CONTACT_COOKIE)
     if token:
-        sessions.end(db, token)
+        await run_in_threadpool(sessions.end, db, token)
     response = RedirectResponse("/?left=1", status_code=303)
     response.delete_cookie(CONTACT_COOKIE, path="/")
     return response

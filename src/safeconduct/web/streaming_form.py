@@ -6,10 +6,11 @@ of the body to a `FileSink` as it arrives, so plaintext never reaches the disk a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
 
@@ -55,6 +56,29 @@ def refuse_if_declared_too_large(request: Request, max_bytes: int, message: str,
     """Refuse from the headers alone, before a byte of the body is read."""
     if declared_length(request) > max_bytes + OVERHEAD:
         raise TooLarge(message, **params)
+
+
+#: Bytes gathered before they are handed to a worker thread: the encryption and disk writes of a body never
+#: run on the event loop, and each thread hop carries about one encrypted block.
+PIECE = 1024 * 1024
+
+
+async def body_in_pieces(request: Request, piece: int = PIECE) -> AsyncIterator[bytes]:
+    """The request body in pieces of about `piece` bytes; what came before a disconnect is yielded first,
+    then the disconnect is raised, so nothing that arrived is lost."""
+    buffer = bytearray()
+    try:
+        async for chunk in request.stream():
+            buffer += chunk
+            if len(buffer) >= piece:
+                yield bytes(buffer)
+                buffer.clear()
+    except ClientDisconnect:
+        if buffer:
+            yield bytes(buffer)
+        raise
+    if buffer:
+        yield bytes(buffer)
 
 
 async def read_form(request: Request, open_sink: Callable[[str, str], FileSink]) -> StreamedForm:
@@ -122,8 +146,8 @@ async def read_form(request: Request, open_sink: Callable[[str, str], FileSink])
         },
     )
     try:
-        async for chunk in request.stream():
-            parser.write(chunk)
+        async for piece in body_in_pieces(request):
+            await run_in_threadpool(parser.write, piece)
         parser.finalize()
     except ClientDisconnect as exc:
         if form.sink is not None:

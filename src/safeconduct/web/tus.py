@@ -19,6 +19,7 @@ from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput, Refusal
 from safeconduct.web.deps import contact_access, get_db, runtime
 from safeconduct.web.errors import refusals
+from safeconduct.web.streaming_form import body_in_pieces
 
 TUS_VERSION = "1.0.0"
 PREFIX = "/api/v1/contact/uploads"
@@ -157,10 +158,10 @@ async def append(upload_id: str, request: Request, access: ContactAccess = Depen
         signing_key=runtime(request).org.signing_key, upload_id=upload_id, offset=start,
     )
     try:
-        async for chunk in request.stream():
-            if appender.lease_due():  # a database write: off the event loop
+        async for piece in body_in_pieces(request):  # encryption, disk and lease renewals: off the event loop
+            if appender.lease_due():
                 await run_in_threadpool(appender.renew_lease)
-            appender.write(chunk)
+            await run_in_threadpool(appender.write, piece)
     except ClientDisconnect:
         pass  # keep what arrived; the client resumes from HEAD's offset
     finally:
