@@ -52,7 +52,7 @@ def pending(db: Session, *, holder_id: int | None = None) -> list[Pending]:
         held = select(CaseKeySeal.case_id).where(CaseKeySeal.staff_id == holder_id)
         query = query.where(PendingReshare.case_id.in_(held))
     return [Pending(case_id=c, label=label, staff_id=s, username=name, holders=_holders(db, c))
-            for c, label, s, name in db.execute(query).tuples()]
+            for c, label, s, name in db.execute(query)]
 
 
 def remember(db: Session, *, staff_id: int, case_ids: list[str]) -> None:
@@ -88,4 +88,4 @@ def unheld(db: Session) -> list[tuple[str, str]]:
     shredded = select(CaseRetention.case_id).where(CaseRetention.shredded_on.is_not(None))
     rows = db.execute(select(Case.id, Case.label).where(held == 0, Case.id.not_in(shredded),
                                                         Case.opened_on.is_not(None)).order_by(Case.label))
-    return [(str(i), str(label)) for i, label in rows.tuples()]
+    return [(str(i), str(label)) for i, label in rows]

@@ -149,7 +149,7 @@ def sole_holder_of(db: Session, member_id: int) -> list[tuple[str, str]]:
                      StaffMember.active.is_(True)).scalar_subquery())
     rows = db.execute(select(Case.id, Case.label).join(CaseKeySeal, CaseKeySeal.case_id == Case.id)
                       .where(CaseKeySeal.staff_id == member_id, others == 0).order_by(Case.label))
-    return [(str(i), str(label)) for i, label in rows.tuples()]
+    return [(str(i), str(label)) for i, label in rows]
 
 
 def remove(db: Session, *, member_id: int, actor_id: int, confirmed: bool) -> None:
