@@ -51,6 +51,7 @@ CONSTANTS = (
     "safeconduct.cases.content:_too_large_message",
     "safeconduct.store.diskspace:OUT_OF_SPACE",
     "safeconduct.web.streaming_form:CUT_OFF",
+    "safeconduct.staff.accounts:WRONG_PASSWORD",
 )
 
 # Messages built in an expression rather than a call or constant (web/errors.py, invalid requests).

@@ -25,11 +25,11 @@ def qr_svg(uri: str) -> str:
     return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
 
 
-def secret_page(request: Request, staff: StaffAccess, new: accounts.NewAuthenticator, *, title: str,
+def secret_page(request: Request, staff: StaffAccess, new: accounts.NewAuthenticator, *, kind: str,
                 back: str) -> Response:
-    """Shown once: the secret is in no database in the clear and in no log."""
+    """Shown once (`kind`: "self", "admin" or "reset"): the secret is in no database in the clear, in no log."""
     return render(request, "staff/secret_once.html", {"staff": staff, "new": new, "qr_svg": qr_svg(new.totp_uri),
-                                                      "title": title, "back": back})
+                                                      "kind": kind, "back": back})
 
 
 def account_page(request: Request, staff: StaffAccess, *, error: str | None = None, form: str = "",
@@ -67,8 +67,7 @@ async def new_authenticator(request: Request, staff: StaffAccess = Depends(staff
         db.rollback()
         return account_page(request, staff, error=translate(request, exc.message, **exc.params),
                             form="authenticator", status_code=status_for(exc))
-    return secret_page(request, staff, new, title=translate(request, "Your new authenticator"),
-                       back="/staff/account")
+    return secret_page(request, staff, new, kind="self", back="/staff/account")
 
 
 def reshares_page(request: Request, db: Session, staff: StaffAccess, *, error: str | None = None,

@@ -53,9 +53,7 @@ async def new_authenticator(member_id: int, request: Request, staff: StaffAccess
         db.rollback()
         return member_page(request, db, staff, member_id, error=translate(request, exc.message, **exc.params),
                            status_code=status_for(exc))
-    return secret_page(request, staff, new, title=translate(request, "New authenticator for %(username)s",
-                                                            username=new.username),
-                       back=f"/staff/admin/members/{member_id}")
+    return secret_page(request, staff, new, kind="admin", back=f"/staff/admin/members/{member_id}")
 
 
 @router.post("/members/{member_id}/reset", response_class=HTMLResponse)
@@ -72,9 +70,7 @@ async def reset(member_id: int, request: Request, staff: StaffAccess = Depends(a
         db.rollback()
         return member_page(request, db, staff, member_id, error=translate(request, exc.message, **exc.params),
                            status_code=status_for(exc))
-    return secret_page(request, staff, new, title=translate(request, "Account reset: %(username)s",
-                                                            username=new.username),
-                       back=f"/staff/admin/members/{member_id}")
+    return secret_page(request, staff, new, kind="reset", back=f"/staff/admin/members/{member_id}")
 
 
 @router.post("/members/{member_id}/remove", response_class=HTMLResponse)
