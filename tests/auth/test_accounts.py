@@ -259,6 +259,8 @@ def test_the_api_covers_the_same_actions(sqlite_installation: Installation, sqli
                            json={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert r.status_code == 200 and len(r.json()["totp_secret"]) == 32
     log = sqlite_client.get("/api/v1/staff/admin/audit", params={"action": "reset_account"}, headers=bearer(root))
+    assert sqlite_client.get("/api/v1/staff/admin/audit", params={"action": "nonsense"},
+                             headers=bearer(root)).status_code == 422
     assert [(e["username"], e["target"]) for e in log.json()] == [("root", "gil")]
     assert sqlite_client.post(f"/api/v1/staff/admin/staff/{gil.staff_id}/remove", headers=bearer(root),
                               json={}).status_code == 204

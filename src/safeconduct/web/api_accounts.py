@@ -3,17 +3,13 @@ share again, the audit log and running retention."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import audit, inbox, reshare, retention, transitions
-from safeconduct.errors import InvalidInput
+from safeconduct.cases import inbox, reshare, retention, transitions
 from safeconduct.staff import accounts
-from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, get_db, runtime, staff_access
 from safeconduct.web.schemas import Strict
@@ -53,15 +49,6 @@ class PendingOut(BaseModel):
     staff_id: int
     username: str
     holders: list[str]
-
-
-class AuditOut(BaseModel):
-    id: int
-    on: dt.date
-    username: str
-    action: str
-    case_id: str | None
-    target: str | None
 
 
 class ShreddedOut(BaseModel):
@@ -127,25 +114,6 @@ def give_back(case_id: str, staff_id: int, request: Request, staff: StaffAccess 
     reshare.give_back(db, case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key,
                       actor=transitions.Actor(staff_id=staff.staff_id, username=staff.username), staff_id=staff_id)
     return Response(status_code=204)
-
-
-@router.get("/admin/audit", response_model=list[AuditOut])
-def audit_log(account: str | None = None, action: str | None = None, label: str | None = None,
-              before: int | None = None, limit: int = Query(100, ge=1, le=1000),
-              _: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> list[AuditOut]:
-    """The audit log, newest first: by day, never the time; filter by account, action, case label."""
-    staff_id = None
-    if account:
-        member = next((m for m in staff_service.list_staff(db) if m.username == account), None)
-        if member is None:
-            raise InvalidInput("There is no staff member called %(username)s.", username=account[:64])
-        staff_id = member.id
-    if action is not None and action not in audit.ACTIONS:
-        raise InvalidInput("Unknown audit action.")
-    case_id = retention.case_id_for_label(db, label) if label else None
-    return [AuditOut(id=e.id, on=e.on, username=e.username, action=e.action, case_id=e.case_id, target=e.target)
-            for e in audit.entries(db, staff_id=staff_id, action=action, case_id=case_id, before_id=before,
-                                   limit=limit)]
 
 
 @router.post("/admin/retention/run", response_model=ShreddedOut)
