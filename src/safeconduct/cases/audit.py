@@ -29,7 +29,7 @@ ACTIONS = frozenset({
     # one row for one look at a case's work page (workflow, vetting, notes)
     "view_work",
     # staff accounts (case_id None, target: the account) and retention run from the console
-    "change_password", "new_authenticator", "reset_account", "remove_account", "reshare", "shred",
+    "change_password", "new_authenticator", "reset_account", "remove_account", "shred",
 })
 
 
