@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from safeconduct.cases import audit
 from safeconduct.cases.casework_models import AuditRecord
 from safeconduct.cases.models import Case, Message
+from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.retention_models import CaseRetention
 from tests.conftest import Installation, client_for
 from tests.flows import staff_page_login, start_contact
@@ -80,7 +81,7 @@ def test_retention_page_lists_due_cases_holds_them_and_runs_only_when_confirmed(
         sqlite_installation: Installation) -> None:
     inst = sqlite_installation
     inst.runtime.settings = dataclasses.replace(inst.settings, organisation=POLICY)
-    inst.add_staff("anna")
+    anna = inst.add_staff("anna")
     admin = inst.add_staff("root", role="admin")
     for text in ("first", "second"):
         with client_for(inst) as contact:
@@ -89,6 +90,7 @@ def test_retention_page_lists_due_cases_holds_them_and_runs_only_when_confirmed(
         (a, la), (b, lb) = db.execute(select(Case.id, Case.label).order_by(Case.label)).all()
         old = dt.date.today() - dt.timedelta(days=40)
         db.execute(update(Case).values(state="closed", last_activity_on=old))
+        db.add(PendingReshare(staff_id=anna.staff_id, case_id=b))  # as if anna had been reset
         db.commit()
     due = (old + dt.timedelta(days=30)).isoformat()
     # Not started as a context: its start-up sweep would shred the overdue cases before the page lists them.
