@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from safeconduct.auth import sessions
 from safeconduct.cases import keys
 from safeconduct.cases.casework_models import AuditRecord
 from safeconduct.cases.models import Case, CaseKeySeal
@@ -59,6 +60,13 @@ def test_a_new_password_keeps_the_authenticator_and_the_cases(sqlite_installatio
     alice = inst.add_staff("alice")
     start_contact(sqlite_client, first_message="my brother is still inside")
     csrf = staff_page_login(sqlite_client, alice)
+    with inst.runtime.db() as db:  # the same account logged in on another computer
+        member = db.get(StaffMember, alice.staff_id)
+        assert member is not None
+        other = sessions.create(db, kind="staff", subject=str(alice.staff_id), minutes=60,
+                                secret=wrapping.unwrap(member.wrapped_private_key, alice.password))
+        db.commit()
+    assert sqlite_client.get("/api/v1/staff/cases", headers=bearer(other)).status_code == 200
     before = _row(inst, alice.staff_id)
 
     # A wrong current password, or two new ones that differ: the page again, with the reason; nothing changed.
@@ -76,6 +84,8 @@ def test_a_new_password_keeps_the_authenticator_and_the_cases(sqlite_installatio
     r = sqlite_client.post("/staff/account/password", data={"csrf_token": csrf, "current": alice.password,
                                                             "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert r.status_code == 303 and r.headers["location"] == "/staff/account?changed=1"
+    assert sqlite_client.get("/staff/account").status_code == 200  # this browser goes on with a fresh session
+    assert sqlite_client.get("/api/v1/staff/cases", headers=bearer(other)).status_code == 401  # others end
     with inst.runtime.db() as db:
         member = db.get(StaffMember, alice.staff_id)
         assert member is not None and member.public_key == before[1]  # the same key, re-wrapped
@@ -251,7 +261,9 @@ def test_the_api_covers_the_same_actions(sqlite_installation: Installation, sqli
     token = staff_token(sqlite_client, gil)
     r = sqlite_client.post("/api/v1/staff/me/password", headers=bearer(token),
                            json={"current": gil.password, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert r.status_code == 204
+    assert r.status_code == 200 and r.json()["token"] != token
+    assert sqlite_client.get("/api/v1/staff/cases", headers=bearer(token)).status_code == 401
+    token = r.json()["token"]
     root = staff_token(sqlite_client, admin)
     assert sqlite_client.post(f"/api/v1/staff/admin/staff/{gil.staff_id}/reset", headers=bearer(token),
                               json={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 403

@@ -63,11 +63,15 @@ def _member_of(db: Session, access: StaffAccess, password: str) -> StaffMember:
 
 
 def change_password(db: Session, access: StaffAccess, *, current: str, new: str, confirm: str) -> None:
-    """Re-wrap the same private key under the new password: the TOTP secret and every case stay valid."""
+    """Re-wrap the same private key under the new password: the TOTP secret and every case stay valid.
+
+    Every session of the account ends, this one too (the caller starts a fresh one): whoever used the old
+    password is logged out."""
     _check_new_password(new, confirm)
     member = _member_of(db, access, current)
     member.password_hash = _hasher.hash(new)
     member.wrapped_private_key = wrapping.wrap(bytes(access.private_key), new)
+    sessions.end_all(db, kind="staff", subject=str(member.id))
     audit.record(db, staff_id=access.staff_id, action="change_password", case_id=None, target=member.username)
     db.commit()
 

@@ -12,10 +12,12 @@ from safeconduct.cases import inbox, reshare, transitions
 from safeconduct.errors import Refusal
 from safeconduct.staff import accounts
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.deps import get_db, runtime, staff_access
+from safeconduct.web.api_staff import start_session
+from safeconduct.web.deps import STAFF_COOKIE, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
+from safeconduct.web.security import set_cookie
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -54,7 +56,9 @@ async def change_password(request: Request, staff: StaffAccess = Depends(staff_a
         db.rollback()
         return account_page(request, staff, error=translate(request, exc.message, **exc.params), form="password",
                             status_code=status_for(exc))
-    return RedirectResponse("/staff/account?changed=1", status_code=303)
+    response = RedirectResponse("/staff/account?changed=1", status_code=303)
+    set_cookie(request, response, STAFF_COOKIE, start_session(request, db, staff))  # the others have ended
+    return response
 
 
 @router.post("/account/authenticator", response_class=HTMLResponse)

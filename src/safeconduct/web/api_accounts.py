@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import inbox, reshare, retention, transitions
 from safeconduct.staff import accounts
 from safeconduct.staff.service import StaffAccess
+from safeconduct.web.api_staff import start_session
 from safeconduct.web.deps import admin_access, get_db, runtime, staff_access
-from safeconduct.web.schemas import Strict
+from safeconduct.web.schemas import Strict, TokenOut
 
 router = APIRouter(prefix="/api/v1/staff", tags=["accounts"])
 
@@ -59,13 +60,15 @@ def _out(new: accounts.NewAuthenticator) -> AuthenticatorOut:
     return AuthenticatorOut(username=new.username, totp_secret=new.totp_secret, totp_uri=new.totp_uri)
 
 
-@router.post("/me/password", status_code=204)
-async def change_password(body: PasswordChangeIn, staff: StaffAccess = Depends(staff_access),
-                          db: Session = Depends(get_db)) -> Response:
-    """A new password re-wraps the same key: the authenticator and every case stay valid."""
+@router.post("/me/password", response_model=TokenOut)
+async def change_password(body: PasswordChangeIn, request: Request, staff: StaffAccess = Depends(staff_access),
+                          db: Session = Depends(get_db)) -> TokenOut:
+    """A new password re-wraps the same key: the authenticator and every case stay valid. Every session of the
+    account ends, this one too: continue with the token returned."""
     await run_in_threadpool(accounts.change_password, db, staff, current=body.current, new=body.new,
                             confirm=body.confirm)
-    return Response(status_code=204)
+    return TokenOut(token=start_session(request, db, staff),
+                    expires_in=runtime(request).settings.staff_session_minutes * 60)
 
 
 @router.post("/me/authenticator", response_model=AuthenticatorOut)
