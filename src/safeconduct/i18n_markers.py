@@ -53,6 +53,7 @@ CONSTANTS = (
     "safeconduct.web.streaming_form:CUT_OFF",
     "safeconduct.web.errors:PAGE_NOT_FOUND",
     "safeconduct.web.errors:WRONG_METHOD",
+    "safeconduct.staff.accounts:WRONG_PASSWORD",
 )
 
 # Messages built in an expression rather than a call or constant (web/errors.py, invalid requests).

@@ -402,6 +402,7 @@ CLEAR = {
     # lease_*: only while a request is receiving the upload (cleared when it ends)
     "uploads": {"id", "case_id", "length", "expires_at", "lease_holder", "lease_expires_at"},
     "read_marks": {"staff_id", "case_id", "last_message_id"},
+    "pending_reshares": {"staff_id", "case_id"},  # what the deleted seal of a reset account said, no more
     "staff_audit_log": {"id", "on", "staff_id", "action", "case_id", "target"},
     "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_log_state": {"id", "tree_size"},
     "ledger_merkle_nodes": {"level", "index"}, "ledger_tree_heads": {"id", "tree_size", "issued_at_ms"},

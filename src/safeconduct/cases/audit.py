@@ -26,6 +26,10 @@ ACTIONS = frozenset({
     "view_messages", "download_file", "reply", "transition", "propose", "confirm", "withdraw", "export", "share",
     "unshare", "add_note", "view_notes", "view_workflow", "legal_hold", "release_hold",
     "add_claim", "change_claim", "set_risk", "view_vetting", "request_consent", "download_original",
+    # one row for one look at a case's work page (workflow, vetting, notes)
+    "view_work",
+    # staff accounts (case_id None, target: the account) and retention run from the console
+    "change_password", "new_authenticator", "reset_account", "remove_account", "shred",
 })
 
 
@@ -66,8 +70,8 @@ def record_custody(db: Session, *, staff_id: int, username: str, action: str, ca
 
 
 def entries(db: Session, *, case_id: str | None = None, staff_id: int | None = None, limit: int = 200,
-            before_id: int | None = None) -> list[AuditEntry]:
-    """The newest audit rows first, optionally for one case or one staff member (for administrators)."""
+            before_id: int | None = None, action: str | None = None) -> list[AuditEntry]:
+    """The newest audit rows first, optionally for one case, one staff member or one action (for administrators)."""
     if not 1 <= limit <= 1000:
         raise InvalidInput("Ask for between 1 and 1000 audit entries at a time.")
     query = select(AuditRecord, StaffMember.username).join(StaffMember, StaffMember.id == AuditRecord.staff_id)
@@ -75,6 +79,8 @@ def entries(db: Session, *, case_id: str | None = None, staff_id: int | None = N
         query = query.where(AuditRecord.case_id == case_id)
     if staff_id is not None:
         query = query.where(AuditRecord.staff_id == staff_id)
+    if action is not None:
+        query = query.where(AuditRecord.action == action)
     if before_id is not None:
         query = query.where(AuditRecord.id < before_id)
     rows = db.execute(query.order_by(AuditRecord.id.desc()).limit(limit))

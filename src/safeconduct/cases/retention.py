@@ -27,6 +27,7 @@ from safeconduct.cases import audit
 from safeconduct.cases.cleaning import clean_path
 from safeconduct.cases.content import final_path, part_path
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
+from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.retention_models import CaseRetention
 from safeconduct.config import Settings
 from safeconduct.crypto import filestream
@@ -150,7 +151,7 @@ def shred(db: Session, settings: Settings, case_id: str, *, today: dt.date | Non
         raise Conflict("This case is under a legal hold and cannot be deleted.")
     files = list(db.scalars(select(CaseFile.id).where(CaseFile.case_id == case_id)))
     uploads = list(db.scalars(select(Upload.id).where(Upload.case_id == case_id)))
-    for table in (CaseKeySeal, Message, CaseFile, Upload, ReadMark):
+    for table in (CaseKeySeal, Message, CaseFile, Upload, ReadMark, PendingReshare):
         db.execute(delete(table).where(table.case_id == case_id))
     case.contact_lookup = secrets.token_bytes(32)  # the codename now opens nothing
     row.shredded_on = today or dt.datetime.now(dt.UTC).date()
@@ -169,5 +170,18 @@ def run(db: Session, settings: Settings, *, today: dt.date | None = None) -> lis
     for due in upcoming(db, settings, today=today):
         if due.due_on <= today:
             shred(db, settings, due.case_id, today=today)
+            shredded.append(due.label)
+    return shredded
+
+
+def run_by(db: Session, settings: Settings, *, staff_id: int, today: dt.date | None = None) -> list[str]:
+    """An administrator's run from the console: the same as the scheduled one, each shredded case audited."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    shredded = []
+    for due in upcoming(db, settings, today=today):
+        if due.due_on <= today:
+            shred(db, settings, due.case_id, today=today)
+            audit.record(db, staff_id=staff_id, action="shred", case_id=due.case_id, on=today)
+            db.commit()
             shredded.append(due.label)
     return shredded

@@ -11,11 +11,12 @@ import datetime as dt
 import json
 
 from nacl.signing import SigningKey
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, events, keys
 from safeconduct.cases.models import CaseKeySeal, ReadMark
+from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.transitions import Actor
 from safeconduct.errors import Conflict, InvalidInput, NotFound
 from safeconduct.staff.models import StaffMember
@@ -49,6 +50,8 @@ def share(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey
     if already is not None:
         raise Conflict("The case is already shared with %(username)s.", username=member.username)
     keys.seal_to_staff(db, case_id, case_key, member)
+    # a reset account waiting for this case has it again
+    db.execute(delete(PendingReshare).where(PendingReshare.case_id == case_id, PendingReshare.staff_id == member.id))
     _record(db, case_id=case_id, case_key=case_key, signing_key=signing_key, actor=actor, action="share",
             member=member)
     db.commit()

@@ -194,6 +194,9 @@ def recover(
                     _fail(f"no staff member named {grant}")
                     return
                 keys.seal_to_staff(db, case, case_key, member)
+                from safeconduct.cases import reshare
+
+                reshare.clear(db, staff_id=member.id, case_id=case)  # a reset account has it again
                 db.commit()
     except InvalidRecoveryKey as exc:
         _fail(str(exc))

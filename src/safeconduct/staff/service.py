@@ -135,6 +135,7 @@ def _spend_totp(db: Session, member: StaffMember, private: bytes, code: str) -> 
     """
     now = time.time()
     guard: tuple[ColumnElement[bool], ...]
+    reseal = False
     if member.sealed_totp_secret is None:
         secret = member.totp_secret
         counters = [c for c in _window(pyotp.TOTP(secret), code, now) if c > member.last_totp_counter]
@@ -143,7 +144,7 @@ def _spend_totp(db: Session, member: StaffMember, private: bytes, code: str) -> 
         guard = (StaffMember.sealed_totp_secret.is_(None), StaffMember.last_totp_counter < counters[0])
     else:
         try:
-            secret = staff_totp.open_secret(private, member.sealed_totp_secret)
+            secret, reseal = staff_totp.open_any(private, member.sealed_totp_secret)
         except aead.DecryptionError:
             return False
         totp = pyotp.TOTP(secret)
@@ -155,12 +156,14 @@ def _spend_totp(db: Session, member: StaffMember, private: bytes, code: str) -> 
         counters = [c for c in _window(totp, code, now) if spent is None or c > spent]
         if not counters:
             return False
-        guard = (StaffMember.last_totp_tag.is_(None) if last is None else StaffMember.last_totp_tag == last,)
+        # The secret read must still be the stored one: a new authenticator set meanwhile wins over this log-in.
+        guard = (StaffMember.last_totp_tag.is_(None) if last is None else StaffMember.last_totp_tag == last,
+                 StaffMember.sealed_totp_secret == member.sealed_totp_secret)
     result = db.execute(
         update(StaffMember)
         .where(StaffMember.id == member.id, *guard)
         .values(totp_secret="", last_totp_counter=0, sealed_totp_secret=staff_totp.seal_secret(private, secret)
-                if member.sealed_totp_secret is None else member.sealed_totp_secret,
+                if member.sealed_totp_secret is None or reseal else member.sealed_totp_secret,
                 last_totp_tag=staff_totp.counter_tag(private, counters[0]))
         .execution_options(synchronize_session=False)
     )
@@ -270,6 +273,8 @@ def set_active(db: Session, staff_id: int, active: bool, *, actor_id: int | None
     An administrator cannot lock themselves out, and the last active administrator cannot be deactivated.
     """
     member = get_staff(db, staff_id)
+    if active and member.password_hash == "":
+        raise Conflict("The account %(username)s was removed.", username=member.username)
     if not active and staff_id == actor_id:
         raise InvalidInput("You cannot deactivate your own account.")
     if not active and member.role == "admin" and member.active:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from safeconduct.auth.models import AuthSession
 from safeconduct.cases.casework_models import AuditRecord, CaseNote, Consent, StateChange, TransitionProposal
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
+from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.retention_models import CaseRetention
 from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.contact.models import SpentStartToken
@@ -18,5 +19,5 @@ __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
-    "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification",
+    "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
 ]

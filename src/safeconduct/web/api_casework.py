@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, transitions
 from safeconduct.contact.service import ContactAccess
+from safeconduct.errors import InvalidInput
 from safeconduct.ledger.dossier_pdf import SECTION_TITLES
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
@@ -300,7 +301,10 @@ def notes_add(case_id: str, body: NoteIn, request: Request, staff: StaffAccess =
 def audit_log(case_id: str | None = Query(None, max_length=32),
               staff_id: int | None = Query(None, ge=1, le=STAFF_ID_MAX),
               before_id: int | None = Query(None, ge=1, le=ROW_ID_MAX), limit: int = Query(200, ge=1, le=1000),
+              action: str | None = Query(None, max_length=32),
               _: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> list[AuditOut]:
     """Who read or changed which case, on which day (newest first; page with `before_id`). No content."""
+    if action is not None and action not in audit.ACTIONS:
+        raise InvalidInput("Unknown audit action.")
     return [AuditOut(**vars(e)) for e in audit.entries(db, case_id=case_id, staff_id=staff_id, limit=limit,
-                                                        before_id=before_id)]
+                                                        before_id=before_id, action=action)]

@@ -19,6 +19,9 @@ from safeconduct.crypto.argon2_gate import gate
 from safeconduct.notifications.mail import Mailer, MailSettings
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
+    account_pages,
+    admin_pages,
+    api_accounts,
     api_casework,
     api_contact,
     api_retention,
@@ -111,6 +114,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.include_router(contact_pages.router)
     app.include_router(staff_pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(admin_pages.router)
+    app.include_router(api_accounts.router)
     app.include_router(api_contact.router)
     app.include_router(tus.router)
     app.include_router(api_staff.router)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from safeconduct.cases import consent, dossier, inbox, notes, sharing, transitions, vetting
+from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, transitions, vetting
 from safeconduct.cases.workflow import DEFAULT_LABELS
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import Forbidden, Refusal
@@ -72,12 +72,15 @@ def _actor(staff: StaffAccess) -> transitions.Actor:
 def work_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
               status_code: int = 200) -> Response:
     case, key = inbox.open_case(db, staff, case_id)
-    view = transitions.overview(db, runtime(request).settings, case=case, case_key=key, viewer=_actor(staff))
+    # One audit row for one look at the page: the overviews below would each write their own.
+    audit.record(db, staff_id=staff.staff_id, action="view_work", case_id=case_id)
+    db.commit()
+    view = transitions.overview(db, runtime(request).settings, case=case, case_key=key)
     return render(request, "staff/casework.html", {
         "staff": staff, "case": case, "view": view, "error": error, "default_labels": DEFAULT_LABELS,
         "notes": notes.list_notes(db, case_id=case_id, case_key=key),
         "consent": consent.current(db, case_id=case_id, case_key=key),
-        "vetting": vetting.overview(db, case_id=case_id, case_key=key, viewer=_actor(staff)),
+        "vetting": vetting.overview(db, case_id=case_id, case_key=key),
         "topics": vetting.TOPICS, "statuses": vetting.STATUSES}, status_code=status_code)
 
 

@@ -6,12 +6,10 @@ import segno
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
 from safeconduct.cases import audit, cleaning, content, inbox, retention
-from safeconduct.cases.models import Case
 from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, Refusal
 from safeconduct.notifications import service as notifications
 from safeconduct.staff import service as staff_service
@@ -160,14 +158,6 @@ async def legal_hold(request: Request, staff: StaffAccess = Depends(admin_access
     case_id = retention.case_id_for_label(db, str(form.get("label", "")))
     retention.set_legal_hold(db, case_id=case_id, hold=form.get("action") != "release", staff_id=staff.staff_id)
     return RedirectResponse("/staff/admin#retention", status_code=303)
-
-
-@router.get("/admin/audit", response_class=HTMLResponse)
-def audit_page(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> Response:
-    """Who did what to which case, by day (no content): the custody record administrators answer for."""
-    entries = audit.entries(db, limit=500)
-    labels = dict(db.execute(select(Case.id, Case.label)).tuples().all())
-    return render(request, "staff/audit.html", {"staff": staff, "entries": entries, "labels": labels})
 
 
 @router.post("/admin/staff", response_class=HTMLResponse)
