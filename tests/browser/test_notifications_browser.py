@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESK, PHONE, Requests, Server
+from tests.browser.conftest import CHROMIUM, DESK, PHONE, Requests, Server
 from tests.conftest import LiveServer, make_installation
 from tests.flows import bearer, start_contact
 from tests.support import require
@@ -78,19 +78,17 @@ def test_the_notifications_page_and_the_count_in_the_navigation(  # type: ignore
     context.close()
 
 
-def test_opting_in_to_e_mail_from_the_notifications_page(tmp_path, shot) -> None:  # type: ignore[no-untyped-def]
+def test_opting_in_to_e_mail_from_the_notifications_page(tmp_path, shot, browser) -> None:  # type: ignore[no-untyped-def]
     """A server with [mail] set (pointing nowhere: no mail is due in this test): the opt-in form, a refused
     address kept in the form, the saved address shown back, and opting out."""
-    from playwright.sync_api import sync_playwright
-
     require(CHROMIUM.exists(), "Debian's chromium is not installed (apt-get install chromium)")
     inst = make_installation(tmp_path / "data", None, "sqlite",
                              mail={"host": "127.0.0.1", "port": 9, "security": "none", "from": "no-reply@org.example"})
     login = inst.add_staff("amina")
     try:
-        with LiveServer(inst) as server, sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
+        # The session's browser: a second Playwright in the same thread would find the first one's loop.
+        with LiveServer(inst) as server:
+            context = browser.new_context(java_script_enabled=False, viewport=PHONE)
             requests = Requests()
             context.on("request", requests)
             page = context.new_page()
@@ -119,6 +117,5 @@ def test_opting_in_to_e_mail_from_the_notifications_page(tmp_path, shot) -> None
             assert page.locator("#address").input_value() == ""
             assert [u for u in requests.urls if not u.startswith(server.url + "/")] == []
             context.close()
-            chromium.close()
     finally:
         inst.runtime.engine.dispose()
