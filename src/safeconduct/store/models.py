@@ -9,6 +9,7 @@ from safeconduct.cases.retention_models import CaseRetention
 from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.contact.models import SpentStartToken
 from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
+from safeconduct.org.canned_models import CannedReply
 from safeconduct.org.models import Organisation
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
@@ -17,5 +18,5 @@ __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
-    "VettingClaim", "VettingRisk", "SpentStartToken",
+    "VettingClaim", "VettingRisk", "SpentStartToken", "CannedReply",
 ]

@@ -1,0 +1,35 @@
+"""canned replies, with the starting set
+
+Revision ID: 0013
+Revises: 0009
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0013'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    table = op.create_table('canned_replies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title_en', sa.String(length=200), nullable=False),
+    sa.Column('title_fr', sa.String(length=200), nullable=False),
+    sa.Column('title_ar', sa.String(length=200), nullable=False),
+    sa.Column('text_en', sa.Text(), nullable=False),
+    sa.Column('text_fr', sa.Text(), nullable=False),
+    sa.Column('text_ar', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_canned_replies'))
+    )
+    # The starting set, in the three languages: organisations edit or remove it in the console.
+    from safeconduct.org.canned_defaults import STARTING_SET
+
+    op.bulk_insert(table, [dict(position=i + 1, **row) for i, row in enumerate(STARTING_SET)])
+
+
+def downgrade() -> None:
+    op.drop_table('canned_replies')
