@@ -17,6 +17,7 @@ from safeconduct.cases import inbox
 from safeconduct.errors import InvalidInput, Refusal
 from safeconduct.org import canned
 from safeconduct.staff.service import StaffAccess
+from safeconduct.web import i18n
 from safeconduct.web.deps import admin_access, get_db, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
@@ -83,6 +84,8 @@ async def insert(case_id: str, request: Request, staff: StaffAccess = Depends(st
     form = await checked_form(request)
     draft = str(form.get("text", ""))
     lang = str(form.get("canned_lang", ""))
+    if lang not in canned.LANGUAGES:  # the contact's language is not kept: the caseworker's page language
+        lang = i18n.choose_language(request)
     tab = tab_of(form.get("tab"))
     inbox.open_case(db, staff, case_id)
     try:
