@@ -17,7 +17,7 @@ from safeconduct.ledger.models import LedgerEntry
 from safeconduct.org.canned_defaults import STARTING_SET
 from safeconduct.org.canned_models import CannedReply
 from safeconduct.web.workspace import TABS
-from tests.conftest import Installation, StaffLogin, client_for
+from tests.conftest import Installation, client_for
 from tests.flows import bearer, csrf_of, staff_page_login, start_contact
 
 FIRST_WORDS = "I want to leave the group"
@@ -53,8 +53,9 @@ def test_the_work_page_is_one_page_of_sections_beside_the_conversation(sqlite_in
     links = re.findall(r'href="([^"]+)"', nav)
     assert links == [f"/staff/cases/{case_id}"] + [f"/staff/cases/{case_id}/work?tab={t}" for t in TABS[1:]]
     assert 'aria-current="page">Conversation' in nav
-    for tab, heading, form in [("vetting", "Vetting", "/work/vetting/claims"), ("pathway", "Pathway", "/work/transition"),
-                               ("notes", "Notes", "/work/notes"), ("dossier", "Consent and dossier", "/work/dossier"),
+    for tab, heading, form in [("vetting", "Vetting", "/work/vetting/claims"),
+                               ("pathway", "Pathway", "/work/transition"), ("notes", "Notes", "/work/notes"),
+                               ("dossier", "Consent and dossier", "/work/dossier"),
                                ("files", "Files", "No files yet.")]:
         r = sqlite_client.get(f"/staff/cases/{case_id}/work?tab={tab}")
         assert r.status_code == 200, r.text
@@ -144,7 +145,8 @@ def test_canned_replies_are_edited_by_administrators(installation: Installation,
     assert r.status_code == 303, r.text
     with installation.runtime.db() as db:
         row = db.get(CannedReply, new_id)
-        assert row is not None and (row.text_en, row.text_fr, row.text_ar) == ("Weekdays only.", "", "نرد في أيام العمل.")
+        assert row is not None
+        assert (row.text_en, row.text_fr, row.text_ar) == ("Weekdays only.", "", "نرد في أيام العمل.")
     r = client.post(f"/staff/admin/replies/{new_id}", data={"csrf_token": csrf, "action": "remove"})
     assert r.status_code == 303 and _count(installation, CannedReply) == before
     r = client.post(f"/staff/admin/replies/{new_id}", data={"csrf_token": csrf, "action": "remove"})
