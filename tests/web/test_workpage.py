@@ -154,6 +154,15 @@ def test_canned_replies_are_edited_by_administrators(installation: Installation,
     r = client.post("/staff/admin/replies", data={"title_en": "x", "text_en": "y"})
     assert r.status_code == 403 and _count(installation, CannedReply) == before  # no CSRF token
 
+    # an installation upgraded to migration 0013 has none: the administrator adds the examples in one click
+    with installation.runtime.db() as db:
+        db.query(CannedReply).delete()
+        db.commit()
+    page = client.get("/staff/admin/replies").text
+    assert "No canned replies yet." in page and 'action="/staff/admin/replies/starting-set"' in page
+    r = client.post("/staff/admin/replies/starting-set", data={"csrf_token": csrf})
+    assert r.status_code == 303 and _count(installation, CannedReply) == len(STARTING_SET)
+
     with client_for(installation) as other:  # a caseworker reads them in the reply form but cannot edit them
         staff_page_login(other, installation.add_staff("anna"))
         assert other.get("/staff/admin/replies").status_code == 403

@@ -84,6 +84,18 @@ def update(db: Session, reply_id: int, *, titles: dict[str, str], texts: dict[st
     db.commit()
 
 
+def add_starting_set(db: Session) -> int:
+    """Add the example replies (``canned_defaults``) after any existing ones; `init` does it for a new
+    installation, the admin page for one upgraded to migration 0013. Returns how many were added."""
+    from safeconduct.org.canned_defaults import STARTING_SET
+
+    position = db.scalar(select(func.max(CannedReply.position))) or 0
+    for i, row in enumerate(STARTING_SET, start=1):
+        db.add(CannedReply(position=position + i, **row))
+    db.commit()
+    return len(STARTING_SET)
+
+
 def remove(db: Session, reply_id: int) -> None:
     row = db.get(CannedReply, reply_id)
     if row is None:

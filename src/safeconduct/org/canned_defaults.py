@@ -1,4 +1,4 @@
-"""The starting set of canned replies a new installation gets (migration 0013): edit them in the console.
+"""The starting set of canned replies a new installation gets at `init`: edit them in the console.
 
 Plain data, in English, French and Arabic; organisations rewrite them in their own voice.
 """

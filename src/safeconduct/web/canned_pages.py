@@ -60,6 +60,15 @@ async def add_reply(request: Request, staff: StaffAccess = Depends(admin_access)
     return RedirectResponse(f"{ADMIN}?saved=1#reply-{new_id}", status_code=303)
 
 
+@router.post(ADMIN + "/starting-set")
+async def add_starting_set(request: Request, staff: StaffAccess = Depends(admin_access),
+                           db: Session = Depends(get_db)) -> Response:
+    """For an installation upgraded to migration 0013 (a new one gets the set at `init`)."""
+    await checked_form(request)
+    canned.add_starting_set(db)
+    return RedirectResponse(f"{ADMIN}?saved=1", status_code=303)
+
+
 @router.post(ADMIN + "/{reply_id}", response_class=HTMLResponse)
 async def change_reply(reply_id: int, request: Request, staff: StaffAccess = Depends(admin_access),
                        db: Session = Depends(get_db)) -> Response:

@@ -1,4 +1,5 @@
-"""canned replies, with the starting set
+"""canned replies (the starting set is added by `init`, or from the admin page: never here, so that a
+restored backup brings exactly its own rows)
 
 Revision ID: 0013
 Revises: 0009
@@ -14,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    table = op.create_table('canned_replies',
+    op.create_table('canned_replies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('title_en', sa.String(length=200), nullable=False),
@@ -25,10 +26,6 @@ def upgrade() -> None:
     sa.Column('text_ar', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_canned_replies'))
     )
-    # The starting set, in the three languages: organisations edit or remove it in the console.
-    from safeconduct.org.canned_defaults import STARTING_SET
-
-    op.bulk_insert(table, [dict(position=i + 1, **row) for i, row in enumerate(STARTING_SET)])
 
 
 def downgrade() -> None:
