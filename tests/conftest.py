@@ -58,6 +58,11 @@ class StaffLogin:
     def code(self) -> str:
         return pyotp.TOTP(self.totp_secret).now()
 
+    def next_code(self) -> str:
+        """The code of the next 30-s window: unused yet whatever code opened the session (TOTP codes are
+        single-use), and accepted now (the server allows one window of drift)."""
+        return pyotp.TOTP(self.totp_secret).at(time.time() + 30)
+
 
 @dataclass
 class Installation:

@@ -41,6 +41,7 @@ REFUSAL_KEYWORDS["refuse_if_declared_too_large"] = (3,)
 CONSTANTS = (
     "safeconduct.contact.service:UNKNOWN_CODENAME",
     "safeconduct.staff.service:LOGIN_FAILED",
+    "safeconduct.staff.reauth:REAUTH_FAILED",
     "safeconduct.web.forms:FORM_EXPIRED",
     "safeconduct.web.deps:CONTACT_SESSION_ENDED",
     "safeconduct.web.deps:STAFF_SESSION_ENDED",

@@ -86,10 +86,10 @@ def test_consent_is_reached_from_the_conversation_and_asked_for_from_the_console
     assert "recorded in the audit log" in desk.content()
     shot(desk, "26-staff-original-confirm-1280")
     desk.go_back()
-    desk.get_by_role("link", name="Workflow, notes and dossier").click()
+    desk.get_by_role("link", name="Consent and dossier").click()
     assert "The person has not agreed to show anything yet." in desk.locator("#consent-state").inner_text()
     desk.get_by_role("button", name="Ask the person for consent").click()
-    desk.wait_for_url(re.compile(r"/work\?done=1$"))
+    desk.wait_for_url(re.compile(r"/work\?tab=dossier&done=1#section$"))
     assert "the person has not answered yet" in desk.content()
     both_widths(desk, shot, "22-staff-consent-requested")
 

@@ -35,8 +35,11 @@ def test_one_look_at_the_work_page_is_one_audit_row(sqlite_installation: Install
     with client_for(inst) as desk:
         staff_page_login(desk, anna)
         before = _audit_rows(inst)
-        assert desk.get(f"/staff/cases/{case_id}/work").status_code == 200
-        assert _audit_rows(inst)[len(before):] == [("view_work", case_id)]
+        assert desk.get(f"/staff/cases/{case_id}/work").status_code == 200  # the pathway section
+        assert _audit_rows(inst)[len(before):] == [("view_messages", case_id)]
+        before = _audit_rows(inst)
+        assert desk.get(f"/staff/cases/{case_id}/work?tab=vetting").status_code == 200
+        assert _audit_rows(inst)[len(before):] == [("view_messages", case_id)]
         before = _audit_rows(inst)
         assert desk.get(f"/staff/cases/{case_id}").status_code == 200
         assert _audit_rows(inst)[len(before):] == [("view_messages", case_id)]

@@ -15,7 +15,7 @@ from safeconduct.cases.casework_models import AuditRecord, Consent
 from safeconduct.cli import app as cli_app
 from safeconduct.ledger.models import LedgerEntry, TreeHead
 from safeconduct.ledger.verify import verify_bundle
-from tests.conftest import Installation
+from tests.conftest import PASSWORD, Installation
 from tests.flows import bearer, only_case_id, staff_token, start_contact
 
 
@@ -68,6 +68,9 @@ def test_export_discloses_exactly_what_the_person_consented_to(installation: Ins
                     headers=bearer(staff))
     assert r.status_code == 422 and "consented" in r.json()["message"], r.text  # not a consented item
     r = client.post(f"{url}/dossier", json={"sections": {wanted[0]: "wish_to_leave"}}, headers=bearer(staff))
+    assert r.status_code == 401 and "new six-digit code" in r.json()["message"], r.text  # no re-authentication
+    r = client.post(f"{url}/dossier", json={"sections": {wanted[0]: "wish_to_leave"}, "password": PASSWORD,
+                                            "totp": login.next_code()}, headers=bearer(staff))
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(r.content)) as outer:
@@ -163,7 +166,8 @@ def test_the_dossier_states_the_date_of_first_contact_and_nothing_of_the_opening
     assert sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(token)).status_code == 200
     staff = staff_token(sqlite_client, login)
     case_id = only_case_id(sqlite_client, staff)
-    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier", json={}, headers=bearer(staff))
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier",
+                          json={"password": login.password, "totp": login.next_code()}, headers=bearer(staff))
     assert r.status_code == 200
     report = verify_bundle(zipfile.ZipFile(io.BytesIO(r.content)).read("bundle.zip"))
     pin = fingerprint(sqlite_installation.runtime.org.signing_key.verify_key.encode())

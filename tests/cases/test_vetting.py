@@ -174,11 +174,12 @@ def test_the_console_page_records_claims_and_risk_flags(sqlite_installation: Ins
     with sqlite_installation.runtime.db() as db:
         case_id = db.scalar(select(Case.id))
     work = f"/staff/cases/{case_id}/work"
-    assert "No claims recorded yet." in sqlite_client.get(work).text
+    vetting_tab = f"{work}?tab=vetting"
+    assert "No claims recorded yet." in sqlite_client.get(vetting_tab).text
     r = sqlite_client.post(f"{work}/vetting/claims", data={"csrf_token": csrf, "topic": "role", "text": "Cook",
                                                            "status": "unverified", "evidence": ""})
     assert r.status_code == 303, r.text
-    page = sqlite_client.get(work).text
+    page = sqlite_client.get(vetting_tab).text
     assert "Cook" in page and "Unverified" in page
     claim_id = re.search(r'/work/vetting/claims/([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
     r = sqlite_client.post(f"{work}/vetting/claims/{claim_id}", data={"csrf_token": csrf, "status": "corroborated",
@@ -190,7 +191,7 @@ def test_the_console_page_records_claims_and_risk_flags(sqlite_installation: Ins
     r = sqlite_client.post(f"{work}/vetting/risk", data={"csrf_token": csrf, "flags": "minor, , threats",
                                                          "note": "Family nearby"})
     assert r.status_code == 303, r.text
-    page = sqlite_client.get(work).text
+    page = sqlite_client.get(vetting_tab).text
     assert "Corroborated" in page and "Seen in the kitchen photo" in page and 'value="minor, threats"' in page
     r = sqlite_client.post(f"{work}/vetting/risk", data={"flags": "x"})
     assert r.status_code == 403  # no CSRF token

@@ -407,6 +407,8 @@ CLEAR = {
     "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_log_state": {"id", "tree_size"},
     "ledger_merkle_nodes": {"level", "index"}, "ledger_tree_heads": {"id", "tree_size", "issued_at_ms"},
     "organisation": {"id", "name", "created_on"},
+    # organisation text (canned replies), never case content
+    "canned_replies": {"id", "position", "title_en", "title_fr", "title_ar", "text_en", "text_fr", "text_ar"},
     # totp_secret and last_totp_counter: "" and 0 once sealed (accounts from before migration 0008: until
     # their next log-in)
     "staff": {"id", "username", "role", "active", "intake", "created_on", "failed_logins", "locked_until",

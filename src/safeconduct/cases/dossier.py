@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,11 +90,14 @@ def _section_seqs(db: Session, case_id: str, chosen: list[consent.Disclosable],
 
 def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
            actor: transitions.Actor, organisation: str, include_workflow: bool = False,
-           sections: Mapping[str, str] | None = None, sign_pdf: bool = True) -> Dossier:
+           sections: Mapping[str, str] | None = None, sign_pdf: bool = True,
+           confirm: Callable[[], None] | None = None) -> Dossier:
     """Build, check and record the dossier of a case; refuse clearly when the person consented to nothing.
 
     `sections` places consented items (by item id) under the PDF's headings ``wish_to_leave``,
     ``planning`` or ``distancing``; everything else disclosed is listed as conversation or workflow.
+    `confirm` (the console's re-authentication, ``staff/reauth.py``) runs once the request is known to be
+    valid and before anything is written: a refusal for missing consent never spends a one-time code.
     """
     from safeconduct.ledger.dossier_pdf import DossierText, render_pdf
     from safeconduct.ledger.verify import verify_bundle
@@ -109,6 +112,8 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
         raise Conflict("The person has not consented to disclose anything, so no dossier was made. They choose "
                        "what may be shown on their consent page; nothing was written.")
     section_seqs = _section_seqs(db, case_id, chosen, sections or {})
+    if confirm is not None:
+        confirm()
     disclosures = [Disclosure(i.nonce, i.plaintext) for i in chosen]
     disclosures.append(Disclosure(choice.nonce, choice.event.encode()))
     if include_workflow:

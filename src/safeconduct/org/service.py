@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from safeconduct.config import Settings
 from safeconduct.crypto import keys
 from safeconduct.ledger import log as ledger_log
+from safeconduct.org import canned
 from safeconduct.org.models import Organisation
 from safeconduct.store import migrate
 
@@ -63,6 +64,7 @@ def initialise(settings: Settings, engine: Engine, db: Session, *, name: str) ->
     )
     ledger_log.ensure_log(db)
     db.commit()
+    canned.add_starting_set(db)
     return keys.format_recovery_key(recovery)
 
 

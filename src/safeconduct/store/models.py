@@ -11,6 +11,7 @@ from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.contact.models import SpentStartToken
 from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
 from safeconduct.notifications.models import MailOptIn, Notification
+from safeconduct.org.canned_models import CannedReply
 from safeconduct.org.models import Organisation
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
@@ -20,4 +21,5 @@ __all__ = [
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
+    "CannedReply",
 ]

@@ -16,6 +16,7 @@ from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, tr
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import InvalidInput
 from safeconduct.ledger.dossier_pdf import SECTION_TITLES
+from safeconduct.staff import reauth
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import ErrorOut, refusals
@@ -97,6 +98,8 @@ class ConsentIn(_Strict):
 
 
 class DossierIn(_Strict):
+    password: str = Field("", max_length=1024, description="The exporting caseworker's password, asked again.")
+    totp: str = Field("", max_length=16, description="A six-digit code not used before (not the log-in code).")
     workflow: bool = Field(False, description="Also disclose the case's state changes (reasons included).")
     sections: dict[str, str] = Field(default_factory=dict, description="Consented item id → 'wish_to_leave', "
                                      "'planning' or 'distancing': the PDF's headings for those items.",
@@ -226,20 +229,24 @@ def dossier_zip(result: dossier.Dossier) -> bytes:
                               "description": "A zip holding `bundle.zip` (the verifiable bundle, checked with "
                               "`safeconduct verify`), `dossier.pdf` (the court PDF rendered from it, PAdES-signed) "
                               "and `README.txt`."},
+                        401: {"model": ErrorOut, "description": "Password or fresh TOTP code missing or wrong; "
+                              "nothing exported."},
                         409: {"model": ErrorOut, "description": "The person consented to disclose nothing; "
                               "nothing was written."}})
 def export_dossier(case_id: str, request: Request, body: DossierIn | None = None,
                    staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
     """Export the dossier: exactly the items the person consented to, the rest as commitments only.
 
-    The body is optional (`{"workflow": false, "sections": {}}` by default).
+    The most sensitive action asks again for both factors (`staff/reauth.py`): `password` and a `totp`
+    code not used before; without them nothing is exported (401).
     """
     options = body or DossierIn.model_validate({})
     _, key = inbox.open_case(db, staff, case_id)
     rt = runtime(request)
     result = dossier.export(db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key,
                             actor=_actor(staff), organisation=rt.org.name, include_workflow=options.workflow,
-                            sections=options.sections)
+                            sections=options.sections, confirm=lambda: reauth.confirm_identity(
+                                db, rt.settings, staff, password=options.password, totp=options.totp))
     return Response(dossier_zip(result), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
 

@@ -27,6 +27,7 @@ from safeconduct.web import (
     api_retention,
     api_staff,
     api_vetting,
+    canned_pages,
     casework_pages,
     contact_pages,
     errors,
@@ -127,6 +128,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(casework_pages.staff_router)
     app.include_router(stats_pages.router)
     app.include_router(notification_pages.router)
+    app.include_router(canned_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     openapi.install(app)
     app.add_middleware(SecurityHeaders)

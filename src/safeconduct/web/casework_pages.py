@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, transitions, vetting
-from safeconduct.cases.workflow import DEFAULT_LABELS
+from safeconduct.cases import consent, dossier, inbox, notes, sharing, transitions, vetting
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import Forbidden, Refusal
+from safeconduct.staff import reauth
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.api_casework import dossier_zip
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
@@ -21,6 +21,7 @@ from safeconduct.web.errors import status_for
 from safeconduct.web.forms import FORM_EXPIRED, checked_form
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import CSRF_FIELD, csrf_ok
+from safeconduct.web.workspace import tab_of, tab_url, workspace_page
 
 router = APIRouter(include_in_schema=False)
 #: One checkbox per message or file: more fields than the shared small-form limit allows.
@@ -69,41 +70,34 @@ def _actor(staff: StaffAccess) -> transitions.Actor:
     return transitions.Actor(staff_id=staff.staff_id, username=staff.username)
 
 
-def work_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
-              status_code: int = 200) -> Response:
-    case, key = inbox.open_case(db, staff, case_id)
-    # One audit row for one look at the page: the overviews below would each write their own.
-    audit.record(db, staff_id=staff.staff_id, action="view_work", case_id=case_id)
-    db.commit()
-    view = transitions.overview(db, runtime(request).settings, case=case, case_key=key)
-    return render(request, "staff/casework.html", {
-        "staff": staff, "case": case, "view": view, "error": error, "default_labels": DEFAULT_LABELS,
-        "notes": notes.list_notes(db, case_id=case_id, case_key=key),
-        "consent": consent.current(db, case_id=case_id, case_key=key),
-        "vetting": vetting.overview(db, case_id=case_id, case_key=key),
-        "topics": vetting.TOPICS, "statuses": vetting.STATUSES}, status_code=status_code)
+def work_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, tab: str = "pathway",
+              error: str | None = None, status_code: int = 200,
+              dossier_form: dict[str, object] | None = None) -> Response:
+    return workspace_page(request, db, staff, case_id, tab=tab, error=error, status_code=status_code,
+                          dossier_form=dossier_form)
 
 
 @staff_router.get("", response_class=HTMLResponse)
 def work(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
          db: Session = Depends(get_db)) -> Response:
-    return work_page(request, db, staff, case_id)
+    return work_page(request, db, staff, case_id, tab=tab_of(request.query_params.get("tab"), "pathway"))
 
 
 async def _act(request: Request, db: Session, staff: StaffAccess, case_id: str,
-               action: Callable[[FormData, bytes], object]) -> Response:
-    """Run one form action; show the page again with the refusal, or go back to it."""
-    form = await checked_form(request)
+               action: Callable[[FormData, bytes], object], *, tab: str, form: FormData | None = None,
+               kept: dict[str, object] | None = None) -> Response:
+    """Run one form action; show its section again with the refusal, or go back to it (303)."""
+    form = form if form is not None else await checked_form(request)
     try:
         _, key = inbox.open_case(db, staff, case_id)
         result = await run_in_threadpool(action, form, key)  # a dossier renders a PDF: off the event loop
     except Refusal as exc:
         db.rollback()
-        return work_page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
-                         status_code=status_for(exc))
+        return work_page(request, db, staff, case_id, tab=tab, error=translate(request, exc.message, **exc.params),
+                         status_code=status_for(exc), dossier_form=kept)
     if isinstance(result, Response):
         return result
-    return RedirectResponse(f"/staff/cases/{case_id}/work?done=1", status_code=303)
+    return RedirectResponse(f"{tab_url(case_id, tab)}&done=1#section", status_code=303)
 
 
 @staff_router.post("/transition", response_class=HTMLResponse)
@@ -112,7 +106,7 @@ async def transition(case_id: str, request: Request, staff: StaffAccess = Depend
     rt = runtime(request)
     return await _act(request, db, staff, case_id, lambda form, key: transitions.change_state(
         db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
-        to=str(form.get("to", "")), reason=str(form.get("reason", ""))))
+        to=str(form.get("to", "")), reason=str(form.get("reason", ""))), tab="pathway")
 
 
 @staff_router.post("/confirm/{proposal_id}", response_class=HTMLResponse)
@@ -121,14 +115,14 @@ async def confirm(case_id: str, proposal_id: str, request: Request, staff: Staff
     rt = runtime(request)
     return await _act(request, db, staff, case_id, lambda form, key: transitions.confirm(
         db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
-        proposal_id=proposal_id))
+        proposal_id=proposal_id), tab="pathway")
 
 
 @staff_router.post("/withdraw/{proposal_id}", response_class=HTMLResponse)
 async def withdraw(case_id: str, proposal_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
                    db: Session = Depends(get_db)) -> Response:
     return await _act(request, db, staff, case_id, lambda form, key: transitions.withdraw_proposal(
-        db, case_id=case_id, case_key=key, actor=_actor(staff), proposal_id=proposal_id))
+        db, case_id=case_id, case_key=key, actor=_actor(staff), proposal_id=proposal_id), tab="pathway")
 
 
 @staff_router.post("/vetting/claims", response_class=HTMLResponse)
@@ -138,7 +132,7 @@ async def add_claim(case_id: str, request: Request, staff: StaffAccess = Depends
     return await _act(request, db, staff, case_id, lambda form, key: vetting.add_claim(
         db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
         topic=str(form.get("topic", "")), text=str(form.get("text", "")),
-        status=str(form.get("status", "unverified")), evidence=str(form.get("evidence", ""))))
+        status=str(form.get("status", "unverified")), evidence=str(form.get("evidence", ""))), tab="vetting")
 
 
 @staff_router.post("/vetting/claims/{claim_id}", response_class=HTMLResponse)
@@ -147,7 +141,7 @@ async def change_claim(case_id: str, claim_id: str, request: Request, staff: Sta
     rt = runtime(request)
     return await _act(request, db, staff, case_id, lambda form, key: vetting.change_claim(
         db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
-        claim_id=claim_id, status=str(form.get("status", "")), evidence=str(form.get("evidence", ""))))
+        claim_id=claim_id, status=str(form.get("status", "")), evidence=str(form.get("evidence", ""))), tab="vetting")
 
 
 @staff_router.post("/vetting/risk", response_class=HTMLResponse)
@@ -158,7 +152,7 @@ async def set_risk(case_id: str, request: Request, staff: StaffAccess = Depends(
     return await _act(request, db, staff, case_id, lambda form, key: vetting.set_risk(
         db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
         flags=[f.strip() for f in str(form.get("flags", "")).split(",") if f.strip()],
-        note=str(form.get("note", ""))))
+        note=str(form.get("note", ""))), tab="vetting")
 
 
 @staff_router.post("/notes", response_class=HTMLResponse)
@@ -167,7 +161,7 @@ async def add_note(case_id: str, request: Request, staff: StaffAccess = Depends(
     rt = runtime(request)
     return await _act(request, db, staff, case_id, lambda form, key: notes.add_note(
         db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
-        text=str(form.get("text", ""))))
+        text=str(form.get("text", ""))), tab="notes")
 
 
 @staff_router.post("/consent-request", response_class=HTMLResponse)
@@ -177,7 +171,7 @@ async def request_consent(case_id: str, request: Request, staff: StaffAccess = D
     rt = runtime(request)
     return await _act(request, db, staff, case_id, lambda form, key: consent.request_consent(
         db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, staff_id=staff.staff_id,
-        username=staff.username))
+        username=staff.username), tab="dossier")
 
 
 @staff_router.post("/share", response_class=HTMLResponse)
@@ -186,19 +180,29 @@ async def share(case_id: str, request: Request, staff: StaffAccess = Depends(sta
     rt = runtime(request)
     return await _act(request, db, staff, case_id, lambda form, key: sharing.share(
         db, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
-        username=str(form.get("username", ""))))
+        username=str(form.get("username", ""))), tab="pathway")
 
 
 @staff_router.post("/dossier", response_class=HTMLResponse)
 async def export_dossier(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
                          db: Session = Depends(get_db)) -> Response:
+    """Export after asking again for password and a fresh code (staff/reauth.py); per-item sections."""
     rt = runtime(request)
+    form = await request.form(max_files=0, max_fields=MAX_ITEMS + 8, max_part_size=64 * 1024)
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        raise Forbidden(FORM_EXPIRED)
+    sections = {k.removeprefix("section:"): str(v) for k, v in form.multi_items()
+                if k.startswith("section:") and str(v)}
+    workflow = form.get("workflow") == "1"
 
     def run(form: FormData, key: bytes) -> Response:
-        result = dossier.export(db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key,
-                                actor=_actor(staff), organisation=rt.org.name,
-                                include_workflow=form.get("workflow") == "1")
+        result = dossier.export(
+            db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
+            organisation=rt.org.name, include_workflow=workflow, sections=sections,
+            confirm=lambda: reauth.confirm_identity(db, rt.settings, staff, password=str(form.get("password", "")),
+                                                    totp=str(form.get("totp", ""))))
         return Response(dossier_zip(result), media_type="application/zip", headers={
             "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
 
-    return await _act(request, db, staff, case_id, run)
+    return await _act(request, db, staff, case_id, run, tab="dossier", form=form,
+                      kept={"workflow": workflow, "sections": sections})

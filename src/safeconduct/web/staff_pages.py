@@ -21,6 +21,7 @@ from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
 from safeconduct.web.schemas import StaffId
 from safeconduct.web.security import set_cookie
+from safeconduct.web.workspace import tab_of, tab_url, workspace_page
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -66,23 +67,14 @@ def inbox_page(request: Request, staff: StaffAccess = Depends(staff_access), db:
 
 
 def case_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
-              draft: str = "", status_code: int = 200) -> Response:
-    case, key = inbox.open_case(db, staff, case_id)
-    audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="view_messages",
-                         case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key)
-    summary = next((c for c in inbox.list_cases(db, staff.staff_id) if c.id == case_id), None)
-    files = content.list_files(db, case_id=case_id, case_key=key)
-    return render(request, "staff/case.html", {
-        "staff": staff, "case": case, "unread": summary.unread if summary else 0,
-        "messages": content.read_messages(db, case_id=case_id, case_key=key),
-        "files": files, "cleanings": cleaning.states(db, case_id=case_id, case_key=key, files=files),
-        "error": error, "draft": draft}, status_code=status_code)
+              draft: str = "", tab: str = "conversation", status_code: int = 200) -> Response:
+    return workspace_page(request, db, staff, case_id, tab=tab, error=error, draft=draft, status_code=status_code)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_view(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
               db: Session = Depends(get_db)) -> Response:
-    return case_page(request, db, staff, case_id)
+    return case_page(request, db, staff, case_id, tab=tab_of(request.query_params.get("tab")))
 
 
 @router.post("/cases/{case_id}/replies", response_class=HTMLResponse)
@@ -90,6 +82,7 @@ async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(sta
                 db: Session = Depends(get_db)) -> Response:
     form = await checked_form(request)
     text = str(form.get("text", ""))
+    tab = tab_of(form.get("tab"))
     case, key = inbox.open_case(db, staff, case_id)
     try:
         audit.record(db, staff_id=staff.staff_id, action="reply", case_id=case_id)  # commits with the reply
@@ -98,10 +91,10 @@ async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(sta
     except Refusal as exc:
         db.rollback()
         return case_page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
-                         draft=text, status_code=status_for(exc))
+                         draft=text, tab=tab, status_code=status_for(exc))
     inbox.mark_read(db, staff.staff_id, case_id)
     notifications.mark_case_read(db, staff_id=staff.staff_id, private_key=staff.private_key, case_id=case_id)
-    return RedirectResponse(f"/staff/cases/{case_id}#latest", status_code=303)
+    return RedirectResponse(f"{tab_url(case_id, tab)}#latest", status_code=303)
 
 
 @router.post("/cases/{case_id}/read")
