@@ -7,6 +7,7 @@ parse, call one service, shape the answer. Refusals are raised by the services a
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, transitions
 from safeconduct.contact.service import ContactAccess
 from safeconduct.staff.service import StaffAccess
+from safeconduct.web.i18n import LANGUAGES, gettext_for
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
 
 router = APIRouter()
@@ -96,6 +98,7 @@ class DossierIn(_Strict):
     workflow: bool = Field(False, description="Also disclose the case's state changes (reasons included).")
     sections: dict[str, str] = Field(default_factory=dict, description="Consented item id → 'wish_to_leave', "
                                      "'planning' or 'distancing': the PDF's headings for those items.")
+    language: Literal["en", "fr", "ar"] = Field("en", description="The language the PDF is written in.")
 
 
 class AuditOut(BaseModel):
@@ -209,6 +212,12 @@ def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depen
 
 # --- dossier ---------------------------------------------------------------------------------------
 
+def dossier_language(language: str) -> dict[str, Any]:
+    """The PDF's language and its catalogue (English for a language the product does not speak)."""
+    lang = language if language in LANGUAGES else "en"
+    return {"language": lang, "gettext": gettext_for(lang).gettext}
+
+
 def dossier_zip(result: dossier.Dossier) -> bytes:
     """The download: bundle.zip (the evidence), dossier.pdf and README.txt (``ledger/package.py``)."""
     return result.package
@@ -231,7 +240,7 @@ def export_dossier(case_id: str, request: Request, body: DossierIn | None = None
     rt = runtime(request)
     result = dossier.export(db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key,
                             actor=_actor(staff), organisation=rt.org.name, include_workflow=options.workflow,
-                            sections=options.sections)
+                            sections=options.sections, **dossier_language(options.language))
     return Response(dossier_zip(result), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
 

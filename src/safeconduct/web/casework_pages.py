@@ -15,10 +15,11 @@ from safeconduct.cases.workflow import DEFAULT_LABELS
 from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import Forbidden, Refusal
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_casework import dossier_zip
+from safeconduct.web.api_casework import dossier_language, dossier_zip
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import FORM_EXPIRED, checked_form
+from safeconduct.web.i18n import choose_language
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import CSRF_FIELD, csrf_ok
 
@@ -194,7 +195,8 @@ async def export_dossier(case_id: str, request: Request, staff: StaffAccess = De
     def run(form: FormData, key: bytes) -> Response:
         result = dossier.export(db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key,
                                 actor=_actor(staff), organisation=rt.org.name,
-                                include_workflow=form.get("workflow") == "1")
+                                include_workflow=form.get("workflow") == "1", **dossier_language(
+                                    str(form.get("language") or choose_language(request))))
         return Response(dossier_zip(result), media_type="application/zip", headers={
             "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
 
