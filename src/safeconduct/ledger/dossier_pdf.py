@@ -155,6 +155,7 @@ def visual_lines(text: str, width: float, font: str = "DejaVu", size: float = 10
     from bidi.algorithm import get_display
     from reportlab.lib.utils import simpleSplit
 
+    _register_fonts()
     reshaper = ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": False})
     out: list[tuple[str, bool]] = []
     for paragraph in text.splitlines() or [""]:
@@ -322,6 +323,10 @@ def render_pdf(
         return Paragraph("<br/>".join(escape(line) or "&nbsp;" for line, _rtl in lines),
                          ParagraphStyle(style.name + "-bidi", parent=style, alignment=align))
 
+    def row(*cells: Any) -> list[Any]:
+        """A table row (or column widths), mirrored in a right-to-left dossier: labels stand on the right."""
+        return list(reversed(cells)) if rtl_doc else list(cells)
+
     def picture(seq: int) -> list[object]:
         thumb = thumbnails.get(seq)
         if thumb is None:
@@ -368,12 +373,12 @@ def render_pdf(
         Spacer(1, 4 * mm),
         Table(
             [
-                [para(_("Case"), room=45 * mm), para(label)],
-                [para(_("First contact"), room=45 * mm), para(_when(first.at) or _("not disclosed"))],
-                [para(_("Events recorded"), room=45 * mm), para(str(len(report.events)))],
-                [para(_("Events disclosed"), room=45 * mm), para(str(len(disclosed)))],
+                row(para(_("Case"), room=45 * mm), para(label)),
+                row(para(_("First contact"), room=45 * mm), para(_when(first.at) or _("not disclosed"))),
+                row(para(_("Events recorded"), room=45 * mm), para(str(len(report.events)))),
+                row(para(_("Events disclosed"), room=45 * mm), para(str(len(disclosed)))),
             ],
-            colWidths=[45 * mm, width - 45 * mm],
+            colWidths=row(45 * mm, width - 45 * mm),
             style=TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                               ("VALIGN", (0, 0), (-1, -1), "TOP")]),
         ),
@@ -414,24 +419,24 @@ def render_pdf(
         Spacer(1, 3 * mm),
         Table(
             [
-                [para(_("Organisation key (Ed25519)"), room=50 * mm), para(report.public_key.hex(), mono, cell)],
-                [para(_("Key fingerprint"), room=50 * mm), para(report.fingerprint, mono, cell)],
-                [para(_("Case"), room=50 * mm), para(f"{label} ({report.case_id})", mono, cell)],
-                [para(_("Merkle tree size"), room=50 * mm), para(str(report.tree_size), body, cell)],
-                [para(_("Merkle root (SHA-256)"), room=50 * mm), para(report.root_hash.hex(), mono, cell)],
-                [para(_("Tree head signed"), room=50 * mm), para(issued, body, cell)],
-                [para(_("Chain head leaf index"), room=50 * mm), para(str(report.head_leaf_index), body, cell)],
-                [para(_("Independent timestamp"), room=50 * mm), para(stamp, body, cell)],
+                row(para(_("Organisation key (Ed25519)"), room=50 * mm), para(report.public_key.hex(), mono, cell)),
+                row(para(_("Key fingerprint"), room=50 * mm), para(report.fingerprint, mono, cell)),
+                row(para(_("Case"), room=50 * mm), para(f"{label} ({report.case_id})", mono, cell)),
+                row(para(_("Merkle tree size"), room=50 * mm), para(str(report.tree_size), body, cell)),
+                row(para(_("Merkle root (SHA-256)"), room=50 * mm), para(report.root_hash.hex(), mono, cell)),
+                row(para(_("Tree head signed"), room=50 * mm), para(issued, body, cell)),
+                row(para(_("Chain head leaf index"), room=50 * mm), para(str(report.head_leaf_index), body, cell)),
+                row(para(_("Independent timestamp"), room=50 * mm), para(stamp, body, cell)),
             ],
-            colWidths=[50 * mm, cell],
+            colWidths=row(50 * mm, cell),
             style=TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]),
         ),
         para(_("How to check this dossier"), h2),
         para(_("1. Obtain the bundle (bundle.zip, in the download with this PDF), and the organisation's public key "
                "fingerprint from a source you trust: a fingerprint read only from a PDF that came with the bundle "
                "proves nothing, since anyone can sign a fabricated bundle with a key of their own.")),
-        para(_("2. Install safeconduct (pip install 'safeconduct[ledger]') on any computer; no network access is "
-               "needed.")),
+        para(_("2. Install safeconduct on any computer and run the command below; no network access is needed.")),
+        Paragraph(escape("pip install 'safeconduct[ledger]'"), mono),
         Paragraph(escape(f"safeconduct verify bundle.zip --expect-key {report.fingerprint}"), mono),
         para(_("Exit status 0 and VERIFIED: everything holds and the key is the one you gave. Exit status 3 (KEY "
                "NOT CONFIRMED): intact, but signed by a key you did not confirm. Exit status 1 (NOT VERIFIED): "
