@@ -403,7 +403,8 @@ CLEAR = {
     "staff_audit_log": {"id", "on", "staff_id", "action", "case_id", "target"},
     "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_log_state": {"id", "tree_size"},
     "ledger_merkle_nodes": {"level", "index"}, "ledger_tree_heads": {"id", "tree_size", "issued_at_ms"},
-    "organisation": {"id", "name", "created_on"},
+    # intros, answer_days: the public words of the contact home page (org/intro.py), nothing about anyone
+    "organisation": {"id", "name", "created_on", "intros", "answer_days"},
     # totp_secret and last_totp_counter: "" and 0 once sealed (accounts from before migration 0008: until
     # their next log-in)
     "staff": {"id", "username", "role", "active", "intake", "created_on", "failed_logins", "locked_until",

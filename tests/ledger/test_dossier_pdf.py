@@ -71,7 +71,8 @@ def test_dossier_shows_disclosed_events_sections_and_verification_page(report: V
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf, tmp_path)
     for expected in ("Stated wish to leave", "Ich will raus aus der Gruppe.", "Workflow history",
-                     "State changed from “Vetting” to “Advising”, by anna, confirmed by ben: ok", "First contact", "2026-03-02 09:15:00 UTC", "Verification",
+                     "State changed from “Vetting” to “Advising”, by anna, confirmed by ben: ok", "First contact",
+                     "2026-03-02 09:15:00 UTC", "Verification",
                      f"safeconduct verify bundle.zip --expect-key {report.fingerprint}", report.root_hash.hex()):
         assert expected in text, expected
 

@@ -38,7 +38,6 @@ def export(
     from safeconduct.cases.transitions import Actor
     from safeconduct.errors import Refusal
     from safeconduct.staff import service as staff_service
-
     from safeconduct.web.i18n import LANGUAGES, gettext_for
 
     if language not in LANGUAGES:

@@ -105,8 +105,7 @@ def _searchable_cmap(original: Callable[[str, list[int]], str]) -> Callable[[str
         for i, code in enumerate(subset):
             if any(lo <= code <= hi for lo, hi in _PRESENTATION_FORMS):
                 plain = unicodedata.normalize("NFKC", chr(code))
-                text = text.replace("<%02X> <%04X>\n" % (i, code),
-                                    "<%02X> <%s>\n" % (i, plain.encode("utf-16-be").hex().upper()))
+                text = text.replace(f"<{i:02X}> <{code:04X}>\n", f"<{i:02X}> <{plain.encode('utf-16-be').hex().upper()}>\n")
         return text
 
     make.searchable = True  # type: ignore[attr-defined]

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import audit, consent, dossier, inbox, notes, sharing, transitions
 from safeconduct.contact.service import ContactAccess
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.i18n import LANGUAGES, gettext_for
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
+from safeconduct.web.i18n import LANGUAGES, gettext_for
 
 router = APIRouter()
 STAFF = "/api/v1/staff"

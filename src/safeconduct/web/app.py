@@ -26,6 +26,7 @@ from safeconduct.web import (
     casework_pages,
     contact_pages,
     errors,
+    org_pages,
     staff_pages,
     stats_pages,
     tus,
@@ -108,6 +109,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)
     app.include_router(stats_pages.router)
+    app.include_router(org_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     logging.getLogger("safeconduct.http").setLevel(logging.INFO)
