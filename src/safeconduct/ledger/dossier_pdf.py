@@ -104,8 +104,8 @@ def _searchable_cmap(original: Callable[[str, list[int]], str]) -> Callable[[str
         text = original(fontname, subset)
         for i, code in enumerate(subset):
             if any(lo <= code <= hi for lo, hi in _PRESENTATION_FORMS):
-                plain = unicodedata.normalize("NFKC", chr(code))
-                text = text.replace(f"<{i:02X}> <{code:04X}>\n", f"<{i:02X}> <{plain.encode('utf-16-be').hex().upper()}>\n")
+                plain = unicodedata.normalize("NFKC", chr(code)).encode("utf-16-be").hex().upper()
+                text = text.replace(f"<{i:02X}> <{code:04X}>\n", f"<{i:02X}> <{plain}>\n")
         return text
 
     make.searchable = True  # type: ignore[attr-defined]
