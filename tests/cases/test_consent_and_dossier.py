@@ -173,3 +173,57 @@ def test_the_dossier_states_the_date_of_first_contact_and_nothing_of_the_opening
     opening = report.events[0]
     assert opening.kind == "case_opened" and opening.at  # the date of first contact is shown…
     assert opening.content is None  # …but not any content of the opening event
+
+
+def test_the_exported_pdf_pictures_a_consented_photo_names_states_and_is_dated_by_the_export(
+        sqlite_installation: Installation, sqlite_client: TestClient, tmp_path: Path) -> None:
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    from safeconduct.cases.models import Case
+    from tests.journeys.test_file_cleaning import _tools, tagged_photo
+    from tests.support import require
+
+    _tools()
+    for tool in ("pdfimages", "pdfinfo", "pdftotext"):
+        require(shutil.which(tool) is not None, f"{tool} (Debian poppler-utils) is not installed")
+    login = sqlite_installation.add_staff("anna")
+    _, contact = start_contact(sqlite_client, first_message="السَّلامُ عَلَيْكُم")
+    r = sqlite_client.post("/api/v1/contact/files", files={"file": ("photo.jpg", tagged_photo(tmp_path),
+                                                                    "image/jpeg")}, headers=bearer(contact))
+    assert r.status_code == 201, r.text
+    sqlite_client.post("/api/v1/contact/files", files={"file": ("plan.txt", b"my plan")}, headers=bearer(contact))
+    assert sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(contact)).status_code == 200
+    staff = staff_token(sqlite_client, login)
+    case_id = only_case_id(sqlite_client, staff)
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/transitions", json={"to": "vetting"},
+                           headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier", json={"workflow": True, "language": "en"},
+                           headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    with zipfile.ZipFile(io.BytesIO(r.content)) as outer:
+        pdf = outer.read("dossier.pdf")
+    path = tmp_path / "dossier.pdf"
+    path.write_bytes(pdf)
+
+    def run(*args: str) -> str:
+        return subprocess.run([*args, str(path), *(["-"] if args[0] == "pdftotext" else [])], capture_output=True,
+                              text=True, check=True).stdout
+
+    images = run("pdfimages", "-list").splitlines()[2:]
+    assert len(images) == 1, images  # the photo's cleaned copy; the text file has no picture
+    text = run("pdftotext")
+    flat = " ".join(text.split())
+    with sqlite_installation.runtime.db() as db:
+        label = db.get(Case, case_id).label  # type: ignore[union-attr]
+    assert f"Case {label}" in flat
+    assert "State changed from “New contact” to “Vetting”" in flat
+    assert "The person sent a file: photo.jpg (" in flat and "The person sent a file: plan.txt (7 B, SHA-256" in flat
+    assert "Picture of the cleaned copy" in flat
+    assert "السَّلامُ عَلَيْكُم" in text
+    info = dict(line.split(":", 1) for line in run("pdfinfo", "-isodates").splitlines() if ":" in line)
+    created = dt.datetime.fromisoformat(info["CreationDate"].strip().replace("Z", "+00:00"))
+    assert before - dt.timedelta(seconds=1) <= created <= dt.datetime.now(dt.UTC)  # the export's date

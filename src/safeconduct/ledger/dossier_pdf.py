@@ -309,7 +309,7 @@ def render_pdf(
     mono = ParagraphStyle("mono", parent=body, fontName="DejaVuMono", fontSize=8, leading=10, alignment=TA_LEFT)
     h1 = ParagraphStyle("h1", parent=body, fontName="DejaVu-Bold", fontSize=17, leading=22, spaceAfter=8)
     h2 = ParagraphStyle("h2", parent=body, fontName="DejaVu-Bold", fontSize=13, leading=17, spaceBefore=10,
-                        spaceAfter=5, keepWithNext=1)
+                        spaceAfter=5)
     big_mono = ParagraphStyle("bigmono", parent=mono, fontSize=13, leading=18)
     width = A4[0] - 40 * mm
 
@@ -339,7 +339,12 @@ def render_pdf(
                 para(_("Picture of the cleaned copy (hidden details such as GPS position removed); the "
                        "original's SHA-256 above is the one the ledger committed to."), small)]
 
-    def event_block(e: VerifiedEvent) -> KeepTogether:
+    def section(title: str, chosen: list[VerifiedEvent]) -> list[object]:
+        """A heading kept on the page of its first event."""
+        blocks = [event_block(e) for e in chosen]
+        return [KeepTogether([para(title, h2), *blocks[0]]), *[KeepTogether(b) for b in blocks[1:]]]
+
+    def event_block(e: VerifiedEvent) -> list[object]:
         when = _when(e.at) or _("time not disclosed")
         kind = _(KIND_LABELS[e.kind]) if e.kind in KIND_LABELS else (e.kind or _("kind not disclosed"))
         parts: list[object] = [para(_("Event %(seq)s · %(when)s · %(kind)s") % {"seq": e.seq, "when": when,
@@ -347,7 +352,7 @@ def render_pdf(
         parts.append(para(words.describe(e), body, width - 6 * mm))
         parts += picture(e.seq)
         parts.append(Spacer(1, 4 * mm))
-        return KeepTogether(parts)
+        return parts
 
     label = text.case_label or report.case_id
     first = report.events[0]
@@ -394,13 +399,13 @@ def render_pdf(
     for key, title in SECTION_TITLES.items():
         chosen = [e for e in disclosed if sections.get(e.seq) == key]
         if chosen:
-            story += [para(_(title), h2), *[event_block(e) for e in chosen]]
+            story += section(_(title), chosen)
     workflow = [e for e in disclosed if e.kind in ("state_change", "vetting_decision") and e.seq not in sections]
     conversation = [e for e in disclosed if e.seq not in sections and e not in workflow]
     if conversation:
-        story += [para(_("Further disclosed events"), h2), *[event_block(e) for e in conversation]]
+        story += section(_("Further disclosed events"), conversation)
     if workflow:
-        story += [para(_("Workflow history"), h2), *[event_block(e) for e in workflow]]
+        story += section(_("Workflow history"), workflow)
 
     issued = report.tree_head_issued_at.strftime("%Y-%m-%d %H:%M:%S UTC") if report.tree_head_issued_at else "?"
     if report.timestamp_time:
