@@ -236,3 +236,33 @@ def test_the_exported_pdf_pictures_a_consented_photo_names_states_and_is_dated_b
     info = dict(line.split(":", 1) for line in run("pdfinfo", "-isodates").splitlines() if ":" in line)
     created = dt.datetime.fromisoformat(info["CreationDate"].strip().replace("Z", "+00:00"))
     assert before - dt.timedelta(seconds=1) <= created <= dt.datetime.now(dt.UTC)  # the export's date
+
+
+def test_the_dossier_is_written_in_the_language_asked_for_and_an_unknown_one_is_refused(
+        sqlite_installation: Installation, sqlite_client: TestClient, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from safeconduct.web.i18n import translations
+    from tests.support import require
+
+    require(shutil.which("pdftotext") is not None, "pdftotext (Debian poppler-utils) is not installed")
+    login = sqlite_installation.add_staff("anna")
+    _, contact = start_contact(sqlite_client, first_message="أريد أن أعود")
+    assert sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(contact)).status_code == 200
+    staff = staff_token(sqlite_client, login)
+    url = f"/api/v1/staff/cases/{only_case_id(sqlite_client, staff)}/dossier"
+    before = _rows(sqlite_installation)
+    r = sqlite_client.post(url, json={"language": "de"}, headers=bearer(staff))
+    assert r.status_code == 422, r.text
+    assert _rows(sqlite_installation) == before  # refused before anything was written
+    r = sqlite_client.post(url, json={"language": "ar"}, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    path = tmp_path / "d.pdf"
+    path.write_bytes(zipfile.ZipFile(io.BytesIO(r.content)).read("dossier.pdf"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    ar = translations("ar").gettext
+    title = ar("Case dossier: verified record of the return process")  # its colon extracts with marks around it
+    for words in (*title.split(": "), ar("How to check this dossier"), "أريد أن أعود"):
+        assert words in text, words
+    assert "How to check this dossier" not in text
