@@ -266,3 +266,12 @@ def test_the_dossier_is_written_in_the_language_asked_for_and_an_unknown_one_is_
     for words in (*title.split(": "), ar("How to check this dossier"), "أريد أن أعود"):
         assert words in text, words
     assert "How to check this dossier" not in text
+
+
+def test_cli_export_refuses_an_unknown_language_before_asking_anything(tmp_path: Path) -> None:
+    r = CliRunner().invoke(cli_app, ["dossier", "export", "--data", str(tmp_path / "none"), "ABCD-EF23", "-o",
+                                     str(tmp_path / "out"), "--username", "anna", "--totp", "123456",
+                                     "--language", "de"], input="pw\n")
+    assert r.exit_code == 1
+    assert "unknown language 'de'; use one of en, fr, ar. Nothing was written." in r.output
+    assert not (tmp_path / "out.pdf").exists() and not (tmp_path / "none").exists()
