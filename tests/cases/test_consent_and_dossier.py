@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -177,3 +178,104 @@ def test_the_dossier_states_the_date_of_first_contact_and_nothing_of_the_opening
     opening = report.events[0]
     assert opening.kind == "case_opened" and opening.at  # the date of first contact is shown…
     assert opening.content is None  # …but not any content of the opening event
+
+
+@pytest.mark.parametrize("pillow", [True, False])
+def test_the_exported_pdf_pictures_a_consented_photo_names_states_and_is_dated_by_the_export(
+        sqlite_installation: Installation, sqlite_client: TestClient, tmp_path: Path, pillow: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    from safeconduct.cases.models import Case
+    from tests.journeys.test_file_cleaning import _tools, tagged_photo
+    from tests.support import require
+
+    _tools()
+    if not pillow:  # a server without Pillow: the export still works, and the PDF says why there is no picture
+        from safeconduct.cases import thumbnails
+
+        monkeypatch.setattr(thumbnails, "pillow_available", lambda: False)
+    for tool in ("pdfimages", "pdfinfo", "pdftotext"):
+        require(shutil.which(tool) is not None, f"{tool} (Debian poppler-utils) is not installed")
+    login = sqlite_installation.add_staff("anna")
+    _, contact = start_contact(sqlite_client, first_message="السَّلامُ عَلَيْكُم")
+    r = sqlite_client.post("/api/v1/contact/files", files={"file": ("photo.jpg", tagged_photo(tmp_path),
+                                                                    "image/jpeg")}, headers=bearer(contact))
+    assert r.status_code == 201, r.text
+    sqlite_client.post("/api/v1/contact/files", files={"file": ("plan.txt", b"my plan")}, headers=bearer(contact))
+    assert sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(contact)).status_code == 200
+    staff = staff_token(sqlite_client, login)
+    case_id = only_case_id(sqlite_client, staff)
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/transitions", json={"to": "vetting"},
+                           headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier", json={"workflow": True, "language": "en"},
+                           headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    with zipfile.ZipFile(io.BytesIO(r.content)) as outer:
+        pdf = outer.read("dossier.pdf")
+    path = tmp_path / "dossier.pdf"
+    path.write_bytes(pdf)
+
+    def run(*args: str) -> str:
+        return subprocess.run([*args, str(path), *(["-"] if args[0] == "pdftotext" else [])], capture_output=True,
+                              text=True, check=True).stdout
+
+    images = run("pdfimages", "-list").splitlines()[2:]
+    assert len(images) == (1 if pillow else 0), images  # the photo's cleaned copy; the text file has no picture
+    text = run("pdftotext")
+    flat = " ".join(text.split())
+    assert ("Picture of the cleaned copy" in flat) is pillow
+    no_pillow = "No picture of this image: the image library (Pillow) is not installed on the server."
+    assert (no_pillow in flat) is not pillow
+    with sqlite_installation.runtime.db() as db:
+        label = db.get(Case, case_id).label  # type: ignore[union-attr]
+    assert f"Case {label}" in flat
+    assert "State changed from “New contact” to “Vetting”" in flat
+    assert "The person sent a file: photo.jpg (" in flat and "The person sent a file: plan.txt (7 B, SHA-256" in flat
+    assert "السَّلامُ عَلَيْكُم" in text
+    info = dict(line.split(":", 1) for line in run("pdfinfo", "-isodates").splitlines() if ":" in line)
+    created = dt.datetime.fromisoformat(info["CreationDate"].strip().replace("Z", "+00:00"))
+    assert before - dt.timedelta(seconds=1) <= created <= dt.datetime.now(dt.UTC)  # the export's date
+
+
+def test_the_dossier_is_written_in_the_language_asked_for_and_an_unknown_one_is_refused(
+        sqlite_installation: Installation, sqlite_client: TestClient, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from safeconduct.web.i18n import translations
+    from tests.support import require
+
+    require(shutil.which("pdftotext") is not None, "pdftotext (Debian poppler-utils) is not installed")
+    login = sqlite_installation.add_staff("anna")
+    _, contact = start_contact(sqlite_client, first_message="أريد أن أعود")
+    assert sqlite_client.put("/api/v1/contact/consent", json={"all": True}, headers=bearer(contact)).status_code == 200
+    staff = staff_token(sqlite_client, login)
+    url = f"/api/v1/staff/cases/{only_case_id(sqlite_client, staff)}/dossier"
+    before = _rows(sqlite_installation)
+    r = sqlite_client.post(url, json={"language": "de"}, headers=bearer(staff))
+    assert r.status_code == 422, r.text
+    assert _rows(sqlite_installation) == before  # refused before anything was written
+    r = sqlite_client.post(url, json={"language": "ar"}, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    path = tmp_path / "d.pdf"
+    path.write_bytes(zipfile.ZipFile(io.BytesIO(r.content)).read("dossier.pdf"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    ar = translations("ar").gettext
+    title = ar("Case dossier: verified record of the return process")  # its colon extracts with marks around it
+    for words in (*title.split(": "), ar("How to check this dossier"), "أريد أن أعود"):
+        assert words in text, words
+    assert "How to check this dossier" not in text
+
+
+def test_cli_export_refuses_an_unknown_language_before_asking_anything(tmp_path: Path) -> None:
+    r = CliRunner().invoke(cli_app, ["dossier", "export", "--data", str(tmp_path / "none"), "ABCD-EF23", "-o",
+                                     str(tmp_path / "out"), "--username", "anna", "--totp", "123456",
+                                     "--language", "de"], input="pw\n")
+    assert r.exit_code == 1
+    assert "unknown language 'de'; use one of en, fr, ar. Nothing was written." in r.output
+    assert not (tmp_path / "out.pdf").exists() and not (tmp_path / "none").exists()

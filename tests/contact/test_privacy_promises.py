@@ -406,7 +406,8 @@ CLEAR = {
     "staff_audit_log": {"id", "on", "staff_id", "action", "case_id", "target"},
     "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_log_state": {"id", "tree_size"},
     "ledger_merkle_nodes": {"level", "index"}, "ledger_tree_heads": {"id", "tree_size", "issued_at_ms"},
-    "organisation": {"id", "name", "created_on"},
+    # intros, answer_days: the public words of the contact home page (org/intro.py), nothing about anyone
+    "organisation": {"id", "name", "created_on", "intros", "answer_days"},
     # organisation text (canned replies), never case content
     "canned_replies": {"id", "position", "title_en", "title_fr", "title_ar", "text_en", "text_fr", "text_ar"},
     # totp_secret and last_totp_counter: "" and 0 once sealed (accounts from before migration 0008: until

@@ -266,6 +266,20 @@ def open_clean(settings: Settings, *, file_id: str, cleaning_key: bytes) -> Iter
     return filestream.decrypt_blocks(clean_path(settings, file_id), _clean_aad(file_id), cleaning_key)
 
 
+def cleaned_copy(db: Session, settings: Settings, *, case_id: str, case_key: bytes, file_id: str,
+                 max_bytes: int) -> bytes | None:
+    """The cleaned copy of a file, decrypted in memory (never on disk), or None when there is none.
+
+    None also when it is larger than `max_bytes`: a caller that only needs a picture of it reads no more.
+    """
+    _row, meta = _read(db, case_id, case_key, file_id)
+    outcome = _state(meta)
+    clean_meta = meta.get("clean")
+    if not outcome.cleaned or not isinstance(clean_meta, dict) or (outcome.size or 0) > max_bytes:
+        return None
+    return b"".join(open_clean(settings, file_id=file_id, cleaning_key=base64.b64decode(clean_meta["key"])))
+
+
 def open_for_staff(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
                    file_id: str) -> tuple[FileView, Cleaning, Iterator[bytes]]:
     """What a caseworker gets by default: the cleaned copy, or the received file when none could be made.

@@ -90,15 +90,17 @@ def _section_seqs(db: Session, case_id: str, chosen: list[consent.Disclosable],
 
 def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
            actor: transitions.Actor, organisation: str, include_workflow: bool = False,
-           sections: Mapping[str, str] | None = None, sign_pdf: bool = True,
-           confirm: Callable[[], None] | None = None) -> Dossier:
+           sections: Mapping[str, str] | None = None, sign_pdf: bool = True, language: str = "en",
+           gettext: Callable[[str], str] | None = None, confirm: Callable[[], None] | None = None) -> Dossier:
     """Build, check and record the dossier of a case; refuse clearly when the person consented to nothing.
 
     `sections` places consented items (by item id) under the PDF's headings ``wish_to_leave``,
     ``planning`` or ``distancing``; everything else disclosed is listed as conversation or workflow.
     `confirm` (the console's re-authentication, ``staff/reauth.py``) runs once the request is known to be
     valid and before anything is written: a refusal for missing consent never spends a one-time code.
+    The PDF is written in `language`, whose catalogue `gettext` is (the caller's: the domain has none).
     """
+    from safeconduct.cases import thumbnails
     from safeconduct.ledger.dossier_pdf import DossierText, render_pdf
     from safeconduct.ledger.verify import verify_bundle
 
@@ -131,7 +133,16 @@ def export(db: Session, settings: Settings, *, case_id: str, case_key: bytes, si
         bundle = ledger.export_bundle(db, case_id=case_id, case_key=case_key, signing_key=signing_key,
                                       disclosures=disclosures, reveal_metadata=(0,), now=now)
         report = verify_bundle(bundle, expect_key=bytes(signing_key.verify_key).hex())
-        pdf = render_pdf(report, sections=section_seqs, text=DossierText(organisation=organisation))
+        translate = gettext or (lambda message: message)
+        seq_of = {e.commitment: e.seq for e in ledger.case_entries(db, case_id)}
+        files = [(i.id[2:], i.preview) for i in chosen if i.kind == "file"]
+        pictures = thumbnails.for_files(db, settings, case_id=case_id, case_key=case_key, files=files,
+                                        gettext=translate)
+        by_file = {i.id[2:]: seq_of[commitment_of(i.nonce, i.plaintext)] for i in chosen if i.kind == "file"}
+        text = DossierText(organisation=organisation, case_label=case.label, language=language,
+                           gettext=translate, state_labels=transitions.workflow_for(settings).config.labels)
+        pdf = render_pdf(report, sections=section_seqs, text=text,
+                         thumbnails={by_file[f]: t for f, t in pictures.items()})
         signed = False
         if sign_pdf:
             from safeconduct.ledger.pdf_signing import sign_pdf as pades

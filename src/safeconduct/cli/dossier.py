@@ -30,6 +30,7 @@ def export(
     workflow: bool = typer.Option(False, "--workflow", help="Also disclose the case's state changes."),
     section: list[str] = typer.Option(  # noqa: B008 — Typer declares options this way
         [], "--section", help="ITEM=SECTION, e.g. m:12=wish_to_leave (or planning, distancing); repeatable."),
+    language: str = typer.Option("en", "--language", help="The language of the PDF: en, fr or ar."),
 ) -> None:
     """Export the dossier of a case: exactly what the person consented to; the password is read from stdin."""
     from safeconduct.cases import dossier, inbox
@@ -37,7 +38,11 @@ def export(
     from safeconduct.cases.transitions import Actor
     from safeconduct.errors import Refusal
     from safeconduct.staff import service as staff_service
+    from safeconduct.web.i18n import LANGUAGES, gettext_for
 
+    if language not in LANGUAGES:
+        _fail(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}. Nothing was written.")
+        return
     password = (sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty()
                 else typer.prompt("Password", hide_input=True))
     sections = dict(item.partition("=")[::2] for item in section)
@@ -54,7 +59,8 @@ def export(
                                     signing_key=runtime.org.signing_key,
                                     actor=Actor(staff_id=access.staff_id, username=access.username),
                                     organisation=runtime.org.name, include_workflow=workflow,
-                                    sections=sections)
+                                    sections=sections, language=language,
+                                    gettext=gettext_for(language).gettext)
     except Refusal as exc:
         _fail(str(exc))
         return

@@ -30,14 +30,33 @@ def _runtime(data: Path) -> Runtime:
     return Runtime.open(load_settings(data))
 
 
-def init(data: Path = DataOption, name: str = typer.Option("safeconduct", help="The organisation's name.")) -> None:
+def init(
+    data: Path = DataOption,
+    name: str = typer.Option("safeconduct", help="The organisation's name."),
+    intro_file: list[str] = typer.Option(  # noqa: B008 — Typer declares options this way
+        [], "--intro-file", help="The introduction shown on the contact home page: FILE (English) or LANG=FILE "
+        "(en, fr, ar); repeatable. Paragraphs are separated by an empty line."),
+    answer_days: int | None = typer.Option(None, "--answer-days", help="We usually answer within this many days "
+                                           "(shown to each person on their conversation page)."),
+) -> None:
     """Create the data folder, the database, the organisation's keys; print the recovery key once."""
+    from safeconduct.errors import Refusal
+    from safeconduct.org import intro
     from safeconduct.org import service as org_service
 
+    try:
+        page = intro.check(name, _read_intros(intro_file), answer_days)
+    except Refusal as exc:
+        _fail(f"{exc} Nothing was changed.")
+        return
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _fail(f"{exc} Nothing was changed.")
+        return
     runtime = _runtime(data)
     try:
         with runtime.db() as db:
             recovery = org_service.initialise(runtime.settings, runtime.engine, db, name=name)
+            intro.save(db, page)
     except org_service.AlreadyInitialised as exc:
         _fail(f"{exc}. Nothing was changed.")
         return
@@ -61,6 +80,20 @@ def init(data: Path = DataOption, name: str = typer.Option("safeconduct", help="
         "open any case even when every caseworker who held it is gone (`safeconduct recover`).",
         soft_wrap=True,
     )
+
+
+def _read_intros(specs: list[str]) -> dict[str, str]:
+    """``FILE`` or ``LANG=FILE`` options as {language: text}; a missing or unreadable file is refused."""
+    out: dict[str, str] = {}
+    for spec in specs:
+        lang, sep, file = spec.partition("=")
+        if not sep or len(lang) != 2:
+            lang, file = "en", spec
+        path = Path(file)
+        if not path.is_file():
+            raise ValueError(f"The introduction file {path} does not exist.")
+        out[lang] = path.read_text(encoding="utf-8")
+    return out
 
 
 @staff_app.command("add")

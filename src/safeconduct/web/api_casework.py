@@ -7,6 +7,7 @@ parse, call one service, shape the answer. Refusals are raised by the services a
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,7 @@ from safeconduct.staff import reauth
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import ErrorOut, refusals
+from safeconduct.web.i18n import LANGUAGES, gettext_for
 from safeconduct.web.schemas import ROW_ID_MAX, STAFF_ID_MAX
 
 router = APIRouter()
@@ -105,6 +107,7 @@ class DossierIn(_Strict):
                                      "'planning' or 'distancing': the PDF's headings for those items.",
                                      json_schema_extra={"additionalProperties": {
                                          "type": "string", "enum": list(SECTION_TITLES)}})
+    language: Literal["en", "fr", "ar"] = Field("en", description="The language the PDF is written in.")
 
 
 class AuditOut(BaseModel):
@@ -219,6 +222,12 @@ def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depen
 
 # --- dossier ---------------------------------------------------------------------------------------
 
+def dossier_language(language: str) -> dict[str, Any]:
+    """The PDF's language and its catalogue (English for a language the product does not speak)."""
+    lang = language if language in LANGUAGES else "en"
+    return {"language": lang, "gettext": gettext_for(lang).gettext}
+
+
 def dossier_zip(result: dossier.Dossier) -> bytes:
     """The download: bundle.zip (the evidence), dossier.pdf and README.txt (``ledger/package.py``)."""
     return result.package
@@ -245,7 +254,8 @@ def export_dossier(case_id: str, request: Request, body: DossierIn | None = None
     rt = runtime(request)
     result = dossier.export(db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key,
                             actor=_actor(staff), organisation=rt.org.name, include_workflow=options.workflow,
-                            sections=options.sections, confirm=lambda: reauth.confirm_identity(
+                            sections=options.sections, **dossier_language(options.language),
+                            confirm=lambda: reauth.confirm_identity(
                                 db, rt.settings, staff, password=options.password, totp=options.totp))
     return Response(dossier_zip(result), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})

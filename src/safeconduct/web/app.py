@@ -34,6 +34,7 @@ from safeconduct.web import (
     i18n,
     notification_pages,
     openapi,
+    org_pages,
     staff_pages,
     stats_pages,
     tus,
@@ -129,6 +130,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(stats_pages.router)
     app.include_router(notification_pages.router)
     app.include_router(canned_pages.router)
+    app.include_router(org_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     openapi.install(app)
     app.add_middleware(SecurityHeaders)

@@ -15,10 +15,11 @@ from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import Forbidden, Refusal
 from safeconduct.staff import reauth
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_casework import dossier_zip
+from safeconduct.web.api_casework import dossier_language, dossier_zip
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import FORM_EXPIRED, checked_form
+from safeconduct.web.i18n import choose_language
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import CSRF_FIELD, csrf_ok
 from safeconduct.web.workspace import tab_of, tab_url, workspace_page
@@ -194,15 +195,16 @@ async def export_dossier(case_id: str, request: Request, staff: StaffAccess = De
     sections = {k.removeprefix("section:"): str(v) for k, v in form.multi_items()
                 if k.startswith("section:") and str(v)}
     workflow = form.get("workflow") == "1"
+    language = str(form.get("language") or choose_language(request))
 
     def run(form: FormData, key: bytes) -> Response:
         result = dossier.export(
             db, rt.settings, case_id=case_id, case_key=key, signing_key=rt.org.signing_key, actor=_actor(staff),
-            organisation=rt.org.name, include_workflow=workflow, sections=sections,
+            organisation=rt.org.name, include_workflow=workflow, sections=sections, **dossier_language(language),
             confirm=lambda: reauth.confirm_identity(db, rt.settings, staff, password=str(form.get("password", "")),
                                                     totp=str(form.get("totp", ""))))
         return Response(dossier_zip(result), media_type="application/zip", headers={
             "Content-Disposition": f'attachment; filename="dossier-{result.case_label}.zip"'})
 
     return await _act(request, db, staff, case_id, run, tab="dossier", form=form,
-                      kept={"workflow": workflow, "sections": sections})
+                      kept={"workflow": workflow, "sections": sections, "language": language})

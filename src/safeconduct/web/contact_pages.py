@@ -8,13 +8,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import consent, content
+from safeconduct.cases import consent, contact_status, content
 from safeconduct.cases.content import CONTACT
 from safeconduct.contact import service as contact
 from safeconduct.contact import start_tokens
 from safeconduct.contact.service import ContactAccess
 from safeconduct.crypto import codename as codenames
 from safeconduct.errors import AuthenticationFailed, Refusal
+from safeconduct.org import intro
 from safeconduct.web.api_contact import receive_file, start_session
 from safeconduct.web.deps import CONTACT_COOKIE, contact_access, get_db, runtime
 from safeconduct.web.errors import status_for
@@ -27,10 +28,19 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
+def home(request: Request, db: Session = Depends(get_db)) -> Response:
     return render(request, "contact/home.html", {
         "start_token": start_tokens.issue(runtime(request).org),
-        "codename_style": codenames.style_for(None, choose_language(request))})
+        "codename_style": codenames.style_for(None, choose_language(request)),
+        **_org_context(request, db)})
+
+
+def _org_context(request: Request, db: Session) -> dict[str, object]:
+    """The organisation's name, introduction (in the visitor's language if it has one) and answer delay."""
+    org = intro.read(db)
+    shown = org.intro_for(choose_language(request))
+    return {"org_name": org.name, "org_intro": shown[0] if shown else None,
+            "org_intro_lang": shown[1] if shown else None, "answer_days": org.answer_days}
 
 
 @router.post("/contact/start", response_class=HTMLResponse)
@@ -72,8 +82,11 @@ def conversation_page(request: Request, db: Session, access: ContactAccess, *, e
     messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
     files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
     choice = consent.current(db, case_id=access.case_id, case_key=access.case_key)
+    status = contact_status.describe(content.get_case(db, access.case_id).state,
+                                     caseworker_replied=any(m.author.kind != "contact" for m in messages))
     return render(request, "contact/conversation.html",
-                  {"messages": messages, "files": files, "error": error, "draft": draft,
+                  {"messages": messages, "files": files, "error": error, "draft": draft, "status": status,
+                   **_org_context(request, db),
                    "consent_requested": choice.requested_at is not None and not choice.exported,
                    "max_upload_bytes": runtime(request).settings.max_upload_bytes},
                   status_code=status_code)
