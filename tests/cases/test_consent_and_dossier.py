@@ -212,8 +212,9 @@ def test_the_exported_pdf_pictures_a_consented_photo_names_states_and_is_dated_b
                            headers=bearer(staff))
     assert r.status_code == 200, r.text
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier", json={"workflow": True, "language": "en"},
-                           headers=bearer(staff))
+    r = sqlite_client.post(f"/api/v1/staff/cases/{case_id}/dossier", json={
+        "workflow": True, "language": "en", "password": login.password, "totp": login.next_code()},
+        headers=bearer(staff))
     assert r.status_code == 200, r.text
     with zipfile.ZipFile(io.BytesIO(r.content)) as outer:
         pdf = outer.read("dossier.pdf")
@@ -260,7 +261,8 @@ def test_the_dossier_is_written_in_the_language_asked_for_and_an_unknown_one_is_
     r = sqlite_client.post(url, json={"language": "de"}, headers=bearer(staff))
     assert r.status_code == 422, r.text
     assert _rows(sqlite_installation) == before  # refused before anything was written
-    r = sqlite_client.post(url, json={"language": "ar"}, headers=bearer(staff))
+    r = sqlite_client.post(url, json={"language": "ar", "password": login.password, "totp": login.next_code()},
+                           headers=bearer(staff))
     assert r.status_code == 200, r.text
     path = tmp_path / "d.pdf"
     path.write_bytes(zipfile.ZipFile(io.BytesIO(r.content)).read("dossier.pdf"))
