@@ -25,7 +25,8 @@ from safeconduct.staff.models import StaffMember
 ACTIONS = frozenset({
     "view_messages", "download_file", "reply", "transition", "propose", "confirm", "withdraw", "export", "share",
     "unshare", "add_note", "view_notes", "view_workflow", "legal_hold", "release_hold",
-    "add_claim", "change_claim", "set_risk", "view_vetting", "request_consent", "download_original",
+    "add_claim", "change_claim", "set_risk", "view_vetting", "request_consent", "download_original", "assign",
+    "unassign",
 })
 
 

@@ -32,7 +32,7 @@ KIND_LABELS = {
     "message_in": "message from the person", "reply_out": "reply from the organisation",
     "state_change": "case state change", "vetting_decision": "vetting decision", "note": "caseworker note",
     "file": "file", "share": "case shared", "view": "case viewed", "copy": "case copied", "export": "export",
-    "consent": "consent",
+    "consent": "consent", "assign": "caseworker responsible",
 }
 
 

@@ -26,6 +26,7 @@ from safeconduct.web import (
     casework_pages,
     contact_pages,
     errors,
+    inbox_pages,
     staff_pages,
     stats_pages,
     tus,
@@ -98,6 +99,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     gate.configure(runtime.settings.argon2_concurrency)
     errors.install(app)
     app.include_router(contact_pages.router)
+    app.include_router(inbox_pages.pages)
+    app.include_router(inbox_pages.api)
     app.include_router(staff_pages.router)
     app.include_router(api_contact.router)
     app.include_router(tus.router)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import audit, cleaning, content, inbox, retention
+from safeconduct.cases import assignment, audit, cleaning, content, inbox, retention, triage
 from safeconduct.cases.models import Case
 from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, Refusal
 from safeconduct.staff import service as staff_service
@@ -57,23 +57,15 @@ async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
     return response
 
 
-@router.get("", response_class=HTMLResponse)
-def inbox_page(request: Request, staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
-    cases = inbox.list_cases(db, staff.staff_id)
-    mine = {c.id for c in cases}
-    due = [d for d in retention.upcoming(db, runtime(request).settings) if d.case_id in mine or staff.is_admin]
-    return render(request, "staff/inbox.html", {"staff": staff, "cases": cases, "retention_due": due})
-
-
 def case_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
               draft: str = "", status_code: int = 200) -> Response:
     case, key = inbox.open_case(db, staff, case_id)
     audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="view_messages",
                          case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key)
-    summary = next((c for c in inbox.list_cases(db, staff.staff_id) if c.id == case_id), None)
     files = content.list_files(db, case_id=case_id, case_key=key)
     return render(request, "staff/case.html", {
-        "staff": staff, "case": case, "unread": summary.unread if summary else 0,
+        "staff": staff, "case": case, "unread": triage.unread_count(db, staff.staff_id, case_id),
+        "assignee": assignment.assignee(db, case_id), "holders": assignment.holders(db, case_id),
         "messages": content.read_messages(db, case_id=case_id, case_key=key),
         "files": files, "cleanings": cleaning.states(db, case_id=case_id, case_key=key, files=files),
         "error": error, "draft": draft}, status_code=status_code)
