@@ -185,11 +185,11 @@ def search(db: Session, staff: StaffAccess, query: InboxQuery, *, overdue_days: 
         select(Message.case_id, func.count(Message.id))
         .outerjoin(ReadMark, and_(ReadMark.case_id == Message.case_id, ReadMark.staff_id == staff.staff_id))
         .where(Message.case_id.in_(ids), Message.id > func.coalesce(ReadMark.last_message_id, 0))
-        .group_by(Message.case_id)).tuples().all()) if ids else {}
+        .group_by(Message.case_id)).all()) if ids else {}
     overdue = set(db.scalars(select(Case.id).where(Case.id.in_(ids), _after_mark(staff.staff_id, cutoff)))) \
         if ids else set()
     names = dict(db.execute(select(StaffMember.id, StaffMember.username).where(
-        StaffMember.id.in_({c.assignee_id for c in cases if c.assignee_id is not None}))).tuples().all())
+        StaffMember.id.in_({c.assignee_id for c in cases if c.assignee_id is not None}))).all())
     rows = [InboxRow(id=c.id, label=c.label, state=c.state, created_on=c.created_on,
                      last_activity_on=c.last_activity_on, unread=int(unread.get(c.id, 0)), overdue=c.id in overdue,
                      proposal=c.id in proposals, assignee=names.get(c.assignee_id) if c.assignee_id else None,
