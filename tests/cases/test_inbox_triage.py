@@ -267,7 +267,8 @@ def test_the_inbox_page_filters_with_a_plain_get_form(sqlite_installation: Insta
                                                       sqlite_client: TestClient) -> None:
     anna = sqlite_installation.add_staff("anna")
     for n in range(3):
-        _case(sqlite_installation, [anna], label=f"AAAA-000{n}", activity=n, created=10 + n, state="vetting" if n else "closed")
+        _case(sqlite_installation, [anna], label=f"AAAA-000{n}", activity=n, created=10 + n,
+              state="vetting" if n else "closed")
     staff_page_login(sqlite_client, anna)
     page = sqlite_client.get("/staff")
     assert page.status_code == 200 and '<form method="get" action="/staff"' in page.text
