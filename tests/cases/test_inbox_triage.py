@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from safeconduct.cases.casework_models import AuditRecord
 from safeconduct.cases.keys import new_label, unseal_for_recipient
-from safeconduct.cases.models import Case, CaseKeySeal, Message
+from safeconduct.cases.models import Case, CaseKeySeal, Message, ReadMark
 from safeconduct.crypto.keys import parse_recovery_key
 from safeconduct.ledger import service as ledger
 from tests.conftest import Installation, StaffLogin
@@ -154,9 +154,15 @@ def test_waiting_for_me(installation: Installation, client: TestClient) -> None:
     # a message unread for longer than inbox_overdue_days is overdue, and comes first
     old = _case(installation, [anna, ben], messages=2, activity=installation.settings.inbox_overdue_days)
     fresh = _case(installation, [anna, ben], messages=1, activity=0)
+    seen = _case(installation, [anna, ben], messages=3, activity=installation.settings.inbox_overdue_days + 9)
+    with installation.runtime.db() as db:  # ben read it all: several read marks, each for its own case
+        last = db.scalar(select(func.max(Message.id)).where(Message.case_id == seen))
+        db.add(ReadMark(staff_id=ben.staff_id, case_id=seen, last_message_id=last))
+        db.commit()
     waiting = _inbox(client, b_token, waiting="me")
     assert [(c["id"], c["overdue"], c["unread"]) for c in waiting["cases"]] == [  # type: ignore[index]
         (old, True, 2), (fresh, False, 1)]
+    assert {c["id"]: c["unread"] for c in _inbox(client, b_token)["cases"]}[seen] == 0  # type: ignore[index]
     assert quiet not in [c["id"] for c in _inbox(client, a_token, waiting="me")["cases"]]  # type: ignore[index]
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import transitions
@@ -128,8 +128,9 @@ def proposals_for(db: Session, staff: StaffAccess) -> set[str]:
 
 
 def _mark(staff_id: int) -> ColumnElement[int]:
+    """My read mark on the case of the enclosing query (explicitly correlated: it sits two levels deep)."""
     return func.coalesce(select(ReadMark.last_message_id).where(
-        ReadMark.staff_id == staff_id, ReadMark.case_id == Case.id).scalar_subquery(), 0)
+        ReadMark.staff_id == staff_id, ReadMark.case_id == Case.id).correlate(Case).scalar_subquery(), 0)
 
 
 def _after_mark(staff_id: int, cutoff: dt.date | None = None) -> ColumnElement[bool]:
@@ -137,7 +138,7 @@ def _after_mark(staff_id: int, cutoff: dt.date | None = None) -> ColumnElement[b
     cond = [Message.case_id == Case.id, Message.id > _mark(staff_id)]
     if cutoff is not None:
         cond.append(Message.created_on <= cutoff)
-    return exists().where(*cond)
+    return select(Message.id).where(*cond).correlate(Case).exists()
 
 
 def _filtered(db: Session, staff: StaffAccess, query: InboxQuery, proposals: set[str]) -> Select[Case]:
