@@ -24,10 +24,11 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -152,6 +153,35 @@ def timed(client: TestClient, url: str, runs: int) -> tuple[float, float, float,
         statistics.median(cpu)
 
 
+class QueryTimes:
+    """PostgreSQL only: the database's own execution time for the SELECTs of one request (EXPLAIN ANALYZE
+    of each statement it ran, summed), so the figure does not depend on how busy the client side is."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine, self.captured, self.on = engine, [], False
+        event.listen(engine, "before_cursor_execute", self._capture)
+
+    def _capture(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                 _many: bool) -> None:
+        if self.on and statement.lstrip().upper().startswith("SELECT"):
+            self.captured.append((statement, parameters))
+
+    def database_ms(self, client: TestClient, url: str, runs: int = 5) -> float:
+        totals = []
+        for _ in range(runs):
+            self.captured, self.on = [], True
+            assert client.get(url).status_code == 200
+            self.on = False
+            total = 0.0
+            with self.engine.connect() as conn:
+                for statement, parameters in self.captured:
+                    plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
+                    total += float(plan[0]["Execution Time"])
+                conn.rollback()
+            totals.append(total)
+        return statistics.median(totals)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
@@ -194,14 +224,19 @@ def main() -> None:
             ("case page (20 messages)", f"/staff/cases/{real_id}"),
             ("statistics page", "/staff/stats"),
         ]
+        explain = QueryTimes(runtime.engine) if args.backend == "postgres" else None
         load_before = os.getloadavg()
         results = [(name, url, *timed(admin if "stats" in url else client, url, args.runs)) for name, url in pages]
+        db_ms = {url: explain.database_ms(admin if "stats" in url else client, url) for _n, url in pages} \
+            if explain else {}
         load_after = os.getloadavg()
         print(f"\nbackend {args.backend}, {args.runs} runs each, load average before {load_before[0]:.2f} "
               f"after {load_after[0]:.2f} ({os.cpu_count()} cores)")
-        print("| page | CPU (median) | wall median | wall p95 | wall max |\n| --- | --- | --- | --- | --- |")
-        for name, _url, med, p95, top, cpu in results:
-            print(f"| {name} | {cpu:.0f} ms | {med:.0f} ms | {p95:.0f} ms | {top:.0f} ms |")
+        print("| page | CPU (median) | database (median) | wall median | wall p95 | wall max |\n"
+              "| --- | --- | --- | --- | --- | --- |")
+        for name, url, med, p95, top, cpu in results:
+            database = f"{db_ms[url]:.0f} ms" if url in db_ms else "in CPU"
+            print(f"| {name} | {cpu:.0f} ms | {database} | {med:.0f} ms | {p95:.0f} ms | {top:.0f} ms |")
         runtime.engine.dispose()
 
 
