@@ -70,6 +70,17 @@ def test_the_inbox_at_both_widths_in_english_and_arabic(browser, server: Server,
             page.locator("table.inbox thead").bounding_box()["width"] <= 1  # type: ignore[index]
         page.set_viewport_size(DESK)
         assert page.locator("table.inbox thead th").first.is_visible()
-    page.goto(server.url + "/staff?lang=en")
+    # the caseworker makes themself responsible from the case page; the inbox then finds it under "Me"
+    page.goto(server.url + "/staff?lang=en&language=fr")
+    page.locator("table.inbox a.label").first.click()
+    page.get_by_label("Responsible").select_option(worker.username)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/staff/cases/[0-9a-f]+#assignee$"))
+    assert page.get_by_label("Responsible").input_value() == worker.username
+    page.set_viewport_size(PHONE)
+    shot(page, "28-staff-case-assignee-390")
+    page.goto(server.url + "/staff?assignee=me")
+    assert page.locator("table.inbox tbody tr").count() == 1
+    assert "Français" in page.locator("table.inbox tbody tr").inner_text()
     console.close()
     assert requests.urls and not requests.foreign(server), requests.foreign(server)
