@@ -163,7 +163,7 @@ class QueryTimes:
 
     def _capture(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
                  _many: bool) -> None:
-        if self.on and statement.lstrip().upper().startswith("SELECT"):
+        if self.on and statement.lstrip().upper().startswith(("SELECT", "SET")):
             self.captured.append((statement, parameters))
 
     def database_ms(self, client: TestClient, url: str, runs: int = 5) -> float:
@@ -175,6 +175,9 @@ class QueryTimes:
             total = 0.0
             with self.engine.connect() as conn:
                 for statement, parameters in self.captured:
+                    if statement.lstrip().upper().startswith("SET"):  # the request's settings, e.g. jit
+                        conn.exec_driver_sql(statement, parameters)
+                        continue
                     plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
                     total += float(plan[0]["Execution Time"])
                 conn.rollback()
