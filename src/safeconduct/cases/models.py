@@ -30,8 +30,9 @@ class Case(Base):
     opened_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
     #: The one caseworker responsible (others hold seals too and share the case); None: nobody yet.
     #: Clear like the audit log, which already names who worked on which case (`cases/assignment.py`).
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), nullable=True,
-                                                    index=True)
+    #: No foreign key: adding one makes SQLite rebuild `cases`, and the rebuild's DROP cascades to every
+    #: table referencing it (staff accounts are deactivated, never deleted; unsharing clears it).
+    assignee_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     #: The interface language the contact's pages were last shown in: only one of the installation's own
     #: interface languages ("en", "fr", "ar"), never the browser's list (docs/threat-model.md).
     contact_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
