@@ -33,6 +33,7 @@ class Settings:
     empty_conversation_days: int = 14  # a started conversation with nothing written is forgotten after this
     staff_failures_before_lock: int = 10
     staff_lock_minutes: int = 15
+    inbox_overdue_days: int = 3  # a message unread this many days makes the case "overdue" in the inbox
     organisation: dict[str, Any] = field(default_factory=dict)
     mail: dict[str, Any] = field(default_factory=dict)  # [mail]: notification e-mails (notifications/mail.py)
 

@@ -390,7 +390,9 @@ SEALED_OR_HASHED = {
 }
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
-    "cases": {"id", "label", "state", "created_on", "opened_on", "last_activity_on"},
+    # assignee_id: a staff account, as in the audit log; contact_language: one of the interface languages
+    "cases": {"id", "label", "state", "created_on", "opened_on", "last_activity_on", "assignee_id",
+              "contact_language"},
     "spent_start_tokens": {"expires_at"},
     "case_consents": {"case_id", "updated_on"}, "case_files": {"id", "case_id", "created_on"},
     "case_key_seals": {"id", "case_id", "recipient", "staff_id"},

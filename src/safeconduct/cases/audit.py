@@ -30,6 +30,8 @@ ACTIONS = frozenset({
     "view_work",
     # staff accounts (case_id None, target: the account) and retention run from the console
     "change_password", "new_authenticator", "reset_account", "remove_account", "shred",
+    # the caseworker responsible for a case
+    "assign", "unassign",
 })
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from safeconduct.store import coarse
@@ -28,13 +28,23 @@ class Case(Base):
     #: The day the contact's first message or file arrived; until then (None) the conversation is in no
     #: inbox and no statistics, and housekeeping forgets it after `empty_conversation_days`.
     opened_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    #: The one caseworker responsible (others hold seals too and share the case); None: nobody yet.
+    #: Clear like the audit log, which already names who worked on which case (`cases/assignment.py`).
+    #: No foreign key: adding one makes SQLite rebuild `cases`, and the rebuild's DROP cascades to every
+    #: table referencing it (staff accounts are deactivated, never deleted; unsharing clears it).
+    assignee_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    #: The interface language the contact's pages were last shown in: only one of the installation's own
+    #: interface languages ("en", "fr", "ar"), never the browser's list (docs/threat-model.md).
+    contact_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class CaseKeySeal(Base):
     """The case key sealed to one recipient: the contact, a caseworker, or the recovery key."""
 
     __tablename__ = "case_key_seals"
-    __table_args__ = (UniqueConstraint("case_id", "recipient", "staff_id"),)
+    # (staff_id, case_id): the inbox starts from "the cases sealed to me" (cases/inbox.py)
+    __table_args__ = (UniqueConstraint("case_id", "recipient", "staff_id"),
+                      Index("ix_case_key_seals_staff_case", "staff_id", "case_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -47,6 +57,8 @@ class Message(Base):
     """A message from the contact or a reply from a caseworker (which one is inside the ciphertext)."""
 
     __tablename__ = "messages"
+    # (case_id, id): unread and overdue are "a message after my read mark" probes (cases/inbox.py)
+    __table_args__ = (Index("ix_messages_case_id_id", "case_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, events, keys
-from safeconduct.cases.models import CaseKeySeal, ReadMark
+from safeconduct.cases.models import Case, CaseKeySeal, ReadMark
 from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.transitions import Actor
 from safeconduct.errors import Conflict, InvalidInput, NotFound
@@ -70,6 +70,9 @@ def unshare(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningK
         raise Conflict("%(username)s is the only caseworker on this case; share it with someone else first.",
                        username=member.username)
     db.delete(seal)
+    case = db.get(Case, case_id)
+    if case is not None and case.assignee_id == member.id:  # who cannot read a case is not responsible for it
+        case.assignee_id = None
     mark = db.get(ReadMark, (member.id, case_id))
     if mark is not None:
         db.delete(mark)

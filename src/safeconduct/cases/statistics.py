@@ -25,6 +25,7 @@ other; the threshold lowers, not removes, that risk — keep it at 5 or higher.)
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -97,6 +98,50 @@ def _main(state: str) -> str:
     return state.partition("/")[0]
 
 
+def _states_at_week_ends(cases: list[tuple[str, str, dt.date]], moves: dict[str, list[tuple[dt.date, str]]],
+                         ends: list[dt.date]) -> list[dict[str, int]]:
+    """How many cases were in each main state at each week's end (cases opened by then).
+
+    A case with no recorded move counts in its current state; otherwise in the target of its last move on
+    or before that day (in audit order), "new_contact" before its first. Counted with one difference array
+    per state, so 10,000 cases cost one pass each rather than one per week (bench/inbox_10k.py).
+    """
+    weeks = len(ends)
+    diff = {state: [0] * (weeks + 1) for state in STATES}
+
+    def add(state: str, start: int, stop: int) -> None:
+        if state in diff and start < stop:
+            diff[state][start] += 1
+            diff[state][stop] -= 1
+
+    for case_id, state, created in cases:
+        first = bisect.bisect_left(ends, created)  # the first week whose end is on or after the opening day
+        history = moves.get(case_id)
+        if history is None:
+            add(_main(state), first, weeks)
+            continue
+        starts = [bisect.bisect_left(ends, on) for on, _target in history]
+        if starts != sorted(starts):  # moves recorded out of day order (clock change): week by week
+            for week in range(first, weeks):
+                at_end = "new_contact"
+                for start, (_on, target) in zip(starts, history, strict=True):
+                    if start <= week:
+                        at_end = target
+                add(at_end, week, week + 1)
+            continue
+        bounds = [*starts, weeks]
+        add("new_contact", first, max(first, bounds[0]))
+        for n, (_on, target) in enumerate(history):
+            add(target, max(first, bounds[n]), max(first, bounds[n + 1]))
+    per_week: list[dict[str, int]] = [dict.fromkeys(STATES, 0) for _ in range(weeks)]
+    for state, changes in diff.items():
+        running = 0
+        for week in range(weeks):
+            running += changes[week]
+            per_week[week][state] = running
+    return per_week
+
+
 def compute(db: Session, *, today: dt.date | None = None, threshold: int = SUPPRESS_BELOW,
             weeks: int = WEEKS) -> Statistics:
     """Count, then suppress: raw counts never leave this function."""
@@ -126,23 +171,7 @@ def compute(db: Session, *, today: dt.date | None = None, threshold: int = SUPPR
         if iso_week(created) in opened:
             opened[iso_week(created)] += 1
 
-    per_week: list[dict[str, int]] = []
-    for end in ends:
-        counts = dict.fromkeys(STATES, 0)
-        for case_id, state, created in cases:
-            if created > end:
-                continue
-            history = moves.get(case_id)
-            if history is None:
-                at_end = _main(state)
-            else:
-                at_end = "new_contact"
-                for on, target in history:
-                    if on <= end:
-                        at_end = target
-            if at_end in counts:
-                counts[at_end] += 1
-        per_week.append(counts)
+    per_week = _states_at_week_ends(cases, moves, ends)
 
     return Statistics(
         threshold=threshold,

@@ -191,6 +191,11 @@ def _pending(db: Session, case_id: str, case_key: bytes) -> list[tuple[Transitio
     return [(row, open_record(case_key, row.ciphertext, _proposal_aad(case_id, row.id))) for row in rows]
 
 
+def proposer_id(row: TransitionProposal, case_key: bytes) -> int:
+    """Who proposed a pending decision (sealed): the inbox asks everyone else to confirm it."""
+    return int(open_record(case_key, row.ciphertext, _proposal_aad(row.case_id, row.id))["by_id"])
+
+
 def _pending_view(row: TransitionProposal, data: dict[str, Any]) -> PendingProposal:
     return PendingProposal(id=row.id, from_state=data["from"], to_state=data["to"], proposed_by=data["by"],
                            reason=data["why"], at=dt.datetime.fromisoformat(data["at"]))
@@ -342,6 +347,7 @@ def withdraw_proposal(db: Session, *, case_id: str, case_key: bytes, actor: Acto
 
 __all__ = [
     "Actor", "HistoryEntry", "NextState", "Outcome", "PendingProposal", "State", "WorkflowView", "change_state",
-    "confirm", "history", "history_disclosures", "open_record", "overview", "seal_record", "withdraw_proposal",
+    "confirm", "history", "history_disclosures", "open_record", "overview", "proposer_id", "seal_record",
+    "withdraw_proposal",
     "workflow_for",
 ]

@@ -35,7 +35,7 @@ KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 #: Kinds the contact and case code records (others matching ``KIND`` are accepted for new features).
 KNOWN_KINDS = frozenset({
     "message_in", "reply_out", "file", "state_change", "vetting_decision", "note", "share", "view", "copy",
-    "export", "consent",
+    "export", "consent", "assign",
 })
 
 

@@ -43,7 +43,7 @@ KIND_LABELS = {
     "vetting": N_("vetting decision"), "note": N_("caseworker note"), "file": N_("file"),
     "file_in": N_("file from the person"), "file_out": N_("file from the organisation"),
     "share": N_("case shared"), "view": N_("case viewed"), "copy": N_("case copied"), "export": N_("export"),
-    "consent": N_("consent"), "case_opened": N_("first contact"),
+    "consent": N_("consent"), "case_opened": N_("first contact"), "assign": N_("caseworker responsible"),
 }
 #: The workflow's states under their default names (``cases.workflow.DEFAULT_LABELS``, marked for translation
 #: here because the ledger may not import ``cases``); an organisation's own names replace them.

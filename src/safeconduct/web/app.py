@@ -32,6 +32,7 @@ from safeconduct.web import (
     contact_pages,
     errors,
     i18n,
+    inbox_pages,
     notification_pages,
     openapi,
     org_pages,
@@ -115,6 +116,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     gate.configure(runtime.settings.argon2_concurrency)
     errors.install(app)
     app.include_router(contact_pages.router)
+    app.include_router(inbox_pages.pages)
+    app.include_router(inbox_pages.api)
     app.include_router(staff_pages.router)
     app.include_router(account_pages.router)
     app.include_router(admin_pages.router)

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import consent, contact_status, content
+from safeconduct.cases import consent, contact_language, contact_status, content
 from safeconduct.cases.content import CONTACT
 from safeconduct.contact import service as contact
 from safeconduct.contact import start_tokens
@@ -20,7 +20,7 @@ from safeconduct.web.api_contact import receive_file, start_session
 from safeconduct.web.deps import CONTACT_COOKIE, contact_access, get_db, runtime
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import check_csrf_fields, checked_form
-from safeconduct.web.i18n import choose_language
+from safeconduct.web.i18n import LANGUAGES, choose_language
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import set_cookie
 
@@ -79,6 +79,7 @@ async def login(request: Request, db: Session = Depends(get_db)) -> Response:
 
 def conversation_page(request: Request, db: Session, access: ContactAccess, *, error: str | None = None,
                       draft: str = "", status_code: int = 200) -> Response:
+    contact_language.remember(db, access.case_id, choose_language(request), allowed=set(LANGUAGES))
     messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
     files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
     choice = consent.current(db, case_id=access.case_id, case_key=access.case_key)

@@ -58,14 +58,6 @@ async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
     return response
 
 
-@router.get("", response_class=HTMLResponse)
-def inbox_page(request: Request, staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
-    cases = inbox.list_cases(db, staff.staff_id)
-    mine = {c.id for c in cases}
-    due = [d for d in retention.upcoming(db, runtime(request).settings) if d.case_id in mine or staff.is_admin]
-    return render(request, "staff/inbox.html", {"staff": staff, "cases": cases, "retention_due": due})
-
-
 def case_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, error: str | None = None,
               draft: str = "", tab: str = "conversation", status_code: int = 200) -> Response:
     return workspace_page(request, db, staff, case_id, tab=tab, error=error, draft=draft, status_code=status_code)

@@ -15,7 +15,18 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import audit, cleaning, consent, content, inbox, notes, transitions, vetting
+from safeconduct.cases import (
+    assignment,
+    audit,
+    cleaning,
+    consent,
+    content,
+    inbox,
+    notes,
+    transitions,
+    triage,
+    vetting,
+)
 from safeconduct.cases.workflow import DEFAULT_LABELS, MAIN_PATH, SIDE_EXITS
 from safeconduct.org import canned
 from safeconduct.staff.service import StaffAccess
@@ -62,11 +73,11 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
     case, key = inbox.open_case(db, staff, case_id)
     audit.record_custody(db, staff_id=staff.staff_id, username=staff.username, action="view_messages",
                          case_id=case_id, case_key=key, signing_key=rt.org.signing_key, target=tab)
-    summary = next((c for c in inbox.list_cases(db, staff.staff_id) if c.id == case_id), None)
     files = content.list_files(db, case_id=case_id, case_key=key)
     context: dict[str, Any] = {
         "staff": staff, "case": case, "tab": tab, "tabs": TABS, "error": error, "draft": draft,
-        "unread": summary.unread if summary else 0,
+        "unread": triage.unread_count(db, staff.staff_id, case_id),
+        "assignee": assignment.assignee(db, case_id), "holders": assignment.holders(db, case_id),
         "messages": content.read_messages(db, case_id=case_id, case_key=key),
         "files": files, "cleanings": cleaning.states(db, case_id=case_id, case_key=key, files=files),
         "canned": canned.list_replies(db), "canned_languages": canned.LANGUAGES,
