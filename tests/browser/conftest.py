@@ -172,3 +172,15 @@ def shot(tmp_path_factory: pytest.TempPathFactory) -> Screenshots:
     keep = os.environ.get("SAFECONDUCT_SCREENSHOTS", "") == "1"
     return Screenshots(SCREENSHOTS if keep else tmp_path_factory.mktemp("screenshots"))
 
+
+def log_in_to_console(page, server: Server, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
+    """The shared caseworker logs in through the console's form (a code the server has not seen yet)."""
+    import re
+
+    page.goto(server.url + f"/staff/login?lang={lang}")
+    worker = server.caseworker
+    page.get_by_label("Username").fill(worker.username)
+    page.get_by_label("Password").fill(worker.password)
+    page.get_by_label("Six-digit code from your authenticator app").fill(worker.code())
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/staff$"))

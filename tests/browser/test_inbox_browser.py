@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from tests.browser.conftest import DESK, PHONE, Requests, Server
+from tests.browser.conftest import DESK, PHONE, Requests, Server, log_in_to_console
 from tests.flows import bearer, start_contact
 
 pytestmark = pytest.mark.browser
@@ -34,13 +34,7 @@ def test_the_inbox_at_both_widths_in_english_and_arabic(browser, server: Server,
     console = browser.new_context(java_script_enabled=False, viewport=DESK)
     console.on("request", requests)
     page = console.new_page()
-    page.goto(server.url + "/staff/login?lang=en")
-    worker = server.caseworker
-    page.get_by_label("Username").fill(worker.username)
-    page.get_by_label("Password").fill(worker.password)
-    page.get_by_label("Six-digit code from your authenticator app").fill(worker.code())
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/staff$"))
+    log_in_to_console(page, server)
 
     # the filter form without JavaScript: waiting for me, in Arabic
     page.get_by_label("Waiting for me").check()
@@ -74,10 +68,10 @@ def test_the_inbox_at_both_widths_in_english_and_arabic(browser, server: Server,
     # the caseworker makes themself responsible from the case page; the inbox then finds it under "Me"
     page.goto(server.url + "/staff?lang=en&language=fr")
     page.locator("table.inbox a.label").first.click()
-    page.get_by_label("Responsible").select_option(worker.username)
+    page.get_by_label("Responsible").select_option(server.caseworker.username)
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/staff/cases/[0-9a-f]+#assignee$"))
-    assert page.get_by_label("Responsible").input_value() == worker.username
+    assert page.get_by_label("Responsible").input_value() == server.caseworker.username
     page.set_viewport_size(PHONE)
     shot(page, "28-staff-case-assignee-390")
     page.goto(server.url + "/staff?assignee=me")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from safeconduct.crypto.codename import ARABIC_INDIC
-from tests.browser.conftest import DESK, PHONE, Requests, Server
+from tests.browser.conftest import DESK, PHONE, Requests, Server, log_in_to_console
 
 pytestmark = pytest.mark.browser
 
@@ -65,13 +65,7 @@ def test_consent_is_reached_from_the_conversation_and_asked_for_from_the_console
     console = browser.new_context(java_script_enabled=False, viewport=DESK)
     console.on("request", requests)
     desk = console.new_page()
-    desk.goto(server.url + "/staff/login")
-    worker = server.caseworker
-    desk.get_by_label("Username").fill(worker.username)
-    desk.get_by_label("Password").fill(worker.password)
-    desk.get_by_label("Six-digit code from your authenticator app").fill(worker.code())
-    desk.get_by_role("button", name="Log in").click()
-    desk.wait_for_url(re.compile(r"/staff$"))
+    log_in_to_console(desk, server)
     for label in desk.locator("table.cases a.label").all_inner_texts():
         desk.get_by_role("link", name=label, exact=True).click()
         if message in desk.locator("ol.thread").inner_text():

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from tests.browser.conftest import CHROMIUM, DESK, PHONE, Requests, Server
+from tests.browser.conftest import CHROMIUM, DESK, PHONE, Requests, Server, log_in_to_console
 from tests.conftest import LiveServer, make_installation
 from tests.flows import bearer, start_contact
 from tests.support import require
@@ -42,13 +42,7 @@ def test_the_notifications_page_and_the_count_in_the_navigation(  # type: ignore
     context = browser.new_context(java_script_enabled=False, viewport=DESK)
     context.on("request", requests)
     page = context.new_page()
-    page.goto(server.url + "/staff/login?lang=en")
-    worker = server.caseworker
-    page.get_by_label("Username").fill(worker.username)
-    page.get_by_label("Password").fill(worker.password)
-    page.get_by_label("Six-digit code from your authenticator app").fill(worker.code())
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/staff$"))
+    log_in_to_console(page, server)
     before = _count(page)
     assert before >= 2  # the message and the consent (other browser tests may have added more)
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from safeconduct.org.canned_defaults import STARTING_SET
-from tests.browser.conftest import DESK, PHONE, Requests, Server
+from tests.browser.conftest import DESK, PHONE, Requests, Server, log_in_to_console
 
 pytestmark = pytest.mark.browser
 MESSAGE = "أريد أن أغادر. I want to leave, and I need to know what happens next."
@@ -57,13 +57,7 @@ def test_work_page_sections_and_canned_replies_fit_a_phone_in_english_and_arabic
     console = browser.new_context(java_script_enabled=False, viewport=DESK)
     console.on("request", requests)
     desk = console.new_page()
-    desk.goto(server.url + "/staff/login?lang=en")
-    worker = server.caseworker
-    desk.get_by_label("Username").fill(worker.username)
-    desk.get_by_label("Password").fill(worker.password)
-    desk.get_by_label("Six-digit code from your authenticator app").fill(worker.code())
-    desk.get_by_role("button", name="Log in").click()
-    desk.wait_for_url(re.compile(r"/staff$"))
+    log_in_to_console(desk, server)
     for label in desk.locator("table.cases a.label").all_inner_texts():
         desk.get_by_role("link", name=label, exact=True).click()
         if MESSAGE in desk.locator("ol.thread").inner_text():
@@ -111,7 +105,7 @@ def test_work_page_sections_and_canned_replies_fit_a_phone_in_english_and_arabic
         assert desk.locator("#text").input_value() == STARTING_SET[0][f"text_{target}"]
         assert desk.locator("#section-title").inner_text() == tabs.nth(1).inner_text()  # still on vetting
         _both_widths(desk, shot, f"31-staff-canned-inserted-{lang}")
-        desk.locator("#text").fill(desk.locator("#text").input_value() + " — " + worker.username)
+        desk.locator("#text").fill(desk.locator("#text").input_value() + " — " + server.caseworker.username)
         desk.locator("form#reply button.primary").click()
         desk.wait_for_url(re.compile(r"/work\?tab=vetting#latest$"))
         assert STARTING_SET[0][f"text_{target}"] in desk.locator("ol.thread").inner_text()

@@ -121,14 +121,6 @@ def set_legal_hold(db: Session, *, case_id: str, hold: bool, staff_id: int) -> N
     db.commit()
 
 
-def case_id_for_label(db: Session, label: str) -> str:
-    """Find a case by the pseudonymous label administrators see (they cannot open the case itself)."""
-    case_id = db.scalar(select(Case.id).where(Case.label == label.strip().upper()))
-    if case_id is None:
-        raise NotFound("No case has the label %(label)s.", label=label.strip()[:32])
-    return str(case_id)
-
-
 def holds(db: Session) -> list[tuple[str, str]]:
     """(case id, label) of every case under a legal hold."""
     rows = db.execute(select(Case.id, Case.label).join(CaseRetention, CaseRetention.case_id == Case.id)

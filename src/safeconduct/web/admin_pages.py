@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from safeconduct.cases import audit, reshare, retention
+from safeconduct.cases import audit, lookup, reshare, retention
 from safeconduct.cases.models import Case
 from safeconduct.errors import InvalidInput, NotFound, Refusal
 from safeconduct.staff import accounts
@@ -117,7 +117,7 @@ async def hold(request: Request, staff: StaffAccess = Depends(admin_access), db:
     """Put a case (named by its label) under a legal hold, or release it."""
     form = await checked_form(request)
     try:
-        case_id = retention.case_id_for_label(db, str(form.get("label", "")))
+        case_id = lookup.case_id_for_label(db, str(form.get("label", "")))
         retention.set_legal_hold(db, case_id=case_id, hold=form.get("action") != "release", staff_id=staff.staff_id)
     except Refusal as exc:
         db.rollback()
@@ -154,7 +154,7 @@ def audit_page(request: Request, staff: StaffAccess = Depends(admin_access), db:
     case_id: str | None = None
     try:
         if label:
-            case_id = retention.case_id_for_label(db, label)
+            case_id = lookup.case_id_for_label(db, label)
         before = int(q["before"]) if q.get("before", "").isdigit() and int(q["before"]) <= ROW_ID_MAX else None
         found = audit.entries(db, staff_id=by_name.get(account, -1) if account else None,
                               action=action if action in audit.ACTIONS else None, case_id=case_id,

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.auth import sessions
-from safeconduct.cases import audit, cleaning, content, inbox, retention
+from safeconduct.cases import audit, cleaning, content, inbox, lookup, retention
 from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, Refusal
 from safeconduct.notifications import service as notifications
 from safeconduct.staff import service as staff_service
@@ -140,7 +140,7 @@ async def legal_hold(request: Request, staff: StaffAccess = Depends(admin_access
                      db: Session = Depends(get_db)) -> Response:
     """Put a case (named by its label) under a legal hold, or release it."""
     form = await checked_form(request)
-    case_id = retention.case_id_for_label(db, str(form.get("label", "")))
+    case_id = lookup.case_id_for_label(db, str(form.get("label", "")))
     retention.set_legal_hold(db, case_id=case_id, hold=form.get("action") != "release", staff_id=staff.staff_id)
     return RedirectResponse("/staff/admin#retention", status_code=303)
 
