@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from nacl.public import PrivateKey
-from sqlalchemy import insert, select
+from sqlalchemy import MetaData, insert, select
 from typer.testing import CliRunner
 
 from safeconduct.backup import BackupError, create_backup, restore_backup
@@ -256,19 +256,22 @@ def _installation_at_first_revision(settings: Settings) -> tuple[str, bytes]:
     meta = {"v": 1, "name": "old.bin", "size": len(body), "content_type": "application/octet-stream",
             "sha256": hashlib.sha256(body).hexdigest(), "key": base64.b64encode(file_key).decode(),
             "author": {"kind": "contact", "staff_id": None, "name": None}, "at": now.isoformat(), "nonce": ""}
+    # The tables as revision 0001 made them: today's models carry columns (and defaults) it has not.
+    old = MetaData()
+    old.reflect(engine)
     with engine.begin() as db:
-        db.execute(insert(Organisation.__table__).values(
+        db.execute(insert(old.tables[Organisation.__tablename__]).values(
             id=1, name="Old", codename_salt=secrets.token_bytes(16), recovery_public_key=bytes(recovery.public_key),
             signing_public_key=bytes(signing.verify_key), created_on=today))
-        db.execute(insert(Case.__table__).values(
+        db.execute(insert(old.tables[Case.__tablename__]).values(
             id=case_id, label="ABCD-EFGH", state="new_contact", created_on=today, last_activity_on=today,
             contact_lookup=secrets.token_bytes(32), contact_public_key=bytes(contact.public_key)))
-        db.execute(insert(CaseKeySeal.__table__).values(
+        db.execute(insert(old.tables[CaseKeySeal.__tablename__]).values(
             case_id=case_id, recipient="recovery", sealed=sealing.seal(bytes(recovery.public_key), case_key)))
-        db.execute(insert(Message.__table__).values(
+        db.execute(insert(old.tables[Message.__tablename__]).values(
             case_id=case_id, created_on=today,
             ciphertext=aead.encrypt(case_key, json.dumps(message).encode(), b"message:" + case_id.encode())))
-        db.execute(insert(CaseFile.__table__).values(
+        db.execute(insert(old.tables[CaseFile.__tablename__]).values(
             id=file_id, case_id=case_id, created_on=today,
             meta_ciphertext=aead.encrypt(case_key, json.dumps(meta).encode(), f"file:{case_id}:{file_id}".encode())))
     with engine.connect() as connection:

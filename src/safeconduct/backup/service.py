@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nacl.public import PrivateKey
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from safeconduct.backup import database
@@ -108,13 +108,13 @@ def _recovery_public_key(settings: Settings, engine: Engine) -> bytes:
     if path is not None and not path.is_file():  # opening it would create an empty database
         raise NotInitialised(f"no installation in {settings.data_dir}: there is no database at {path}")
     try:
-        with Session(engine) as db:
-            org = db.get(Organisation, 1)
+        with Session(engine) as db:  # one column: an installation at an older revision has fewer than the model
+            key = db.scalar(select(Organisation.recovery_public_key).where(Organisation.id == 1))
     except Exception as exc:  # no database, no schema
         raise NotInitialised(f"no installation in {settings.data_dir} ({type(exc).__name__})") from exc
-    if org is None:
+    if key is None:
         raise NotInitialised(f"no installation in {settings.data_dir}")
-    return org.recovery_public_key
+    return bytes(key)
 
 
 def _referenced(copy: Path) -> tuple[list[str], list[str]]:
