@@ -84,14 +84,14 @@ def test_password_authenticator_reset_reshare_audit_and_retention(  # type: igno
     page.locator("#confirm").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change my password").click()
     page.wait_for_url(re.compile(r"changed=1$"))
-    both_widths(page, shot, "30-staff-account-password-changed")
+    both_widths(page, shot, "40-staff-account-password-changed")
     page.goto(server.url + "/staff/account?lang=ar")
-    both_widths(page, shot, "30a-staff-account-ar")
+    both_widths(page, shot, "40a-staff-account-ar")
     page.goto(server.url + "/staff/account?lang=en")
     page.locator("#auth-password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set up a new authenticator").click()
     dana = Caseworker("dana", NEW_PASSWORD, shown_secret(page))
-    both_widths(page, shot, "31-staff-new-authenticator")
+    both_widths(page, shot, "41-staff-new-authenticator")
 
     # --- Dana forgets her password: the administrator resets the account -----------------------------
     desk.get_by_role("link", name="Staff", exact=True).click()
@@ -100,13 +100,13 @@ def test_password_authenticator_reset_reshare_audit_and_retention(  # type: igno
     desk.locator("#confirm").fill(RESET_PASSWORD)
     desk.get_by_role("button", name="Reset the account").click()
     assert "Tick the box" in desk.locator("p.notice.error").inner_text()  # refused, typed text kept below
-    both_widths(desk, shot, "32-admin-member-reset-refused")
+    both_widths(desk, shot, "42-admin-member-reset-refused")
     desk.locator("#password").fill(RESET_PASSWORD)
     desk.locator("#confirm").fill(RESET_PASSWORD)
     desk.locator("input[name=understood]").check()
     desk.get_by_role("button", name="Reset the account").click()
     dana = Caseworker("dana", RESET_PASSWORD, shown_secret(desk))
-    both_widths(desk, shot, "33-admin-reset-shown-once")
+    both_widths(desk, shot, "43-admin-reset-shown-once")
 
     # Her old session has ended; with the new password and code she logs in and sees no case yet.
     page.goto(server.url + "/staff")
@@ -117,7 +117,7 @@ def test_password_authenticator_reset_reshare_audit_and_retention(  # type: igno
 
     desk.goto(server.url + "/staff/admin/reshares")
     assert "eli" in desk.locator("table.reshares").inner_text()
-    both_widths(desk, shot, "34-admin-cases-to-share-again")
+    both_widths(desk, shot, "44-admin-cases-to-share-again")
 
     # --- Eli, who holds the case, shares it again ---------------------------------------------------
     colleague = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="ar")
@@ -126,7 +126,7 @@ def test_password_authenticator_reset_reshare_audit_and_retention(  # type: igno
     log_in(other, server, eli)
     other.get_by_role("link", name="Share again").click()
     other.goto(server.url + "/staff/reshares?lang=ar")
-    both_widths(other, shot, "35-staff-share-again-ar")
+    both_widths(other, shot, "45-staff-share-again-ar")
     other.get_by_role("button", name="إعادة المشاركة مع dana").click()
     other.wait_for_url(re.compile(r"done=1$"))
     assert "أُعيدت مشاركة القضية." in other.content()
@@ -145,16 +145,16 @@ def test_password_authenticator_reset_reshare_audit_and_retention(  # type: igno
     rows = desk.locator("table.audit tbody tr").all_inner_texts()
     assert len(rows) == 1 and "Reset an account" in rows[0] and "hana" in rows[0] and "dana" in rows[0], rows
     assert re.search(r"\d{4}-\d{2}-\d{2}", rows[0]) and not re.search(r"\d{2}:\d{2}", rows[0])
-    both_widths(desk, shot, "36-admin-audit-filtered")
+    both_widths(desk, shot, "46-admin-audit-filtered")
     desk.goto(server.url + "/staff/admin/audit?lang=ar")
     assert "أعاد تعيين حساب" in desk.locator("table.audit").inner_text()
-    both_widths(desk, shot, "36a-admin-audit-ar")
+    both_widths(desk, shot, "46a-admin-audit-ar")
     desk.goto(server.url + "/staff/admin/retention?lang=en")
     desk.get_by_role("button", name="Delete the cases due today").click()
     assert "Tick the box to confirm" in desk.locator("p.notice.error").inner_text()
-    both_widths(desk, shot, "37-admin-retention")
+    both_widths(desk, shot, "47-admin-retention")
     desk.goto(server.url + "/staff/admin/retention?lang=ar")
-    both_widths(desk, shot, "37a-admin-retention-ar")
+    both_widths(desk, shot, "47a-admin-retention-ar")
 
     for context in (own, console, colleague):
         context.close()

@@ -52,7 +52,7 @@ def test_the_notifications_page_and_the_count_in_the_navigation(  # type: ignore
     assert "gave or changed their consent" in items.nth(0).inner_text()  # newest first
     assert "New message or file" in items.nth(1).inner_text()
     assert secret not in page.content()
-    both_widths(page, shot, "30-notifications-en")
+    both_widths(page, shot, "60-notifications-en")
 
     items.nth(0).get_by_role("button", name="Mark as read").click()
     page.wait_for_url(re.compile(r"/staff/notifications$"))
@@ -62,7 +62,7 @@ def test_the_notifications_page_and_the_count_in_the_navigation(  # type: ignore
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("nav.staffnav a.notifications").inner_text().startswith("الإشعارات")
     assert "عبر البريد الإلكتروني" in page.locator("#mail").inner_text()
-    both_widths(page, shot, "31-notifications-ar")
+    both_widths(page, shot, "61-notifications-ar")
 
     page.get_by_role("button", name="تعليم الكل كمقروء").click()
     page.wait_for_url(re.compile(r"/staff/notifications$"))
@@ -97,14 +97,14 @@ def test_opting_in_to_e_mail_from_the_notifications_page(tmp_path, shot, browser
             page.locator("form[action='/staff/notifications/mail'] button").click()
             assert page.locator("p.notice.error").inner_text().startswith("لا يبدو هذا عنوان بريد إلكتروني")
             assert page.locator("#address").input_value() == "amina@org"  # kept as typed
-            both_widths(page, shot, "32-notifications-mail-refused-ar")
+            both_widths(page, shot, "62-notifications-mail-refused-ar")
             page.locator("#address").fill("amina@org.example")
             page.locator("form[action='/staff/notifications/mail'] button").click()
             page.wait_for_url(re.compile(r"/staff/notifications(#mail)?$"))
             assert "amina@org.example" in page.locator("#mail .notice.ok").inner_text()
-            both_widths(page, shot, "33-notifications-mail-on-ar")
+            both_widths(page, shot, "63-notifications-mail-on-ar")
             page.goto(server.url + "/staff/notifications?lang=en")
-            both_widths(page, shot, "34-notifications-mail-on-en")
+            both_widths(page, shot, "64-notifications-mail-on-en")
             page.get_by_role("button", name="Stop the e-mails and forget my address").click()
             page.wait_for_url(re.compile(r"/staff/notifications(#mail)?$"))
             assert page.locator("#mail .notice.ok").count() == 0

@@ -55,7 +55,7 @@ def test_the_organisation_introduces_itself_and_the_contact_sees_where_things_st
     desk.locator("#answer-days").fill("3")
     desk.get_by_role("button", name="Save").click()
     desk.wait_for_url(re.compile(r"saved=1$"))
-    both_widths(desk, shot, "30-staff-organisation-intro")
+    both_widths(desk, shot, "50-staff-organisation-intro")
 
     contact = browser.new_context(java_script_enabled=False, viewport=DESK)
     contact.on("request", requests)
@@ -65,11 +65,11 @@ def test_the_organisation_introduces_itself_and_the_contact_sees_where_things_st
     assert "Return Desk Kirkuk" in section.inner_text()
     assert "We answer every message ourselves." in section.inner_text()
     assert "We usually answer within 3 days." in section.inner_text()
-    both_widths(page, shot, "31-home-org-intro-en")
+    both_widths(page, shot, "51-home-org-intro-en")
     page.goto(server.url + "/?lang=ar")
     assert INTRO_AR in page.locator("section.org-intro").inner_text()
     assert page.locator("html").get_attribute("dir") == "rtl"
-    both_widths(page, shot, "32-home-org-intro-ar")
+    both_widths(page, shot, "52-home-org-intro-ar")
 
     page.locator("form[action='/contact/start'] button[type=submit]").click()
     page.locator("a.button.primary").click()
@@ -79,12 +79,12 @@ def test_the_organisation_introduces_itself_and_the_contact_sees_where_things_st
     page.wait_for_url(re.compile(r"sent=1"))
     status = page.locator("section.case-status").inner_text()
     assert "وصلتنا رسائلك. سيقرؤها أحد المرافقين قريبًا." in status and "نردّ عادةً خلال 3 أيام." in status
-    both_widths(page, shot, "33-conversation-status-ar")
+    both_widths(page, shot, "53-conversation-status-ar")
     page.goto(server.url + "/contact/conversation?lang=en")
     status = page.locator("section.case-status").inner_text()
     assert "Your messages have reached us. A caseworker will read them soon." in status
     assert "We usually answer within 3 days." in status
-    both_widths(page, shot, "34-conversation-status-en")
+    both_widths(page, shot, "54-conversation-status-en")
     page.set_viewport_size(PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than a phone
     for context in (contact, console):

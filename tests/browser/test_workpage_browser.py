@@ -93,7 +93,7 @@ def test_work_page_sections_and_canned_replies_fit_a_phone_in_english_and_arabic
                 width = _widest(browser, console.storage_state(), server.url + href, viewport)
                 assert width <= viewport["width"], (lang, href, viewport, width)
             if i in (1, 2, 4):  # vetting, pathway, consent and dossier
-                _both_widths(desk, shot, f"30-staff-work-{href.rsplit('=', 1)[-1]}-{lang}")
+                _both_widths(desk, shot, f"70-staff-work-{href.rsplit('=', 1)[-1]}-{lang}")
 
         # a canned reply, inserted in the other language than the page's, then edited before sending
         desk.locator(f"nav.tabs a[href='{hrefs[1]}']").click()
@@ -104,7 +104,7 @@ def test_work_page_sections_and_canned_replies_fit_a_phone_in_english_and_arabic
         desk.locator("button[formaction$='/replies/insert']").click()
         assert desk.locator("#text").input_value() == STARTING_SET[0][f"text_{target}"]
         assert desk.locator("#section-title").inner_text() == tabs.nth(1).inner_text()  # still on vetting
-        _both_widths(desk, shot, f"31-staff-canned-inserted-{lang}")
+        _both_widths(desk, shot, f"71-staff-canned-inserted-{lang}")
         desk.locator("#text").fill(desk.locator("#text").input_value() + " — " + server.caseworker.username)
         desk.locator("form#reply button.primary").click()
         desk.wait_for_url(re.compile(r"/work\?tab=vetting#latest$"))
