@@ -71,3 +71,31 @@ def test_the_contact_form_paths_do_their_work_off_the_event_loop(
     assert set(watch.calls) == {"safeconduct.cases.content.post_message", "FileSink.write", "FileSink.finish",
                                 "UploadAppender.write", "safeconduct.auth.sessions.end"}, watch.calls
     assert watch.on_loop() == []
+
+
+def test_the_consent_form_and_the_case_work_forms_do_their_work_off_the_event_loop(
+        sqlite_installation: Installation, sqlite_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from safeconduct.cases import consent, inbox, notes
+    from safeconduct.cases.models import Case
+    from tests.flows import staff_page_login
+
+    login = sqlite_installation.add_staff("anna")  # on the intake team before the first message
+    codename, _ = start_contact(sqlite_client, first_message="hello")
+    watch = LoopWatch(monkeypatch)
+    for owner, name in ((consent, "set_consent"), (inbox, "open_case"), (notes, "add_note")):
+        watch.watch(owner, name)
+    csrf = contact_page_login(sqlite_client, codename)
+    assert sqlite_client.post("/contact/consent", data={"csrf_token": csrf, "all": "1"}).status_code == 303
+    sqlite_client.cookies.clear()
+    csrf = staff_page_login(sqlite_client, login)
+    with sqlite_installation.runtime.db() as db:
+        case_id = db.scalar(select(Case.id))
+    r = sqlite_client.post(f"/staff/cases/{case_id}/work/notes", data={"csrf_token": csrf, "text": "a note"})
+    assert r.status_code == 303, r.text
+    r = sqlite_client.post(f"/staff/cases/{case_id}/work/notes", data={"csrf_token": csrf, "text": ""})
+    assert r.status_code == 422  # the refusal page is rendered off the loop too
+    assert {"safeconduct.cases.consent.set_consent", "safeconduct.cases.inbox.open_case",
+            "safeconduct.cases.notes.add_note"} <= set(watch.calls), watch.calls
+    assert watch.on_loop() == []

@@ -52,6 +52,10 @@ async def save(request: Request, access: ContactAccess = Depends(contact_access)
         raise Forbidden(FORM_EXPIRED)
     everything = form.get("all") == "1"
     chosen = [str(v) for v in form.getlist("item")]
+    return await run_in_threadpool(_save, request, db, access, everything, chosen)  # database work: off the loop
+
+
+def _save(request: Request, db: Session, access: ContactAccess, everything: bool, chosen: list[str]) -> Response:
     try:
         consent.set_consent(db, case_id=access.case_id, case_key=access.case_key,
                             signing_key=runtime(request).org.signing_key, all_items=everything,
@@ -89,13 +93,18 @@ async def _act(request: Request, db: Session, staff: StaffAccess, case_id: str,
                kept: dict[str, object] | None = None) -> Response:
     """Run one form action; show its section again with the refusal, or go back to it (303)."""
     form = form if form is not None else await checked_form(request)
-    try:
+
+    def act() -> object:  # the case's key, the action and its commit: all off the event loop
         _, key = inbox.open_case(db, staff, case_id)
-        result = await run_in_threadpool(action, form, key)  # a dossier renders a PDF: off the event loop
+        return action(form, key)
+
+    try:
+        result = await run_in_threadpool(act)
     except Refusal as exc:
         db.rollback()
-        return work_page(request, db, staff, case_id, tab=tab, error=translate(request, exc.message, **exc.params),
-                         status_code=status_for(exc), dossier_form=kept)
+        error, status = translate(request, exc.message, **exc.params), status_for(exc)
+        return await run_in_threadpool(lambda: work_page(request, db, staff, case_id, tab=tab, dossier_form=kept,
+                                                         error=error, status_code=status))
     if isinstance(result, Response):
         return result
     return RedirectResponse(f"{tab_url(case_id, tab)}&done=1#section", status_code=303)
