@@ -56,6 +56,7 @@ def test_every_refusal_is_documented_with_the_error_body(sqlite_client: TestClie
     error = {"$ref": "#/components/schemas/ErrorOut"}
     assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {"error", "message"}
     assert "HTTPValidationError" not in schema["components"]["schemas"]  # our handler never answers with it
+    assert all(path.startswith("/api/") for path in schema["paths"]), "pages are not part of the API"
     for path, operations in schema["paths"].items():
         for method, op in operations.items():
             responses = op["responses"]

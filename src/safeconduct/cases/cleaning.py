@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -191,9 +192,14 @@ class _Unsupported(Exception):
     pass
 
 
+#: A path in the private scratch folder, as a tool's message may quote it: the caseworker needs the reason,
+#: not where the plaintext briefly lay.
+_SCRATCH_PATH = re.compile(r"/dev/shm/\S*|/tmp/\S*")  # noqa: S108 - matched, never written to
+
+
 def _reason(exc: Exception) -> str:
     if isinstance(exc, _Unsupported | MetadataError):
-        return str(exc)
+        return _SCRATCH_PATH.sub("the file", str(exc)).rstrip(":. ")
     return f"cleaning failed ({type(exc).__name__})"
 
 

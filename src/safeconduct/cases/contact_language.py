@@ -11,13 +11,22 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from safeconduct.cases.models import Case
+from safeconduct.store import diskspace
 
 
 def remember(db: Session, case_id: str, code: str, *, allowed: set[str]) -> None:
-    """Store `code` if it is one of `allowed` and differs from what is stored (no write on every view)."""
+    """Store `code` if it is one of `allowed` and differs from what is stored (no write on every view).
+
+    Reading must work on a full disk, so this write is dropped there rather than refusing the page."""
     if code not in allowed:
         return
-    db.execute(update(Case).where(Case.id == case_id, or_(Case.contact_language.is_(None),
-                                                           Case.contact_language != code))
-               .values(contact_language=code).execution_options(synchronize_session=False))
-    db.commit()
+    try:
+        db.execute(update(Case).where(Case.id == case_id, or_(Case.contact_language.is_(None),
+                                                               Case.contact_language != code))
+                   .values(contact_language=code).execution_options(synchronize_session=False))
+    except Exception as exc:  # a convenience: on a full disk the page is still shown, the language not kept
+        if not diskspace.is_disk_full(exc):
+            raise
+        db.rollback()
+        return
+    diskspace.commit_unless_full(db)

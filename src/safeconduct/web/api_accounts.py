@@ -13,6 +13,7 @@ from safeconduct.staff import accounts
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.api_staff import start_session
 from safeconduct.web.deps import admin_access, get_db, runtime, staff_access
+from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import StaffId, Strict, TokenOut
 
 router = APIRouter(prefix="/api/v1/staff", tags=["accounts"])
@@ -78,14 +79,14 @@ async def new_authenticator(body: PasswordIn, staff: StaffAccess = Depends(staff
     return _out(await run_in_threadpool(accounts.new_authenticator, db, staff, password=body.password))
 
 
-@router.post("/admin/staff/{staff_id}/authenticator", response_model=AuthenticatorOut)
+@router.post("/admin/staff/{staff_id}/authenticator", response_model=AuthenticatorOut, responses=refusals(409))
 def admin_new_authenticator(staff_id: StaffId, admin: StaffAccess = Depends(admin_access),
                             db: Session = Depends(get_db)) -> AuthenticatorOut:
     """Lost phone, password known: a new TOTP secret; the cases stay; open sessions end."""
     return _out(accounts.admin_new_authenticator(db, member_id=staff_id, actor_id=admin.staff_id))
 
 
-@router.post("/admin/staff/{staff_id}/reset", response_model=AuthenticatorOut)
+@router.post("/admin/staff/{staff_id}/reset", response_model=AuthenticatorOut, responses=refusals(409))
 async def reset(staff_id: StaffId, body: ResetIn, admin: StaffAccess = Depends(admin_access),
                 db: Session = Depends(get_db)) -> AuthenticatorOut:
     """Lost password: new password, TOTP secret and key pair; the cases wait to be shared again."""
@@ -93,7 +94,7 @@ async def reset(staff_id: StaffId, body: ResetIn, admin: StaffAccess = Depends(a
                                         confirm=body.confirm, actor_id=admin.staff_id))
 
 
-@router.post("/admin/staff/{staff_id}/remove", status_code=204)
+@router.post("/admin/staff/{staff_id}/remove", status_code=204, responses=refusals(409))
 def remove(staff_id: StaffId, body: RemoveIn, admin: StaffAccess = Depends(admin_access),
            db: Session = Depends(get_db)) -> Response:
     """Remove an account for good (409 while it alone holds a case, unless confirmed)."""
@@ -109,7 +110,7 @@ def reshares(staff: StaffAccess = Depends(staff_access), db: Session = Depends(g
                        holders=list(p.holders)) for p in found]
 
 
-@router.post("/cases/{case_id}/reshare/{staff_id}", status_code=204)
+@router.post("/cases/{case_id}/reshare/{staff_id}", status_code=204, responses=refusals(409))
 def give_back(case_id: str, staff_id: StaffId, request: Request, staff: StaffAccess = Depends(staff_access),
               db: Session = Depends(get_db)) -> Response:
     """Seal a case you hold to the new key of a reset colleague who had it."""

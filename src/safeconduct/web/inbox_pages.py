@@ -20,7 +20,7 @@ from safeconduct.cases.transitions import Actor
 from safeconduct.errors import Refusal
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import get_db, runtime, staff_access
-from safeconduct.web.errors import status_for
+from safeconduct.web.errors import refusals, status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
 from safeconduct.web.schemas import Strict
@@ -101,7 +101,7 @@ class AssigneeOut(BaseModel):
     assignee: str | None
 
 
-@api.put("/cases/{case_id}/assignee", response_model=AssigneeOut)
+@api.put("/cases/{case_id}/assignee", response_model=AssigneeOut, responses=refusals(409))
 def set_assignee(case_id: str, body: AssigneeIn, request: Request, staff: StaffAccess = Depends(staff_access),
                  db: Session = Depends(get_db)) -> AssigneeOut:
     """Make one caseworker responsible (audited, and an "assign" event in the case's ledger)."""

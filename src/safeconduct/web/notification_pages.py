@@ -16,7 +16,7 @@ from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
 
-router = APIRouter(prefix="/staff/notifications")
+router = APIRouter(prefix="/staff/notifications", include_in_schema=False)
 
 
 def _mail_settings(request: Request) -> MailSettings:
