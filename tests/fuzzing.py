@@ -52,16 +52,20 @@ class Identities:
     contact: contact_service.ContactAccess
     caseworker: staff_service.StaffAccess
     admin: staff_service.StaffAccess
+    #: The staff member the admin routes act on with a real id: never the fuzzing identities themselves,
+    #: whom a reset or a removal would end for the rest of the run.
+    bystander_id: int = 0
 
     @classmethod
     def create(cls, inst: Installation) -> Identities:
         worker, boss = inst.add_staff("fuzz-worker"), inst.add_staff("fuzz-admin", role="admin")
+        bystander = inst.add_staff("fuzz-bystander", intake=False)  # holds no case: the worker stays its only holder
         with inst.runtime.db() as db:
             codename, _ = contact_service.start_conversation(db, inst.runtime.org)
             contact = contact_service.log_in(db, inst.runtime.org, codename)
             staff = [staff_service.authenticate(db, inst.settings, username=s.username, password=s.password,
                                                 totp=s.code()) for s in (worker, boss)]
-        return cls(inst, contact, staff[0], staff[1])
+        return cls(inst, contact, staff[0], staff[1], bystander.staff_id)
 
     def known_ids(self, app: FastAPI) -> dict[str, str]:
         """Real ids for path parameters (a file, an upload, a staff member), made through the API itself."""
@@ -76,7 +80,7 @@ class Identities:
         for r in (sent, created, claim):
             assert r.status_code == 201, r.text
         return {"case_id": self.contact.case_id, "file_id": sent.json()["id"], "claim_id": claim.json()["id"],
-                "upload_id": created.headers["location"].rsplit("/", 1)[1], "staff_id": str(self.caseworker.staff_id)}
+                "upload_id": created.headers["location"].rsplit("/", 1)[1], "staff_id": str(self.bystander_id)}
 
     def token_for(self, path: str) -> str:
         """A fresh session of whoever may call `path`; the staff's active flags restored first."""

@@ -3,8 +3,8 @@
 The refusals common to many routes are derived from the routes themselves rather than written on each one,
 so that the document cannot drift from the code: a route that needs a session (it declares a bearer scheme,
 web/deps) can answer 401 and 403, one that takes any input 422, one with a JSON body 400, one with an id in
-its path 404, and any of them 507 (a full disk). Refusals particular to a route (409, 413, tus's 412 and
-415) are declared on its decorator with `errors.refusals`.
+its path 404, one that changes something 409, and any of them 507 (a full disk). Refusals particular to a
+route (413, tus's 412 and 415, a read's 409) are declared on its decorator with `errors.refusals`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
-def _common_refusals(operation: dict[str, Any]) -> set[int]:
+def _common_refusals(operation: dict[str, Any], method: str = "get") -> set[int]:
     """The statuses every operation of this shape can answer."""
     statuses: set[int] = {507}  # a full disk: even a read may need to write (a session, a custody record)
+    if method in ("post", "put", "patch", "delete"):
+        statuses.add(409)  # a change can always meet a state that forbids it (a removed account, a shredded case)
     if operation.get("security"):  # the session dependencies (web/deps) declare their bearer schemes
         statuses |= {401, 403}
     parameters = operation.get("parameters", [])
@@ -54,7 +56,7 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for status in sorted(_common_refusals(operation)):
+            for status in sorted(_common_refusals(operation, method)):
                 if str(status) == "422" or str(status) not in responses:  # ours replaces FastAPI's own 422
                     responses[str(status)] = _error_response(status)
             operation["responses"] = dict(sorted(responses.items()))
