@@ -99,3 +99,29 @@ def test_the_consent_form_and_the_case_work_forms_do_their_work_off_the_event_lo
     assert {"safeconduct.cases.consent.set_consent", "safeconduct.cases.inbox.open_case",
             "safeconduct.cases.notes.add_note"} <= set(watch.calls), watch.calls
     assert watch.on_loop() == []
+
+
+def test_the_console_forms_do_their_work_off_the_event_loop(
+        sqlite_installation: Installation, sqlite_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Console routes take their checked form as a dependency and run, like every plain route, in a thread."""
+    from sqlalchemy import select
+
+    from safeconduct.cases.models import Case
+    from safeconduct.notifications import service as notifications
+    from tests.flows import staff_page_login
+
+    login = sqlite_installation.add_staff("anna")
+    start_contact(sqlite_client, first_message="hello")
+    with sqlite_installation.runtime.db() as db:
+        case_id = db.scalar(select(Case.id))
+    watch = LoopWatch(monkeypatch)
+    for owner, name in ((content, "post_message"), (notifications, "mark_case_read"), (sessions, "end")):
+        watch.watch(owner, name)
+    csrf = staff_page_login(sqlite_client, login)
+    r = sqlite_client.post(f"/staff/cases/{case_id}/replies", data={"csrf_token": csrf, "text": "we read you"})
+    assert r.status_code == 303, r.text
+    assert sqlite_client.post(f"/staff/cases/{case_id}/read", data={"csrf_token": csrf}).status_code == 303
+    assert sqlite_client.post("/staff/logout", data={"csrf_token": csrf}).status_code == 303
+    assert {"safeconduct.cases.content.post_message", "safeconduct.notifications.service.mark_case_read",
+            "safeconduct.auth.sessions.end"} <= set(watch.calls), watch.calls
+    assert watch.on_loop() == []

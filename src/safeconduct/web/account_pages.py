@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from safeconduct.cases import inbox, reshare, transitions
 from safeconduct.errors import Refusal
@@ -89,9 +90,9 @@ def reshares(request: Request, staff: StaffAccess = Depends(staff_access), db: S
 
 
 @router.post("/reshares/{case_id}/{member_id}", response_class=HTMLResponse)
-async def give_back(case_id: str, member_id: StaffId, request: Request, staff: StaffAccess = Depends(staff_access),
-                    db: Session = Depends(get_db)) -> Response:
-    await checked_form(request)
+def give_back(case_id: str, member_id: StaffId, request: Request, staff: StaffAccess = Depends(staff_access),
+              db: Session = Depends(get_db),
+              _form: FormData = Depends(checked_form)) -> Response:
     try:
         _, key = inbox.open_case(db, staff, case_id)
         reshare.give_back(db, case_id=case_id, case_key=key, signing_key=runtime(request).org.signing_key,

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from safeconduct.cases import audit, lookup, reshare, retention
 from safeconduct.cases.models import Case
@@ -44,10 +45,10 @@ def member(member_id: StaffId, request: Request, staff: StaffAccess = Depends(ad
 
 
 @router.post("/members/{member_id}/authenticator", response_class=HTMLResponse)
-async def new_authenticator(member_id: StaffId, request: Request, staff: StaffAccess = Depends(admin_access),
-                            db: Session = Depends(get_db)) -> Response:
+def new_authenticator(member_id: StaffId, request: Request, staff: StaffAccess = Depends(admin_access),
+                      db: Session = Depends(get_db),
+                      _form: FormData = Depends(checked_form)) -> Response:
     """A lost phone, the password still known: a new secret, the cases stay."""
-    await checked_form(request)
     try:
         new = accounts.admin_new_authenticator(db, member_id=member_id, actor_id=staff.staff_id)
     except Refusal as exc:
@@ -75,9 +76,9 @@ async def reset(member_id: StaffId, request: Request, staff: StaffAccess = Depen
 
 
 @router.post("/members/{member_id}/remove", response_class=HTMLResponse)
-async def remove(member_id: StaffId, request: Request, staff: StaffAccess = Depends(admin_access),
-                 db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def remove(member_id: StaffId, request: Request, staff: StaffAccess = Depends(admin_access),
+           db: Session = Depends(get_db),
+           form: FormData = Depends(checked_form)) -> Response:
     try:
         accounts.remove(db, member_id=member_id, actor_id=staff.staff_id, confirmed=form.get("confirm") == "1")
     except Refusal as exc:
@@ -113,9 +114,9 @@ def retention_view(request: Request, staff: StaffAccess = Depends(admin_access),
 
 
 @router.post("/retention/hold", response_class=HTMLResponse)
-async def hold(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> Response:
+def hold(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db),
+         form: FormData = Depends(checked_form)) -> Response:
     """Put a case (named by its label) under a legal hold, or release it."""
-    form = await checked_form(request)
     try:
         case_id = lookup.case_id_for_label(db, str(form.get("label", "")))
         retention.set_legal_hold(db, case_id=case_id, hold=form.get("action") != "release", staff_id=staff.staff_id)
@@ -127,9 +128,9 @@ async def hold(request: Request, staff: StaffAccess = Depends(admin_access), db:
 
 
 @router.post("/retention/run", response_class=HTMLResponse)
-async def run(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db)) -> Response:
+def run(request: Request, staff: StaffAccess = Depends(admin_access), db: Session = Depends(get_db),
+        form: FormData = Depends(checked_form)) -> Response:
     """Shred now what is due today (the server also does it every quarter of an hour); needs a tick."""
-    form = await checked_form(request)
     try:
         if form.get("confirm") != "1":
             raise InvalidInput("Tick the box to confirm: the cases due today are deleted for good.")

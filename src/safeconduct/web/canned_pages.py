@@ -47,9 +47,9 @@ def replies_page(request: Request, staff: StaffAccess = Depends(admin_access),
 
 
 @router.post(ADMIN, response_class=HTMLResponse)
-async def add_reply(request: Request, staff: StaffAccess = Depends(admin_access),
-                    db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def add_reply(request: Request, staff: StaffAccess = Depends(admin_access),
+              db: Session = Depends(get_db),
+              form: FormData = Depends(checked_form)) -> Response:
     titles, texts = _fields(form)
     try:
         new_id = canned.add(db, titles=titles, texts=texts)
@@ -61,18 +61,18 @@ async def add_reply(request: Request, staff: StaffAccess = Depends(admin_access)
 
 
 @router.post(ADMIN + "/starting-set")
-async def add_starting_set(request: Request, staff: StaffAccess = Depends(admin_access),
-                           db: Session = Depends(get_db)) -> Response:
+def add_starting_set(request: Request, staff: StaffAccess = Depends(admin_access),
+                     db: Session = Depends(get_db),
+                     _form: FormData = Depends(checked_form)) -> Response:
     """For an installation upgraded to migration 0012 (a new one gets the set at `init`)."""
-    await checked_form(request)
     canned.add_starting_set(db)
     return RedirectResponse(f"{ADMIN}?saved=1", status_code=303)
 
 
 @router.post(ADMIN + "/{reply_id}", response_class=HTMLResponse)
-async def change_reply(reply_id: int, request: Request, staff: StaffAccess = Depends(admin_access),
-                       db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def change_reply(reply_id: int, request: Request, staff: StaffAccess = Depends(admin_access),
+                 db: Session = Depends(get_db),
+                 form: FormData = Depends(checked_form)) -> Response:
     titles, texts = _fields(form)
     try:
         if form.get("action") == "remove":
@@ -87,10 +87,10 @@ async def change_reply(reply_id: int, request: Request, staff: StaffAccess = Dep
 
 
 @router.post("/staff/cases/{case_id}/replies/insert", response_class=HTMLResponse)
-async def insert(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
-                 db: Session = Depends(get_db)) -> Response:
+def insert(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+           db: Session = Depends(get_db),
+           form: FormData = Depends(checked_form)) -> Response:
     """The page again, the chosen text added to the draft in the chosen language (nothing is sent)."""
-    form = await checked_form(request)
     draft = str(form.get("text", ""))
     lang = str(form.get("canned_lang", ""))
     if lang not in canned.LANGUAGES:  # the contact's language is not kept: the caseworker's page language

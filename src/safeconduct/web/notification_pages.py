@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from safeconduct.errors import Refusal
 from safeconduct.notifications import service
@@ -44,25 +45,25 @@ def notifications_page(request: Request, staff: StaffAccess = Depends(staff_acce
 
 
 @router.post("/read")
-async def mark_all_read(request: Request, staff: StaffAccess = Depends(staff_access),
-                        db: Session = Depends(get_db)) -> Response:
-    await checked_form(request)
+def mark_all_read(request: Request, staff: StaffAccess = Depends(staff_access),
+                  db: Session = Depends(get_db),
+                  _form: FormData = Depends(checked_form)) -> Response:
     service.mark_read(db, staff_id=staff.staff_id)
     return RedirectResponse("/staff/notifications", status_code=303)
 
 
 @router.post("/{notification_id}/read")
-async def mark_read(notification_id: int, request: Request, staff: StaffAccess = Depends(staff_access),
-                    db: Session = Depends(get_db)) -> Response:
-    await checked_form(request)
+def mark_read(notification_id: int, request: Request, staff: StaffAccess = Depends(staff_access),
+              db: Session = Depends(get_db),
+              _form: FormData = Depends(checked_form)) -> Response:
     service.mark_read(db, staff_id=staff.staff_id, notification_id=notification_id)
     return RedirectResponse("/staff/notifications", status_code=303)
 
 
 @router.post("/mail", response_class=HTMLResponse)
-async def mail_opt_in(request: Request, staff: StaffAccess = Depends(staff_access),
-                      db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def mail_opt_in(request: Request, staff: StaffAccess = Depends(staff_access),
+                db: Session = Depends(get_db),
+                form: FormData = Depends(checked_form)) -> Response:
     address = str(form.get("address", ""))
     try:
         service.mail_opt_in(db, staff_id=staff.staff_id, signing_key=runtime(request).org.signing_key,
@@ -75,8 +76,8 @@ async def mail_opt_in(request: Request, staff: StaffAccess = Depends(staff_acces
 
 
 @router.post("/mail/off")
-async def mail_opt_out(request: Request, staff: StaffAccess = Depends(staff_access),
-                       db: Session = Depends(get_db)) -> Response:
-    await checked_form(request)
+def mail_opt_out(request: Request, staff: StaffAccess = Depends(staff_access),
+                 db: Session = Depends(get_db),
+                 _form: FormData = Depends(checked_form)) -> Response:
     service.mail_opt_out(db, staff_id=staff.staff_id)
     return RedirectResponse("/staff/notifications#mail", status_code=303)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from safeconduct.errors import Refusal
 from safeconduct.org import intro
@@ -33,9 +34,9 @@ def organisation_page(request: Request, staff: StaffAccess = Depends(admin_acces
 
 
 @router.post("", response_class=HTMLResponse)
-async def save_organisation(request: Request, staff: StaffAccess = Depends(admin_access),
-                            db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def save_organisation(request: Request, staff: StaffAccess = Depends(admin_access),
+                      db: Session = Depends(get_db),
+                      form: FormData = Depends(checked_form)) -> Response:
     name = str(form.get("name", ""))
     intros = {lang: str(form.get(f"intro_{lang}", "")) for lang in intro.LANGUAGES}
     days = str(form.get("answer_days", ""))

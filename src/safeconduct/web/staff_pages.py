@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from safeconduct.auth import sessions
 from safeconduct.cases import audit, cleaning, content, inbox, lookup, retention
@@ -48,8 +49,8 @@ async def login(request: Request, db: Session = Depends(get_db)) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
-    await checked_form(request)
+def logout(request: Request, db: Session = Depends(get_db),
+           _form: FormData = Depends(checked_form)) -> Response:
     token = request.cookies.get(STAFF_COOKIE)
     if token:
         sessions.end(db, token)
@@ -70,9 +71,9 @@ def case_view(case_id: str, request: Request, staff: StaffAccess = Depends(staff
 
 
 @router.post("/cases/{case_id}/replies", response_class=HTMLResponse)
-async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
-                db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def reply(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+          db: Session = Depends(get_db),
+          form: FormData = Depends(checked_form)) -> Response:
     text = str(form.get("text", ""))
     tab = tab_of(form.get("tab"))
     case, key = inbox.open_case(db, staff, case_id)
@@ -90,9 +91,9 @@ async def reply(case_id: str, request: Request, staff: StaffAccess = Depends(sta
 
 
 @router.post("/cases/{case_id}/read")
-async def mark_read(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
-                    db: Session = Depends(get_db)) -> Response:
-    await checked_form(request)
+def mark_read(case_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+              db: Session = Depends(get_db),
+              _form: FormData = Depends(checked_form)) -> Response:
     inbox.open_case(db, staff, case_id)
     inbox.mark_read(db, staff.staff_id, case_id)
     notifications.mark_case_read(db, staff_id=staff.staff_id, private_key=staff.private_key, case_id=case_id)
@@ -120,9 +121,9 @@ def original_confirm(case_id: str, file_id: str, request: Request, staff: StaffA
 
 
 @router.post("/cases/{case_id}/files/{file_id}/original")
-async def original(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
-                   db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def original(case_id: str, file_id: str, request: Request, staff: StaffAccess = Depends(staff_access),
+             db: Session = Depends(get_db),
+             form: FormData = Depends(checked_form)) -> Response:
     if form.get("confirm") != "1":
         raise InvalidInput("Tick the box to confirm that you need the original, with its hidden details.")
     return original_download(request, db, staff, case_id, file_id)
@@ -136,10 +137,10 @@ def admin_page(request: Request, staff: StaffAccess = Depends(admin_access), db:
 
 
 @router.post("/admin/legal-hold")
-async def legal_hold(request: Request, staff: StaffAccess = Depends(admin_access),
-                     db: Session = Depends(get_db)) -> Response:
+def legal_hold(request: Request, staff: StaffAccess = Depends(admin_access),
+               db: Session = Depends(get_db),
+               form: FormData = Depends(checked_form)) -> Response:
     """Put a case (named by its label) under a legal hold, or release it."""
-    form = await checked_form(request)
     case_id = lookup.case_id_for_label(db, str(form.get("label", "")))
     retention.set_legal_hold(db, case_id=case_id, hold=form.get("action") != "release", staff_id=staff.staff_id)
     return RedirectResponse("/staff/admin#retention", status_code=303)
@@ -162,9 +163,9 @@ async def add_member(request: Request, staff: StaffAccess = Depends(admin_access
 
 
 @router.post("/admin/staff/{member_id}")
-async def change_member(member_id: StaffId, request: Request, staff: StaffAccess = Depends(admin_access),
-                        db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
+def change_member(member_id: StaffId, request: Request, staff: StaffAccess = Depends(admin_access),
+                  db: Session = Depends(get_db),
+                  form: FormData = Depends(checked_form)) -> Response:
     action = form.get("action")
     if action in ("activate", "deactivate"):
         staff_service.set_active(db, member_id, action == "activate", actor_id=staff.staff_id)
