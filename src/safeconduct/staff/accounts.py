@@ -107,13 +107,18 @@ def admin_new_authenticator(db: Session, *, member_id: int, actor_id: int) -> Ne
     member = _other_member(db, member_id, actor_id)
     secret = pyotp.random_base32()
     member.sealed_totp_secret = staff_totp.seal_for_member(member.public_key, secret)
+    _start_afresh(db, member)
+    audit.record(db, staff_id=actor_id, action="new_authenticator", case_id=None, target=member.username)
+    db.commit()
+    return _authenticator(member, secret)
+
+
+def _start_afresh(db: Session, member: StaffMember) -> None:
+    """After a new secret: no code counts as used yet, no lock stands, and every session of the account ends."""
     member.last_totp_tag = None
     member.totp_secret, member.last_totp_counter = "", 0
     member.failed_logins, member.locked_until = 0, None
     sessions.end_all(db, kind="staff", subject=str(member.id))
-    audit.record(db, staff_id=actor_id, action="new_authenticator", case_id=None, target=member.username)
-    db.commit()
-    return _authenticator(member, secret)
 
 
 def held_cases(db: Session, member_id: int) -> list[str]:
@@ -137,10 +142,7 @@ def reset(db: Session, *, member_id: int, password: str, confirm: str, actor_id:
     member.wrapped_private_key = wrapping.wrap(bytes(key), password)
     member.password_hash = _hasher.hash(password)
     member.sealed_totp_secret = staff_totp.seal_secret(bytes(key), secret)
-    member.last_totp_tag = None
-    member.totp_secret, member.last_totp_counter = "", 0
-    member.failed_logins, member.locked_until = 0, None
-    sessions.end_all(db, kind="staff", subject=str(member.id))
+    _start_afresh(db, member)
     audit.record(db, staff_id=actor_id, action="reset_account", case_id=None, target=member.username)
     db.commit()
     return _authenticator(member, secret)
