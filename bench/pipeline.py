@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,12 @@ def make_audio(path: Path, seconds: float) -> None:
     )
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (ffmpeg, espeak-ng)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10)
@@ -92,17 +99,35 @@ def main() -> int:
             ],
             check=True,
         )
+        cpu_seconds: dict[str, float] = {}
+        clock = {"stage": "", "cpu": _cpu()}
+
+        def progress(stage: str, done: float, total: float) -> None:
+            """Charge the CPU used since the last stage change (ours and ffmpeg's) to the stage that ran."""
+            if stage != clock["stage"]:
+                now = _cpu()
+                if clock["stage"]:
+                    cpu_seconds[str(clock["stage"])] = round(now - float(clock["cpu"]), 1)
+                clock.update(stage=stage, cpu=now)
+
         started = time.perf_counter()
         report = anonymize_testimony(
-            clip, folder / "out", Options(language="en", voice_method=args.voice_method, faces=args.faces)
+            clip,
+            folder / "out",
+            Options(language="en", voice_method=args.voice_method, faces=args.faces),
+            progress,
         )
         total = time.perf_counter() - started
+        if clock["stage"]:
+            cpu_seconds[str(clock["stage"])] = round(_cpu() - float(clock["cpu"]), 1)
     stages = report["stages"]
     result = {
         "minutes": args.minutes,
         "voice_method": args.voice_method,
         "faces": args.faces,
         "stage_seconds": stages,
+        "stage_cpu_seconds": cpu_seconds,
+        "cpu_seconds_total": round(sum(cpu_seconds.values()), 1),
         "total_seconds": round(total, 1),
         "real_time_factor_total": round(total / seconds, 3),
         "real_time_factor_transcription": round(stages.get("transcribe", 0) / seconds, 3),
