@@ -248,7 +248,13 @@ def language_table(ours: dict, base: dict | None) -> str:
 
 
 def table(ours: dict, base: dict | None) -> str:
-    base = base or {"recall": {}, "precision": {}, "recall_all": "", "recall_person_place_unit": "", "precision_all": ""}
+    base = base or {
+        "recall": {},
+        "precision": {},
+        "recall_all": "",
+        "recall_person_place_unit": "",
+        "precision_all": "",
+    }
     lines = [
         "| kind | entities | recall (ours) | recall (plain Presidio) | findings (ours) | precision (ours) "
         "| precision (baseline) |",

@@ -13,6 +13,7 @@ from importlib import resources
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS
+from safeconduct.testimony.text.recognizers.places_ar import arabic_places
 from safeconduct.testimony.text.vocabulary import common_words
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -42,7 +43,7 @@ def place_names() -> frozenset[str]:
             elif len(name) >= 3 and name[0].isupper() and name.lower() not in skip and name.isascii() is not None:
                 if name == city["name"] or len(name) >= 4:
                     names.add(name)
-    return frozenset(names)
+    return frozenset(names | arabic_places())
 
 
 class GazetteerRecognizer(EntityRecognizer):
