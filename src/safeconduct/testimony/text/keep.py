@@ -176,7 +176,7 @@ def _key(surface: str) -> str:
 
 def _core(surface: str) -> str:
     key = _key(surface)
-    return re.sub(r"^(?:the|le|la|les|l')\s*", "", key)
+    return re.sub(r"^(?:(?:the|le|la|les)\s+|l')", "", key)
 
 
 def always_kept(surface: str, kind: Kind) -> bool:

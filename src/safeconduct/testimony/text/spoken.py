@@ -204,7 +204,7 @@ def _year(words: list[str]) -> int | None:
         return None
     if parts[0] in ("nineteen", "twenty", "dix-neuf") and len(parts) > 1 and parts[1] not in _HUNDREDS:
         rest = _cardinal(parts[1:])
-        if rest is not None and rest < 100:
+        if rest is not None and 10 <= rest < 100:  # "nineteen ninety", "twenty sixteen"; not "twenty two"
             return _UNITS[parts[0]] * 100 + rest
     if not any(p in _THOUSANDS or p in _HUNDREDS for p in parts):
         return None
