@@ -234,9 +234,72 @@ def case_terms(entries: Iterable[tuple[Kind | str, str]]) -> list[Term]:
 
 _AR_PREFIX = r"(?:وب|فب|ول|فل|وك|و|ف|ب|ل|ك|لل)?"
 
+#: Consonant classes shared by Arabic letters and their Latin spellings; vowels, و ي ا ع ء are dropped.
+_AR_SKELETON = {
+    "ب": "b", "ت": "t", "ط": "t", "ث": "s", "س": "s", "ص": "s", "ج": "j", "ح": "h", "ه": "h", "خ": "x",
+    "د": "d", "ض": "d", "ذ": "d", "ز": "z", "ظ": "z", "ر": "r", "ش": "c", "غ": "g", "ف": "f", "ق": "k",
+    "ك": "k", "ل": "l", "م": "m", "ن": "n",
+}
+_LATIN_SKELETON = [
+    ("kh", "x"), ("sh", "c"), ("ch", "c"), ("th", "s"), ("dh", "d"), ("gh", "g"), ("dj", "j"), ("ph", "f"),
+    ("b", "b"), ("t", "t"), ("s", "s"), ("j", "j"), ("h", "h"), ("d", "d"), ("z", "z"), ("r", "r"),
+    ("f", "f"), ("q", "k"), ("k", "k"), ("c", "k"), ("g", "g"), ("l", "l"), ("m", "m"), ("n", "n"), ("x", "ks"),
+    ("p", "b"), ("v", "f"),
+]
+_SKELETON_KINDS = {Kind.PERSON, Kind.PLACE, Kind.UNIT, Kind.ORG}
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LATIN_ARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ed|es|et|er|ul)[-’']", re.IGNORECASE)
+
+
+def skeleton(word: str) -> str:
+    """The consonants of a name, in classes that Arabic and Latin spellings share ("al-Mayadeen" and
+    "الميادين" → "mdn"); the article and doubled letters are dropped."""
+    if _ARABIC.search(word):
+        word = re.sub(r"^(?:ال)", "", word)
+        out = [_AR_SKELETON.get(ch, "") for ch in word]
+    else:
+        word = _LATIN_ARTICLE.sub("", word.lower())
+        out, i = [], 0
+        while i < len(word):
+            for latin, cls in _LATIN_SKELETON:
+                if word.startswith(latin, i):
+                    out.append(cls)
+                    i += len(latin)
+                    break
+            else:
+                i += 1  # vowels, w, y, apostrophes
+    collapsed = [c for n, c in enumerate(out) if c and (n == 0 or c != out[n - 1])]
+    return "".join(collapsed)
+
+
+def _skeleton_hits(text: str, terms: list[Term]) -> list[tuple[Kind, int, int]]:
+    """Spellings no variant list foresaw: the same consonants in the other script or another transliteration."""
+    wanted: dict[tuple[str, ...], Kind] = {}
+    for term in terms:
+        if term.kind not in _SKELETON_KINDS:
+            continue
+        words = [w for w in _WORD.findall(term.text) if w.lower() not in _KUNYA_LATIN + ("أبو", "ابو", "أم", "ام")]
+        keys = tuple(skeleton(w) for w in words)
+        if keys and all(len(k) >= 2 for k in keys) and sum(len(k) for k in keys) >= 3:
+            wanted.setdefault(keys, term.kind)
+    if not wanted:
+        return []
+    sizes = {len(k) for k in wanted}
+    tokens = list(_WORD.finditer(text))
+    keys = [skeleton(t.group()) for t in tokens]
+    hits = []
+    for n in sizes:
+        for i in range(len(tokens) - n + 1):
+            kind = wanted.get(tuple(keys[i : i + n]))
+            if kind is not None:
+                hits.append((kind, tokens[i].start(), tokens[i + n - 1].end()))
+    return hits
+
 
 def find_terms(text: str, terms: Iterable[Term]) -> list[tuple[Kind, int, int]]:
-    """Every occurrence of each term in `text`: any case; an Arabic term also with a fused prefix."""
+    """Every occurrence of each term in `text`: any case; an Arabic term also with a fused prefix; a name,
+    place, unit or employer also in any spelling with the same consonants (see `skeleton`)."""
+    terms = list(terms)
     found = []
     for term in sorted(terms, key=lambda t: len(t.text), reverse=True):
         body = re.escape(term.text).replace(r"\ ", r"[\s-]+")
@@ -248,4 +311,4 @@ def find_terms(text: str, terms: Iterable[Term]) -> list[tuple[Kind, int, int]]:
             pattern = rf"(?<![\w@.]){body}(?!\w)"
         for m in re.finditer(pattern, text, re.IGNORECASE):
             found.append((term.kind, m.start(), m.end()))
-    return found
+    return sorted(set(found + _skeleton_hits(text, terms)), key=lambda hit: (hit[1], hit[2]))
