@@ -35,7 +35,7 @@ def known_arabic() -> frozenset[str]:
 def _known(word: str, following: str, known: frozenset[str]) -> bool:
     if word in known or (following and f"{word} {following}" in known):
         return True
-    return word.startswith("ال") and (word[2:] in known or (following and f"{word[2:]} {following}" in known))
+    return word.startswith("ال") and (word[2:] in known or bool(following and f"{word[2:]} {following}" in known))
 
 
 def split_clitics(text: str, known: frozenset[str] | None = None) -> str:

@@ -286,11 +286,11 @@ def _skeleton_hits(text: str, terms: list[Term]) -> list[tuple[Kind, int, int]]:
         return []
     sizes = {len(k) for k in wanted}
     tokens = list(_WORD.finditer(text))
-    keys = [skeleton(t.group()) for t in tokens]
+    skeletons = [skeleton(t.group()) for t in tokens]
     hits = []
     for n in sizes:
         for i in range(len(tokens) - n + 1):
-            kind = wanted.get(tuple(keys[i : i + n]))
+            kind = wanted.get(tuple(skeletons[i : i + n]))
             if kind is not None:
                 hits.append((kind, tokens[i].start(), tokens[i + n - 1].end()))
     return hits

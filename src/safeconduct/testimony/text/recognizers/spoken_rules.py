@@ -165,7 +165,8 @@ def extra_rules() -> list[Rule]:
         rule("ID", r"\b\d{2,4}[/-]\d{4,6}(?:[/-][A-Z0-9]+)*\b", 0.55),
         rule(
             "ID",
-            r"(?i:case|file|dossier|reference|référence|ref|réf|n°|numéro)\s*(?:number|no\.?|n°|numéro)?\s*:?\s*(?P<m>[A-Z]{0,4}-?\d[\d/ -]{4,}\d)",
+            r"(?i:case|file|dossier|reference|référence|ref|réf|n°|numéro)\s*(?:number|no\.?|n°|numéro)?\s*:?\s*"
+            r"(?P<m>[A-Z]{0,4}-?\d[\d/ -]{4,}\d)",
             0.6,
         ),
         # Dates said in words.
@@ -180,7 +181,8 @@ def extra_rules() -> list[Rule]:
         rule("DATE", rf"(?i:\b(?:le\s+)?(?:{_NUM_FR})\s+(?:{MONTHS_FR})(?:\s+\d{{4}})?)", 0.6),
         rule(
             "DATE",
-            rf"(?i:\b(?:half|quarter|ten|twenty|five|twenty-five|twenty five)\s+(?:past|to|after)\s+(?:{_NUM_EN}|midnight|noon))\b",
+            rf"(?i:\b(?:half|quarter|ten|twenty|five|twenty-five|twenty five)\s+(?:past|to|after)\s+"
+            rf"(?:{_NUM_EN}|midnight|noon))\b",
             0.6,
         ),
         rule(
@@ -199,10 +201,15 @@ def extra_rules() -> list[Rule]:
             0.55,
             keep=lambda m: not re.search(rf"\s(?:{_AR_STOP}){_END_AR}", m),
         ),
-        rule("DATE", rf"{_NO_AR}(?:{_ORD_AR})(?:\s+عشر)?\s+(?:من\s+)?(?:شهر\s+)?(?:{MONTHS_AR}|ذي القعدة|ذي الحجة){_END_AR}", 0.65),
         rule(
             "DATE",
-            rf"{_NO_AR}(?:(?:ليلة|يوم|أول|اول|آخر|اخر)\s+)?(?:عيد الفطر|عيد الأضحى|العيد الكبير|العيد الصغير|رمضان)(?:\s+(?:الماضي|اللي فات))?{_END_AR}",
+            rf"{_NO_AR}(?:{_ORD_AR})(?:\s+عشر)?\s+(?:من\s+)?(?:شهر\s+)?(?:{MONTHS_AR}|ذي القعدة|ذي الحجة){_END_AR}",
+            0.65,
+        ),
+        rule(
+            "DATE",
+            rf"{_NO_AR}(?:(?:ليلة|يوم|أول|اول|آخر|اخر)\s+)?(?:عيد الفطر|عيد الأضحى|العيد الكبير|العيد الصغير|رمضان)"
+            rf"(?:\s+(?:الماضي|اللي فات))?{_END_AR}",
             0.6,
         ),
     ]
