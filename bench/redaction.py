@@ -279,7 +279,7 @@ def table(ours: dict, base: dict | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="all", choices=["dev", "holdout", "dev3", *BLIND_SPLITS, "all"])
+    parser.add_argument("--split", default="all", choices=["dev", "holdout", "dev3", "holdout3", *BLIND_SPLITS, "all"])
     parser.add_argument("--language", default=None, help="only passages in this language")
     parser.add_argument("--errors", action="store_true", help="print every miss, false alarm and hidden KEEP word")
     parser.add_argument("--against-presidio", action="store_true", help="also run plain Presidio on the same passages")

@@ -114,7 +114,7 @@ GROUPS_AND_INSTITUTIONS = frozenset(
 
 #: Words that carry no content in speech.
 FILLERS = frozenset(
-    """euh heu bah ben hein wesh wsh lol mdr ptdr genre quoi um uh erm hmm mmm ok okay yeah ya yani ya3ni
+    """euh heu bah hein wesh wsh lol mdr ptdr genre quoi um uh erm hmm mmm ok okay yeah ya yani ya3ni
     wallah wallahi inchallah inshallah yallah habibi khalas يعني يعنى والله خلص طيب اي ايه انو""".split()
 )
 
