@@ -46,7 +46,7 @@ def split_clitics(text: str, known: frozenset[str] | None = None) -> str:
     for n, m in enumerate(words):
         word = m.group()
         following = words[n + 1].group() if n + 1 < len(words) and text[m.end() : words[n + 1].start()] == " " else ""
-        if len(word) < 4 or _known(word, following, known):
+        if len(word) < 3 or _known(word, following, known):
             continue
         for prefix in _PREFIXES:
             if not word.startswith(prefix):
@@ -56,7 +56,7 @@ def split_clitics(text: str, known: frozenset[str] | None = None) -> str:
             if not _known(rest, following, known) and rest.startswith("ل") and prefix.endswith("ل"):
                 replacement = " " * (len(prefix) - 1) + "ا"  # لل / ولل: li + al- with its alif dropped
                 rest = "ا" + rest
-            if len(rest) >= 3 and _known(rest, following, known):
+            if (len(rest) >= 3 or following) and _known(rest, following, known):
                 chars = list(text) if chars is None else chars
                 chars[m.start() : m.start() + len(prefix)] = list(replacement)
                 break

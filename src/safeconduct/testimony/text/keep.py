@@ -97,6 +97,8 @@ GROUPS_AND_INSTITUTIONS = frozenset(
         "the unhcr",
         "le hcr",
         "the peshmerga",
+        "home office",
+        "the home office",
         "les peshmergas",
         "الدولة الإسلامية",
         "الدولة الاسلامية",
@@ -136,8 +138,14 @@ _DURATION = re.compile(
 _AR_DURATION = re.compile(
     r"^(?:\S+\s+)?(?:سنين|سنوات|سنة|سنه|أشهر|اشهر|شهور|شهرين|أسابيع|اسابيع|أيام|ايام|يومين|ساعات|ساعتين|سنتين|دولار)$"
 )
-#: A bare number said as a word ("I was nineteen then"): an age or an amount, not a date.
-_BARE_NUMBER = re.compile(rf"^(?:(?:{_NUM_WORDS})(?:[- ](?:{_NUM_WORDS}))*|\d{{1,2}})$", re.IGNORECASE)
+#: A bare number said as a word ("I was nineteen then", "twenty-four"): an age or an amount, not a date.
+#: Not two number words in a row that a year is made of ("twenty fifteen").
+_BARE_NUMBER = re.compile(
+    r"^(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|vingt|trente|quarante|cinquante)[- ])?"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|un|deux|trois|quatre|cinq|six|sept|huit|neuf)$|"
+    rf"^(?:{_NUM_WORDS})$|^\d{{1,2}}$",
+    re.IGNORECASE,
+)
 
 #: Nouns after which a nationality describes an institution or a crowd ("Belgian police").
 _COLLECTIVE_AFTER = re.compile(

@@ -163,7 +163,7 @@ class Run:
 
 
 def _number_value(word: str) -> int | None:
-    w = word.lower()
+    w = word.lower().replace("أ", "ا").replace("إ", "ا")
     if w.isdigit():
         return int(w)
     if w in _UNITS:
@@ -299,6 +299,16 @@ def _contact_runs(text: str, tokens: list[re.Match[str]]) -> list[Run]:
                 runs.append(_run(text, toks, k, j + 1, Kind.EMAIL))
                 i = j + 1
                 continue
+        if word in _DOT and 0 < i < len(toks) - 1 and _after_platform(toks, i):
+            k = _local_start(toks, i)
+            j = i + 1
+            while j + 2 < len(toks) and toks[j + 1].group() in ("_", *_DOT, *_DASH):
+                j += 2
+            while j + 1 < len(toks) and _spelled(toks[j].group()) and _spelled(toks[j + 1].group()):
+                j += 1
+            runs.append(_run(text, toks, k, j + 1, Kind.HANDLE))
+            i = j + 1
+            continue
         if word == "_" and i > 0 and i + 1 < len(toks):
             k = _local_start(toks, i)
             j = i + 1
@@ -316,6 +326,19 @@ def _contact_runs(text: str, tokens: list[re.Match[str]]) -> list[Run]:
             continue
         i += 1
     return runs
+
+
+#: Words after which a dotted name is a profile, not a sentence ("on facebook firas dot hamdani").
+_PLATFORMS = frozenset(
+    "facebook fb instagram insta telegram tiktok snapchat snap twitter x signal threads youtube فيسبوك فيس انستغرام "
+    "انستا تلغرام تيليغرام تيك".split()
+)
+
+
+def _after_platform(toks: list[re.Match[str]], i: int) -> bool:
+    start = _local_start(toks, i)
+    before = [t.group() for t in toks[max(0, start - 4) : start]]
+    return any(w in _PLATFORMS for w in before)
 
 
 def _local_start(toks: list[re.Match[str]], i: int) -> int:

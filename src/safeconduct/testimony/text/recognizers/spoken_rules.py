@@ -119,6 +119,13 @@ def extra_rules() -> list[Rule]:
         # Postcodes: British, and French five digits before a town or after "code postal".
         rule("PLACE", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", 0.65),
         rule("PLACE", rf"\b(?:0[1-9]|[1-8]\d|9[0-5])\d{{3}}(?=\s+{CAP})", 0.55),
+        # A French postcode alone ("à Lyon, 69007"): five digits that count nothing.
+        rule(
+            "PLACE",
+            r"(?<![\d.,])\b(?:0[1-9]|[1-8]\d|9[0-5])\d{3}\b(?![.,]?\d)(?!\s*(?:€|\$|euros?|dollars?|livres?|liras?|"
+            r"dinars?|km|habitants|personnes|people|men|hommes|fighters|combattants|soldiers|soldats|%))",
+            0.4,
+        ),
         rule("PLACE", r"(?i:code postal|postcode|post code|zip)\s*:?\s*(?P<m>[A-Z0-9]{2,4}\s?[A-Z0-9]{2,4})", 0.6),
         # A French département said by its number ("les gars du 93", "dans le 9-3", "j'habite le 95").
         rule(
@@ -197,13 +204,15 @@ def extra_rules() -> list[Rule]:
         ),
         rule(
             "DATE",
-            rf"{_NO_AR}(?:ال)?ساعة\s+(?:\d{{1,2}}|{ARW})(?:\s+و?(?:النص|نص|الربع|ربع|ثلث|إلا ربع|الا ربع|عشرة|خمسة))?",
+            rf"{_NO_AR}(?:ال)?ساعة\s+(?:\d{{1,2}}|{ARW})(?:\s+و?(?:النص|نص|الربع|ربع|ثلث|إلا ربع|الا ربع|عشرة|خمسة))?"
+            r"(?:\s+(?:ب?الليل|ب?الصبح|الصباح|صباحا|المسا|المساء|مساء|الظهر|العصر|ليلا|فجرا|فجرًا|ب?الفجر))?",
             0.55,
             keep=lambda m: not re.search(rf"\s(?:{_AR_STOP}){_END_AR}", m),
         ),
         rule(
             "DATE",
-            rf"{_NO_AR}(?:{_ORD_AR})(?:\s+عشر)?\s+(?:من\s+)?(?:شهر\s+)?(?:{MONTHS_AR}|ذي القعدة|ذي الحجة){_END_AR}",
+            rf"{_NO_AR}(?:{_ORD_AR})(?:\s+عشر)?(?:\s+(?:يوم|ليلة|أسبوع|اسبوع|جمعة))?\s+(?:من\s+)?(?:شهر\s+)?"
+            rf"(?:{MONTHS_AR}|ذي القعدة|ذي الحجة){_END_AR}",
             0.65,
         ),
         rule(
