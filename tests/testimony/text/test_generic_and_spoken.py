@@ -97,6 +97,27 @@ def test_spoken_years_dates_times_phones_emails_and_handles(text: str, language:
         assert secret not in out, (secret, out)
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "secrets", "readable"),
+    [
+        ("back home in twenty twelve, aged twenty-two, on instagram layla dot q dot seven", "en",
+         ["twenty twelve", "layla", "seven"], ["twenty-two"]),
+        ("On m'appelait le petit, on vivait à Grenoble, 38100, avec 30000 euros.", "fr",
+         ["le petit", "38100"], ["30000 euros"]),
+        ("وصلنا في ثاني يوم من رجب الساعة الحادية عشرة بالليل مع Yannick", "ar",
+         ["ثاني يوم من رجب", "بالليل", "Yannick"], []),
+    ],
+)
+def test_years_handles_postcodes_nicknames_and_times_in_each_language(
+    text: str, language: str, secrets: list[str], readable: list[str]
+) -> None:
+    out = hidden(text, language)
+    for secret in secrets:
+        assert secret not in out, (secret, out)
+    for word in readable:
+        assert word in out, (word, out)
+
+
 def test_spoken_amounts_and_ages_are_not_years_or_phone_numbers() -> None:
     assert normalise("I was twenty two and paid two hundred and fifty dollars")[1] == []
 
