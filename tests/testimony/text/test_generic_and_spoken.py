@@ -173,6 +173,17 @@ def test_places_addresses_employers_nicknames_and_id_formats(text: str, language
         assert secret not in out, (secret, out)
 
 
+def test_a_lower_case_business_and_arabic_given_names_without_their_dialect_neighbours() -> None:
+    assert "zahra" not in hidden("my uncle ran al zahra sweets in the old town", "en")
+    out = hidden("كنت مع يزن وبعدين رحت عند أم قصي", "ar")
+    assert "يزن" not in out and "وبعدين" in out and "قصي" not in out
+
+
+def test_ordinary_arabic_nouns_that_geonames_lists_are_not_places() -> None:
+    out = hidden("وقفنا على الطرف الثاني من النهر وأبوي كان يشتغل بالسوق", "ar")
+    assert out == "وقفنا على الطرف الثاني من النهر وأبوي كان يشتغل بالسوق"
+
+
 def test_an_occupation_followed_by_its_place_of_work_is_not_a_nickname() -> None:
     assert "the doctor of the hospital" in hidden("I asked the doctor of the hospital for pills.", "en")
 

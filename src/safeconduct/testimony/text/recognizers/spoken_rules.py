@@ -33,7 +33,9 @@ _ORD_AR = (
 )
 _BUSINESS_EN = (
     r"shop|bakery|nursery|kindergarten|restaurant|pharmacy|garage|store|company|factory|clinic|café|cafe|"
-    r"supermarket|hotel|workshop|butcher's|butchers|salon|barbershop|carwash|car wash|takeaway"
+    r"supermarket|hotel|workshop|butcher's|butchers|salon|barbershop|carwash|car wash|takeaway|tyres|tires|"
+    r"motors|electronics|mobiles?|phones|textiles|trading|sweets|grocery|groceries|mart|exchange|transfers?|"
+    r"travel|tailoring|furniture|pharma|bakeries|kebabs?|shawarma|falafel"
 )
 _BUSINESS_FR = (
     r"boulangerie|épicerie|crèche|garage|pharmacie|restaurant|société|entreprise|magasin|boutique|snack|"
@@ -152,6 +154,8 @@ def extra_rules() -> list[Rule]:
             0.75,  # a named business: surer than a model's guess that it is a place or a group
             keep=lambda m: m.split()[0] not in ("The", "A", "My", "Our", "His", "Her", "Their", "This", "That", "I"),
         ),
+        # A business named in lower case by a recogniser: an Arabic article, a name, a business noun.
+        rule("ORG", rf"\b(?:al|el)[ -][a-z]{{3,}}(?:\s+[a-z]{{3,}})?\s+(?:{_BUSINESS_EN}|{_BUSINESS_FR})\b", 0.55),
         rule("ORG", rf"\b(?i:{_BUSINESS_FR})\s+(?:de la |du |des |chez |de |d')?{CAP}(?:\s+(?:{CAP}|de|du|&))*", 0.75),
         rule(
             "ORG",
