@@ -387,6 +387,8 @@ SEALED_OR_HASHED = {
     # kind, case and exact time sealed to the staff member's public key; the address under a key derived
     # from the signing key (outside the database)
     "notifications": {"sealed"}, "notification_mail": {"address_ciphertext"},
+    # the reviewers' redaction list: kind, words and action under a key derived from the signing key
+    "redaction_terms": {"ciphertext"},
 }
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
@@ -418,6 +420,7 @@ CLEAR = {
               "totp_secret", "last_totp_counter"},
     "notifications": {"id", "staff_id", "created_on", "read", "mailed"},
     "notification_mail": {"staff_id", "language"},
+    "redaction_terms": {"id"},
 }
 
 

@@ -15,11 +15,12 @@ from safeconduct.org.canned_models import CannedReply
 from safeconduct.org.models import Organisation
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
+from safeconduct.testimony.terms_models import RedactionTermRow
 
 __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
-    "CannedReply",
+    "CannedReply", "RedactionTermRow",
 ]

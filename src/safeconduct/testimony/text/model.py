@@ -13,6 +13,8 @@ class Kind(StrEnum):
     PERSON = "PERSON"
     PLACE = "PLACE"
     UNIT = "UNIT"
+    #: Employers, shops, the group's offices: named places of work that point to a person.
+    ORG = "ORG"
     DATE = "DATE"
     PHONE = "PHONE"
     EMAIL = "EMAIL"

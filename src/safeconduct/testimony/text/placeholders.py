@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from safeconduct.testimony.text.keep import is_generic_word
 from safeconduct.testimony.text.model import Finding, Kind
 from safeconduct.testimony.text.recognizers.lexicon import NOT_IDENTIFYING
 from safeconduct.testimony.text.vocabulary import has_unknown_word
@@ -22,6 +23,7 @@ PRIORITY = [
     Kind.ID,
     Kind.PERSON,
     Kind.UNIT,
+    Kind.ORG,
     Kind.PLACE,
     Kind.NATIONALITY,
     Kind.DATE,
@@ -35,7 +37,17 @@ _NOT_A_NAME = frozenset(
     doctor madame monsieur capitaine commandant marabout docteur uncle aunt mama papa sergeant el-hadj
     أبو أم ابن بن بنت العقيد الدكتور الضابط الشيخ القائد الحاج""".split()
 )
-_PROPAGATE = {Kind.PERSON, Kind.PLACE, Kind.UNIT, Kind.NATIONALITY, Kind.EMAIL, Kind.HANDLE, Kind.PHONE, Kind.ID}
+_PROPAGATE = {
+    Kind.PERSON,
+    Kind.PLACE,
+    Kind.UNIT,
+    Kind.ORG,
+    Kind.NATIONALITY,
+    Kind.EMAIL,
+    Kind.HANDLE,
+    Kind.PHONE,
+    Kind.ID,
+}
 
 
 @dataclass
@@ -124,6 +136,8 @@ def propagate(spans: list[Span], text: str, language: str = "", known: frozenset
                     # Part of a detected full name: stronger evidence than a model's guess about the lone word.
                     terms[(Kind.PERSON, part)] = max(terms.get((Kind.PERSON, part), 0), s.score + 0.05)
     for (kind, term), score in terms.items():
+        if is_generic_word(term):
+            continue  # a country or nationality is hidden only where its context narrows the person down
         for m in _pattern(term).finditer(text):
             if _same_entity(term, m.group(), language, known):
                 found.append(Span(kind, m.start(), m.end(), score, "propagated"))

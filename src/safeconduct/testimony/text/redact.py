@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
+from safeconduct.testimony.text.arabic import split_clitics, widen
 from safeconduct.testimony.text.errors import RedactionError
+from safeconduct.testimony.text.keep import keep_generic
 from safeconduct.testimony.text.language import detect_language
 from safeconduct.testimony.text.model import Finding, Kind, RedactionResult
 from safeconduct.testimony.text.nlp import load_pipeline
 from safeconduct.testimony.text.placeholders import Span, clean, merge, number, propagate
+from safeconduct.testimony.text.spoken import Run, normalise
+from safeconduct.testimony.text.terms import Term, find_terms
 from safeconduct.testimony.text.truecase import truecase, unknown_words
 from safeconduct.testimony.text.vocabulary import known_words
 
 #: Arabic-Indic digits read as ASCII digits for matching (one character for one, so offsets stay true).
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+#: A Latin-script word inside Arabic text: most often a name, a brand or an address.
+_LATIN_WORD = re.compile(r"(?<![A-Za-zÀ-ÿ0-9_@.])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]+(?![A-Za-zÀ-ÿ0-9_@])")
 #: Detections below this score are ignored; ours start at 0.4, spaCy's NER reports 0.85.
 MIN_SCORE = 0.35
 #: A word that is in no word list and that no detector claimed: hidden, at the lowest score.
@@ -27,11 +34,16 @@ def redact_text(
     ner_model: str | None = None,
     domain: bool = True,
     min_score: float = MIN_SCORE,
+    extra_terms: Iterable[Term] = (),
+    rejected: Iterable[str] = (),
 ) -> RedactionResult:
     """Find names, places, units, dates, contacts, document numbers and peoples in `text` and hide them.
 
     `language` is `en`, `fr`, `ar` or `auto`; `ner_model` is a path to any spaCy pipeline (another language,
     a larger model). `domain=False` runs Presidio with the NER alone (the benchmark's baseline).
+    `extra_terms` (see `case_terms` and the reviewers' list) are hidden wherever they occur, whatever the
+    models say; a finding whose text is one of `rejected` (a reviewer's rejected false alarm, compared
+    without case) is left readable, unless it is also an extra term.
     Raises UnsupportedLanguageError when no pipeline covers the language.
     """
     if not isinstance(text, str):
@@ -44,7 +56,11 @@ def redact_text(
     engine = analyzer(lang, ner_model, domain)
     analysis_text = text.translate(_DIGITS)
     known: frozenset[str] = frozenset()
-    if domain:  # names written in lower case ("rashid") are read as names: see truecase.py
+    runs: list[Run] = []
+    if domain:  # spoken forms written out, fused Arabic prefixes split, lower-case names capitalised
+        analysis_text, runs = normalise(analysis_text)
+        if lang == "ar":
+            analysis_text = split_clitics(analysis_text)
         pipeline = load_pipeline(lang, ner_model)
         known = known_words(lang, pipeline)
         analysis_text = truecase(analysis_text, lang, pipeline)
@@ -54,16 +70,46 @@ def redact_text(
         for r in results
         if r.entity_type in Kind.__members__
     ]
-    if domain:  # a word no detector claimed but that no word list knows either is taken for a name
+    if domain:
+        spans = _widen(spans, text, runs, lang)
         taken = [(s.start, s.end) for s in spans]
+        # a word no detector claimed but that no word list knows either is taken for a name
         for start, end in unknown_words(text, analysis_text, lang, known):
             if not any(s < end and start < e for s, e in taken):
                 spans.append(Span(Kind.PERSON, start, end, UNKNOWN_WORD_SCORE, "UnknownWordRecognizer"))
     spans = clean(spans, text, analysis_text)
     if domain:
         spans = propagate(spans, text, lang, known)
-    findings = number(merge(spans), text)
+    spans = merge(spans)
+    if domain:
+        spans = keep_generic(spans, text)
+    refused = {" ".join(w.split()).casefold() for w in rejected}
+    if refused:
+        spans = [s for s in spans if " ".join(text[s.start : s.end].split()).casefold() not in refused]
+    forced = [Span(kind, start, end, 1.0, "ListedTerm") for kind, start, end in find_terms(text, extra_terms)]
+    if forced:
+        spans = merge(spans + forced)
+    findings = number(spans, text)
     return RedactionResult(replace_spans(text, findings), findings, lang)
+
+
+def _widen(spans: list[Span], text: str, runs: list[Run], language: str) -> list[Span]:
+    """Findings cover whole spoken runs and whole Arabic words; spoken contacts and years are findings even
+    if no detector saw their written form; a Latin-script word inside Arabic text is taken for a name."""
+    out = list(spans)
+    for run in runs:
+        out.append(Span(run.kind, run.start, run.end, 0.8, "SpokenFormRecognizer"))
+    for s in out:
+        for run in runs:
+            if s.start < run.end and run.start < s.end:
+                s.start, s.end = min(s.start, run.start), max(s.end, run.end)
+        if language == "ar":
+            s.start, s.end = widen(text, s.start, s.end)
+    if language == "ar":
+        for m in _LATIN_WORD.finditer(text):
+            if not any(s.start < m.end() and m.start() < s.end for s in out):
+                out.append(Span(Kind.PERSON, m.start(), m.end(), UNKNOWN_WORD_SCORE, "LatinInArabicRecognizer"))
+    return out
 
 
 def replace_spans(text: str, findings: Sequence[Finding]) -> str:

@@ -12,6 +12,7 @@ from safeconduct.testimony.text.recognizers.gazetteer import GazetteerRecognizer
 from safeconduct.testimony.text.recognizers.names import name_rules
 from safeconduct.testimony.text.recognizers.peoples import people_rules
 from safeconduct.testimony.text.recognizers.places import place_rules
+from safeconduct.testimony.text.recognizers.spoken_rules import extra_rules
 from safeconduct.testimony.text.recognizers.units import unit_rules
 
 
@@ -25,6 +26,7 @@ def domain_recognizers(language: str) -> list[EntityRecognizer]:
         RuleRecognizer("ContactRecognizer", contact_rules(), language),
         RuleRecognizer("DocumentRecognizer", document_rules(), language),
         RuleRecognizer("PeopleRecognizer", people_rules(), language),
+        RuleRecognizer("SpokenStyleRecognizer", extra_rules(), language),
         PhoneNumberRecognizer(language),
         GazetteerRecognizer(language),
     ]

@@ -13,8 +13,17 @@ from importlib import resources
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS
+from safeconduct.testimony.text.recognizers.places_ar import arabic_places
 from safeconduct.testimony.text.vocabulary import common_words
 
+#: Ordinary Arabic nouns that GeoNames also lists as place names ("السوق" the market, "الطرف" the side).
+ARABIC_PLACE_NOUNS = frozenset(
+    """سوق السوق طرف الطرف نهر النهر بحر البحر جبل الجبل وادي الوادي مدينة المدينة قرية القرية بلد البلد شارع
+    الشارع مخيم المخيم حدود الحدود ساحة الساحة جامع الجامع مسجد المسجد مدرسة المدرسة مستشفى المستشفى بيت البيت
+    دار الدار طريق الطريق جسر الجسر عين العين بئر البئر شرق الشرق غرب الغرب شمال الشمال جنوب الجنوب ريف الريف
+    مركز المركز سجن السجن حاجز الحاجز ليل الليل صبح الصبح فجر الفجر ظهر الظهر عصر العصر المزرعة مزرعة
+    الحي حي المعمل معمل الفرن فرن""".split()
+)
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _MAX_WORDS = 4
@@ -37,12 +46,13 @@ def place_names() -> frozenset[str]:
         for name in [city["name"], *city.get("alternatenames", ())]:
             if _ARABIC.search(name):
                 big = city.get("population", 0) >= _SHORT_ARABIC_MIN_POPULATION
-                if (len(name) >= 4 or (len(name) == 3 and big)) and name not in ARABIC_STOPWORDS:
+                ordinary = name in ARABIC_STOPWORDS or name in ARABIC_PLACE_NOUNS
+                if (len(name) >= 4 or (len(name) == 3 and big)) and not ordinary:
                     names.add(name)
             elif len(name) >= 3 and name[0].isupper() and name.lower() not in skip and name.isascii() is not None:
                 if name == city["name"] or len(name) >= 4:
                     names.add(name)
-    return frozenset(names)
+    return frozenset(names | arabic_places())
 
 
 class GazetteerRecognizer(EntityRecognizer):

@@ -102,8 +102,9 @@ def name_rules() -> list[Rule]:
         # "on l'appelait le petit"); "called" is left out ("we called the police").
         rule(
             "PERSON",
-            r"(?i:\b(?:known as|nicknamed|alias|a\.k\.a\.?|aka|called (?:him|her|me)|surnommée?|on l['’]appelait|"
-            r"l['’]appelaient|m['’]appelaient))\s+(?P<m>(?:the|le|la|l['’])\s*[a-zà-ÿ][\w'’-]+)",
+            r"(?i:\b(?:known as|nicknamed|alias|a\.k\.a\.?|aka|called (?:him|her|me)|surnommée?|"
+            r"on [lm]['’]appel(?:ait|le)|[lm]['’]appelaient|ils [lm]['’]appelaient))"
+            r"\s+(?P<m>(?:the|le|la|l['’])\s*[a-zà-ÿ][\w'’-]+)",
             0.55,
             keep=lambda m: _not_a_stop_word(re.sub(r"^(?:the|le|la|l['’])\s*", "", m)),
         ),

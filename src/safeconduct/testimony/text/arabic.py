@@ -1,0 +1,72 @@
+"""Light stemming of Arabic attached prepositions and conjunctions, on a copy that keeps every offset.
+
+Arabic writes "and", "in/with", "to", "like" and "so" fused to the next word: وبمنبج "and in Manbij",
+للواء "to the brigade", بالرقة "in Raqqa", بخالد "with Khalid". The gazetteer, the given names and the unit
+rules look for the bare word, so before analysis each fused prefix in front of a word we know (a place, a
+given name, a unit's or a place's head noun, a month) is turned into spaces; "لل" (li + al-) becomes "ال"
+(same length: للرقة → الرقة). A finding is then widened back to the whole written word, prefix included,
+so the redacted text never leaves a stray letter.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0640]+")
+#: Attached prefixes, longest first (و and, ف so, ب in/with, ل to/for, ك like).
+_PREFIXES = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك")
+_HEADS = frozenset(
+    """كتيبة لواء سرايا سرية جيش فيلق جبهة حركة فوج فرقة كتائب ألوية تنظيم مجموعة ديوان مكتب مخيم قرية مدينة
+    بلدة حي منطقة شارع سوق مسجد محل مخبز روضة مدرسة مستشفى قطاع""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def known_arabic() -> frozenset[str]:
+    """Words worth splitting a prefix off for: places, given names, head nouns and months."""
+    from safeconduct.testimony.text.recognizers.gazetteer import place_names
+    from safeconduct.testimony.text.recognizers.lexicon import ARABIC_GIVEN_NAMES, MONTHS_AR
+
+    words = {n for n in place_names() if ARABIC_WORD.fullmatch(n.replace(" ", ""))}
+    return frozenset(words | ARABIC_GIVEN_NAMES | _HEADS | set(MONTHS_AR.split("|")))
+
+
+def _known(word: str, following: str, known: frozenset[str]) -> bool:
+    if word in known or (following and f"{word} {following}" in known):
+        return True
+    return word.startswith("ال") and (word[2:] in known or bool(following and f"{word[2:]} {following}" in known))
+
+
+def split_clitics(text: str, known: frozenset[str] | None = None) -> str:
+    """A same-length copy of `text` with the prefixes fused to known words turned into spaces."""
+    known = known_arabic() if known is None else known
+    words = list(ARABIC_WORD.finditer(text))
+    chars: list[str] | None = None
+    for n, m in enumerate(words):
+        word = m.group()
+        following = words[n + 1].group() if n + 1 < len(words) and text[m.end() : words[n + 1].start()] == " " else ""
+        if len(word) < 3 or _known(word, following, known):
+            continue
+        for prefix in _PREFIXES:
+            if not word.startswith(prefix):
+                continue
+            rest = word[len(prefix) :]
+            replacement = " " * len(prefix)
+            if not _known(rest, following, known) and rest.startswith("ل") and prefix.endswith("ل"):
+                replacement = " " * (len(prefix) - 1) + "ا"  # لل / ولل: li + al- with its alif dropped
+                rest = "ا" + rest
+            if (len(rest) >= 3 or following) and _known(rest, following, known):
+                chars = list(text) if chars is None else chars
+                chars[m.start() : m.start() + len(prefix)] = list(replacement)
+                break
+    return text if chars is None else "".join(chars)
+
+
+def widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to the whole Arabic word(s) it touches ("منبج" inside "وبمنبج" → "وبمنبج")."""
+    while start > 0 and ARABIC_WORD.match(text[start - 1]) and ARABIC_WORD.match(text[start]):
+        start -= 1
+    while end < len(text) and ARABIC_WORD.match(text[end]) and ARABIC_WORD.match(text[end - 1]):
+        end += 1
+    return start, end

@@ -1,0 +1,228 @@
+"""Addresses and sub-locations, employers and the group's offices, occupational nicknames, unusual ID
+formats, and dates and times said in words (relative dates, "half past nine", Hijri days)."""
+
+from __future__ import annotations
+
+import re
+
+from safeconduct.testimony.text.recognizers.base import ARW, CAP, Rule, rule
+from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS, MONTHS_AR, MONTHS_EN, MONTHS_FR
+from safeconduct.testimony.text.vocabulary import common_words
+
+_NO_AR = r"(?<![\u0621-\u064A])"
+_END_AR = r"(?![\u0621-\u064A])"
+_AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
+_AR_NEXT = rf"\s+(?!(?:{_AR_STOP}){_END_AR}){ARW}"
+_NUM_EN = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|\d{1,2}"
+)
+_ORD_EN = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
+    r"twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[- ]first|\d{1,2}(?:st|nd|rd|th)"
+)
+_NUM_FR = (
+    r"premier|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+    r"dix-sept|dix-huit|dix-neuf|vingt|vingt et un|vingt-(?:deux|trois|quatre|cinq|six|sept|huit|neuf)|trente|"
+    r"trente et un|\d{1,2}"
+)
+_ORD_AR = (
+    r"الأول|الاول|أول|اول|الثاني|الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر|الحادي|الحادية|"
+    r"الثانية|الثالثة|الرابعة|الخامسة|السادسة|السابعة|الثامنة|التاسعة|العاشرة|العشرين|الثلاثين|ثالث|رابع|خامس|ثاني"
+)
+_BUSINESS_EN = (
+    r"shop|bakery|nursery|kindergarten|restaurant|pharmacy|garage|store|company|factory|clinic|café|cafe|"
+    r"supermarket|hotel|workshop|butcher's|butchers|salon|barbershop|carwash|car wash|takeaway|tyres|tires|"
+    r"motors|electronics|mobiles?|phones|textiles|trading|sweets|grocery|groceries|mart|exchange|transfers?|"
+    r"travel|tailoring|furniture|pharma|bakeries|kebabs?|shawarma|falafel"
+)
+_BUSINESS_FR = (
+    r"boulangerie|épicerie|crèche|garage|pharmacie|restaurant|société|entreprise|magasin|boutique|snack|"
+    r"kebab|taxiphone|pizzeria|supérette|hôtel|atelier|boucherie|salon|laverie"
+)
+_BUSINESS_AR = r"محل|مخبز|فرن|روضة|حضانة|مطعم|صيدلية|ورشة|شركة|معمل|مشغل|بقالية|سوبرماركت|دكان|مكتب|ديوان|دائرة|هيئة"
+_SUBLOC = (
+    r"section|sector|block|bloc|phase|zone|secteur|tent|tente|caravan|caravane|container|conteneur|shelter|abri|"
+    r"ward|plot|compound|annex|annexe|flat|apartment|appartement|appt|room|chambre|cell|cellule|hangar|barrack|"
+    r"baraque|building|bâtiment|bât|floor|étage|house|maison"
+)
+_STREET_EN = r"road|street|st|avenue|ave|lane|close|drive|way|crescent|place|terrace|court|gardens|grove|square|row"
+_STREET_FR = r"rue|avenue|boulevard|bd|allée|impasse|chemin|route|place|quai|cours|square|cité|résidence"
+_OCCUPATIONS = (
+    r"engineer|doctor|professor|prof|teacher|vet|nurse|pharmacist|chemist|mechanic|driver|tailor|barber|"
+    r"ingénieur|docteur|toubib|instituteur|pharmacien|infirmier|mécano|chimiste|chauffeur|tailleur|coiffeur|"
+    r"prof|professeur|imam|muhandis|hakim|doktor|ustaz|ustadh"
+)
+
+
+def _not_common(mention: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", mention.lower())
+    return bool(words) and words[-1] not in common_words()
+
+
+def extra_rules() -> list[Rule]:
+    """The rules for the kinds of misses found on unseen speech (docs/testimony.md, "Unseen styles")."""
+    return [
+        # Sub-locations: a camp's section, a tent, a block, a flat ("section B4", "tent 112", "tente 27").
+        rule(
+            "PLACE",
+            rf"\b(?i:{_SUBLOC})\s+(?:n[o°º]\.?\s*|number\s+|numéro\s+|num\s+)?(?:[A-Z]{{1,2}}-?\d{{1,4}}[A-Za-z]?|\d{{1,4}}[A-Za-z]?|[A-Z])\b",
+            0.6,
+        ),
+        rule(
+            "PLACE",
+            rf"{_NO_AR}(?:ال)?(?:قطاع|خيمة|كرفانة|كتلة|بلوك|قسم|فيز|مربع|غرفة|شقة|بناية|عمارة|جناح)"
+            rf"(?:\s+رقم)?\s+(?:\d+|{ARW})(?:\s+(?:عشر|و{ARW}))?",
+            0.55,
+            keep=lambda m: not re.search(rf"\s(?:{_AR_STOP}){_END_AR}", m),
+        ),
+        # Camps named by their own word ("camp Roj", "camp de Kara Tepe", "mukhayam al-hol").
+        rule(
+            "PLACE",
+            rf"\b(?i:camp|camps|mukhayam|mukhayyam|mukhayyem)\s+(?:of\s+|de\s+|d'|du\s+)?(?:al-|el-)?(?P<n>{CAP}|[a-z]{{3,}})"
+            rf"(?:\s+{CAP})?",
+            0.55,
+            keep=_not_common,
+        ),
+        # A neighbourhood or a district named after its head noun ("quartier Bab Tebbaneh").
+        rule(
+            "PLACE",
+            rf"\b(?i:quartier|cité|hay|hayy|haï|neighbourhood|neighborhood)\s+(?:de\s+|du\s+|d')?{CAP}(?:\s+{CAP}){{0,2}}",
+            0.6,
+        ),
+        # Addresses: a house number and a street, in English and French, in any case.
+        rule(
+            "PLACE",
+            rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?:[A-Za-z][\w'’-]+\s+){{1,3}}(?i:{_STREET_EN})\b",
+            0.6,
+            keep=lambda m: m.split()[1].lower() not in ("the", "a", "of", "years", "days", "people", "men"),
+        ),
+        rule(
+            "PLACE",
+            rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?i:{_STREET_FR})\s+(?:de la |de l'|des |du |de |d')?[\w'’-]+"
+            rf"(?:\s+{CAP}){{0,2}}",
+            0.65,
+        ),
+        rule(
+            "PLACE",
+            r"\b(?i:porte|place|avenue|boulevard|rue)\s+(?:de la |de l'|des |du |de |d')[\w'’-]{3,}",
+            0.45,
+            keep=_not_common,
+        ),
+        # Lower-case English districts of two words ending in a place noun ("in moss side", "from kings cross").
+        rule(
+            "PLACE",
+            r"\b(?:in|at|from|near|to|around)\s+(?P<m>(?!(?:the|a|an|my|our|his|her|their|your|this|that|other|one|"
+            r"each|every|which|what|either|both|far|right|left|wrong|same)\b)[a-z]{3,}\s+(?:side|end|gate|hill|park|"
+            r"green|heath|moor|vale|bridge|cross|fields|wood|bank|row|town))\b",
+            0.45,
+        ),
+        # Postcodes: British, and French five digits before a town or after "code postal".
+        rule("PLACE", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", 0.65),
+        rule("PLACE", rf"\b(?:0[1-9]|[1-8]\d|9[0-5])\d{{3}}(?=\s+{CAP})", 0.55),
+        # A French postcode alone ("à Lyon, 69007"): five digits that count nothing.
+        rule(
+            "PLACE",
+            r"(?<![\d.,])\b(?:0[1-9]|[1-8]\d|9[0-5])\d{3}\b(?![.,]?\d)(?!\s*(?:€|\$|euros?|dollars?|livres?|liras?|"
+            r"dinars?|km|habitants|personnes|people|men|hommes|fighters|combattants|soldiers|soldats|%))",
+            0.4,
+        ),
+        rule("PLACE", r"(?i:code postal|postcode|post code|zip)\s*:?\s*(?P<m>[A-Z0-9]{2,4}\s?[A-Z0-9]{2,4})", 0.6),
+        # A French département said by its number ("les gars du 93", "dans le 9-3", "j'habite le 95").
+        rule(
+            "PLACE",
+            r"\b(?:du|le|dans le|en|au|from the)\s+(?P<m>(?:0[1-9]|[1-8]\d|9[0-5]|9-3|neuf-trois|neuf trois|2A|2B))\b"
+            rf"(?!\s*(?:ans|%|euros?|€|heures?|h\b|minutes?|jours?|mois|km|kilos?|mètres?|fois|personnes|{MONTHS_FR}))",
+            0.5,
+        ),
+        # The group's offices and employers (ORG): "diwan al-hisba", "the Barakat phone shop",
+        # "Boulangerie Ben Amor", "worked at Ali's garage", "روضة البراعم", "ديوان الزكاة".
+        rule(
+            "ORG",
+            r"\b(?i:diwan|dīwān|diouane|diwane|maktab|markaz)\s+(?:al-|el-|ad-|an-|as-|ash-|az-|ar-|des\s+|du\s+|de\s+la\s+|of\s+(?:the\s+)?)?[\w'’-]{3,}",
+            0.6,
+        ),
+        rule(
+            "ORG",
+            rf"{_NO_AR}(?:{_BUSINESS_AR}){_END_AR}{_AR_NEXT}(?:\s+ال{ARW})?",
+            0.5,
+        ),
+        rule(
+            "ORG",
+            rf"\b(?:{CAP}['’]?s?\s+){{1,3}}(?:[a-z]+\s+)?(?:{_BUSINESS_EN})\b",
+            0.75,  # a named business: surer than a model's guess that it is a place or a group
+            keep=lambda m: m.split()[0] not in ("The", "A", "My", "Our", "His", "Her", "Their", "This", "That", "I"),
+        ),
+        # A business named in lower case by a recogniser: an Arabic article, a name, a business noun.
+        rule("ORG", rf"\b(?:al|el)[ -][a-z]{{3,}}(?:\s+[a-z]{{3,}})?\s+(?:{_BUSINESS_EN}|{_BUSINESS_FR})\b", 0.55),
+        rule("ORG", rf"\b(?i:{_BUSINESS_FR})\s+(?:de la |du |des |chez |de |d')?{CAP}(?:\s+(?:{CAP}|de|du|&))*", 0.75),
+        rule(
+            "ORG",
+            rf"\b(?:worked|working|works|work|job|employed|travaillait|travaille|travaillé|bossait|bosse|employée?)\s+"
+            rf"(?:at|for|in|chez|pour|à|au)\s+(?:the\s+|a\s+|la\s+|le\s+|l')?(?P<m>{CAP}(?:\s+(?:{CAP}|&|and|of|de|du))*)",
+            0.55,
+        ),
+        # Occupational nicknames used as names ("the engineer", "le prof", "المهندس").
+        rule(
+            "PERSON",
+            rf"\b(?:the|le|la|l['’]|al-|el-)\s*(?:{_OCCUPATIONS})\b(?!\s+(?:of|de|du|des|d['’]|in|at|from|for|à|au|aux)\b)",
+            0.45,
+            flags=re.IGNORECASE,
+        ),
+        rule("PERSON", rf"{_NO_AR}(?:المهندس|الحكيم|الأستاذ|الاستاذ|الدكتور|الطبيب|الأستاذة|الدكتورة){_END_AR}", 0.45),
+        # Unusual ID formats: national insurance numbers and case numbers.
+        rule("ID", r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.7),
+        rule("ID", r"\b\d{2,4}[/-]\d{4,6}(?:[/-][A-Z0-9]+)*\b", 0.55),
+        rule(
+            "ID",
+            r"(?i:case|file|dossier|reference|référence|ref|réf|n°|numéro)\s*(?:number|no\.?|n°|numéro)?\s*:?\s*"
+            r"(?P<m>[A-Z]{0,4}-?\d[\d/ -]{4,}\d)",
+            0.6,
+        ),
+        # Dates said in words.
+        rule(
+            "DATE",
+            rf"(?i:\b(?:the\s+)?(?:{_ORD_EN})\s+of\s+(?:last|next|this|that|the\s+same|the\s+previous)\s+(?:month|week|year))",
+            0.6,
+        ),
+        rule("DATE", rf"(?i:\b(?:the\s+)?(?:{_ORD_EN})\s+(?:of\s+)?(?:{MONTHS_EN})(?:\s+\d{{4}})?)", 0.65),
+        rule("DATE", rf"(?i:\b(?:{MONTHS_EN})\s+(?:the\s+)?(?:{_ORD_EN})(?:,?\s+\d{{4}})?)", 0.65),
+        rule("DATE", rf"(?i:\b(?:le\s+)?(?:{_NUM_FR})\s+du\s+mois\s+(?:dernier|passé|prochain|d'avant|suivant))", 0.6),
+        rule("DATE", rf"(?i:\b(?:le\s+)?(?:{_NUM_FR})\s+(?:{MONTHS_FR})(?:\s+\d{{4}})?)", 0.6),
+        rule(
+            "DATE",
+            rf"(?i:\b(?:half|quarter|ten|twenty|five|twenty-five|twenty five)\s+(?:past|to|after)\s+"
+            rf"(?:{_NUM_EN}|midnight|noon))\b",
+            0.6,
+        ),
+        rule(
+            "DATE",
+            rf"(?i:\b(?:at\s+)?(?:{_NUM_EN})\s+(?:o['’ ]?clock|thirty|fifteen|forty[- ]five|a\.m\.|p\.m\.))\b",
+            0.55,
+        ),
+        rule(
+            "DATE",
+            rf"(?i:\b(?:{_NUM_FR}|midi|minuit)\s+(?:heures?\s+)?(?:et\s+(?:demie|quart)|moins\s+(?:le\s+)?quart))",
+            0.6,
+        ),
+        rule(
+            "DATE",
+            rf"{_NO_AR}(?:ال)?ساعة\s+(?:\d{{1,2}}|{ARW})(?:\s+و?(?:النص|نص|الربع|ربع|ثلث|إلا ربع|الا ربع|عشرة|خمسة))?"
+            r"(?:\s+(?:ب?الليل|ب?الصبح|الصباح|صباحا|المسا|المساء|مساء|الظهر|العصر|ليلا|فجرا|فجرًا|ب?الفجر))?",
+            0.55,
+            keep=lambda m: not re.search(rf"\s(?:{_AR_STOP}){_END_AR}", m),
+        ),
+        rule(
+            "DATE",
+            rf"{_NO_AR}(?:{_ORD_AR})(?:\s+عشر)?(?:\s+(?:يوم|ليلة|أسبوع|اسبوع|جمعة))?\s+(?:من\s+)?(?:شهر\s+)?"
+            rf"(?:{MONTHS_AR}|ذي القعدة|ذي الحجة){_END_AR}",
+            0.65,
+        ),
+        rule(
+            "DATE",
+            rf"{_NO_AR}(?:(?:ليلة|يوم|أول|اول|آخر|اخر)\s+)?(?:عيد الفطر|عيد الأضحى|العيد الكبير|العيد الصغير|رمضان)"
+            rf"(?:\s+(?:الماضي|اللي فات))?{_END_AR}",
+            0.6,
+        ),
+    ]
