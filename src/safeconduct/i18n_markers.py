@@ -43,6 +43,7 @@ CONSTANTS = (
     "safeconduct.staff.service:LOGIN_FAILED",
     "safeconduct.staff.reauth:REAUTH_FAILED",
     "safeconduct.web.forms:FORM_EXPIRED",
+    "safeconduct.web.rights_pages:NOT_ADVICE",
     "safeconduct.web.deps:CONTACT_SESSION_ENDED",
     "safeconduct.web.deps:STAFF_SESSION_ENDED",
     "safeconduct.contact.start_tokens:ALREADY_STARTED",

@@ -36,6 +36,7 @@ from safeconduct.web import (
     notification_pages,
     openapi,
     org_pages,
+    rights_pages,
     staff_pages,
     stats_pages,
     tus,
@@ -134,6 +135,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(notification_pages.router)
     app.include_router(canned_pages.router)
     app.include_router(org_pages.router)
+    app.include_router(rights_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     openapi.install(app)
     app.add_middleware(SecurityHeaders)
