@@ -387,6 +387,9 @@ SEALED_OR_HASHED = {
     # kind, case and exact time sealed to the staff member's public key; the address under a key derived
     # from the signing key (outside the database)
     "notifications": {"sealed"}, "notification_mail": {"address_ciphertext"},
+    # which partner, what was sent, who writes, which other case, a task's title: sealed under the case key
+    "case_referrals": {"ciphertext"}, "case_writers": {"ciphertext"}, "case_links": {"ciphertext"},
+    "case_tasks": {"ciphertext"},
 }
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
@@ -418,6 +421,12 @@ CLEAR = {
               "totp_secret", "last_totp_counter"},
     "notifications": {"id", "staff_id", "created_on", "read", "mailed"},
     "notification_mail": {"staff_id", "language"},
+    # the organisation's address book of partner organisations (never about a person)
+    "partners": {"id", "name", "kind", "country", "public_key", "created_on", "active"},
+    "case_referrals": {"id", "case_id", "created_on"}, "case_writers": {"case_id"},
+    "case_links": {"id", "case_id", "created_on"},
+    # due_on: the day only; done: whether it still waits (the inbox and reminders find due work unopened)
+    "case_tasks": {"id", "case_id", "created_on", "due_on", "done"},
 }
 
 

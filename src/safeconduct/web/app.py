@@ -17,6 +17,7 @@ from safeconduct.cases import housekeeping, intake, retention
 from safeconduct.contact import start_tokens
 from safeconduct.crypto.argon2_gate import gate
 from safeconduct.notifications.mail import Mailer, MailSettings
+from safeconduct.referrals import tasks as followups
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
     account_pages,
@@ -61,6 +62,9 @@ def _lifespan(runtime: Runtime,
             empty = intake.purge_empty(db, runtime.settings)
             start_tokens.purge_spent(db)
             shredded = retention.run(db, runtime.settings)
+            reminded = followups.remind_daily(db, runtime.settings.data_dir)
+        if reminded:
+            log.info("reminded caseworkers of due tasks (%d notifications)", reminded)
         if any(purged):
             log.info("purged %d expired sessions and %d abandoned uploads", *purged)
         if empty:
