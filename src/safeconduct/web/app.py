@@ -20,6 +20,8 @@ from safeconduct.notifications.mail import Mailer, MailSettings
 from safeconduct.referrals import tasks as followups
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
+    api_referrals,
+    referral_pages,
     account_pages,
     admin_pages,
     api_accounts,
@@ -131,6 +133,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_staff.router)
     app.include_router(api_retention.router)
     app.include_router(api_casework.router)
+    app.include_router(api_referrals.router)
+    app.include_router(referral_pages.router)
+    app.include_router(referral_pages.staff_router)
     app.include_router(api_vetting.router)
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)

@@ -51,7 +51,9 @@ async def start(request: Request, db: Session = Depends(get_db)) -> Response:
     org = runtime(request).org
     await run_in_threadpool(start_tokens.spend, db, org, form.get("start_token"))
     style = codenames.style_for(form.get("codename_style"), choose_language(request))
-    codename, access = await run_in_threadpool(contact.start_conversation, db, org, style)
+    writer = form.get("writer")
+    codename, access = await run_in_threadpool(contact.start_conversation, db, org, style,
+                                               str(writer) if writer is not None else None)
     days = runtime(request).settings.empty_conversation_days
     response = render(request, "contact/codename.html",
                       {"codename": codename.split(" "), "style": codenames.STYLES[style], "empty_days": days})
