@@ -95,9 +95,9 @@ class InboxRow:
     unread: int
     overdue: bool
     proposal: bool  # a colleague's four-eyes proposal waits for my confirmation
-    task_due: bool = False  # an open follow-up task is due today or overdue
     assignee: str | None
     language: str | None
+    task_due: bool = False  # an open follow-up task is due today or overdue
 
 
 @dataclass(frozen=True)
