@@ -31,12 +31,11 @@ from safeconduct.referrals.models import CaseLink, CaseWriter
 WRITERS = ("self", "parent", "sibling", "spouse", "other")
 RELATIVES = WRITERS[1:]
 UNKNOWN_WRITER = "Say who is writing: yourself, or a parent, sibling, spouse or other relative."
-SECOND_CONSENT_MISSING = {
-    "relative": "Both people must agree before their conversations are linked: the relative has not agreed yet "
-                "in their own conversation. Nothing was linked.",
-    "person": "Both people must agree before their conversations are linked: the person has not agreed yet in "
-              "their own conversation. Nothing was linked.",
-}
+RELATIVE_NOT_AGREED = ("Both people must agree before their conversations are linked: the relative has not agreed "
+                       "yet in their own conversation. Nothing was linked.")
+PERSON_NOT_AGREED = ("Both people must agree before their conversations are linked: the person has not agreed yet "
+                     "in their own conversation. Nothing was linked.")
+SECOND_CONSENT_MISSING = {"relative": RELATIVE_NOT_AGREED, "person": PERSON_NOT_AGREED}
 
 
 # --- who writes ------------------------------------------------------------------------------------
