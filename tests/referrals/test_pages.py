@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from safeconduct.cli import app as cli_app
 from tests.conftest import Installation, client_for
-from tests.flows import contact_page_login, csrf_of, staff_page_login
+from tests.flows import csrf_of, staff_page_login
 
 
 def test_partners_cli_adds_and_lists(sqlite_installation: Installation) -> None:

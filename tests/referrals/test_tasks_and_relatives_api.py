@@ -7,18 +7,16 @@ import datetime as dt
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from safeconduct.cases import triage
+from safeconduct.cases import inbox, triage
 from safeconduct.cases.casework_models import AuditRecord
-from safeconduct.cases.transitions import Actor
 from safeconduct.ledger.models import LedgerEntry
 from safeconduct.notifications.models import Notification
-from safeconduct.referrals import relatives, tasks
+from safeconduct.referrals import tasks
 from safeconduct.referrals.models import CaseLink, CaseTask, CaseWriter
 from safeconduct.staff import service as staff_service
-from safeconduct.cases import inbox
 from safeconduct.staff.service import StaffAccess
 from tests.conftest import Installation, StaffLogin
-from tests.flows import bearer, start_token, staff_token
+from tests.flows import bearer, staff_token, start_token
 
 
 def _counts(inst: Installation) -> tuple[int, int, int, int]:
@@ -62,7 +60,8 @@ def test_tasks_refuse_bad_dates_and_a_due_task_waits_for_me(installation: Instal
     assert _counts(installation) == before
 
     later = today + dt.timedelta(days=3)
-    r = client.post(url, json={"title": "Check the consulate's answer", "due": later.isoformat()}, headers=bearer(staff))
+    r = client.post(url, json={"title": "Check the consulate's answer", "due": later.isoformat()},
+                    headers=bearer(staff))
     assert r.status_code == 201, r.text
     assert r.json()["due"] == later.isoformat() and not r.json()["overdue"]
     assert client.get("/api/v1/staff/inbox?waiting=me", headers=bearer(staff)).json()["total"] == 0

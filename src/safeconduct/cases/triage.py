@@ -213,7 +213,8 @@ def search(db: Session, staff: StaffAccess, query: InboxQuery, *, overdue_days: 
         StaffMember.id.in_({c.assignee_id for c in cases if c.assignee_id is not None}))).all())
     rows = [InboxRow(id=c.id, label=c.label, state=c.state, created_on=c.created_on,
                      last_activity_on=c.last_activity_on, unread=int(unread.get(c.id, 0)), overdue=c.id in overdue,
-                     proposal=c.id in proposals, task_due=c.id in due, assignee=names.get(c.assignee_id) if c.assignee_id else None,
+                     proposal=c.id in proposals, task_due=c.id in due,
+                     assignee=names.get(c.assignee_id) if c.assignee_id else None,
                      language=c.contact_language) for c in cases]
     return InboxPage(rows=rows, total=int(total), page=query.page, per_page=query.per_page, query=query,
                      assignees=colleagues(db, staff))

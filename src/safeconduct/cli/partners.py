@@ -43,5 +43,6 @@ def list_partners(data: Path = typer.Option(..., "--data", help="The data folder
     with runtime.db() as db:
         listed = partners.list_partners(db)
     for p in listed:
-        console.print(f"{p.id:>4}  {p.country}  {p.kind:<15} {p.name}" + (f"  key {p.public_key}" if p.public_key else ""))
+        key = f"  key {p.public_key}" if p.public_key else ""
+        console.print(f"{p.id:>4}  {p.country}  {p.kind:<15} {p.name}{key}")
     console.print(f"{len(listed)} partner(s).")

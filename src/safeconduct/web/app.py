@@ -20,13 +20,12 @@ from safeconduct.notifications.mail import Mailer, MailSettings
 from safeconduct.referrals import tasks as followups
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
-    api_referrals,
-    referral_pages,
     account_pages,
     admin_pages,
     api_accounts,
     api_casework,
     api_contact,
+    api_referrals,
     api_retention,
     api_staff,
     api_vetting,
@@ -39,6 +38,7 @@ from safeconduct.web import (
     notification_pages,
     openapi,
     org_pages,
+    referral_pages,
     staff_pages,
     stats_pages,
     tus,
