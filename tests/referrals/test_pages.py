@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from safeconduct.cli import app as cli_app
 from tests.conftest import Installation, client_for
-from tests.flows import csrf_of, staff_page_login
+from tests.flows import contact_page_login, csrf_of, staff_page_login
 
 
 def test_partners_cli_adds_and_lists(sqlite_installation: Installation) -> None:
@@ -80,3 +81,55 @@ def test_a_relative_starts_consents_and_a_caseworker_refers_and_adds_a_task_with
 
 def _start_token(page: str) -> str:
     return page.split('name="start_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_both_contacts_agree_to_a_link_on_their_consent_pages_and_the_console_links_them(
+        sqlite_installation: Installation) -> None:
+    worker = sqlite_installation.add_staff("anna")
+    codenames = []
+    for writer, text in (("self", "I am in the group"), ("sibling", "My brother is in the group")):
+        with client_for(sqlite_installation) as c:
+            home = c.get("/")
+            r = c.post("/contact/start", data={"csrf_token": csrf_of(home.text), "writer": writer,
+                                               "start_token": _start_token(home.text), "codename_style": "en"})
+            codenames.append(_codename(r.text))
+            csrf = csrf_of(c.get("/contact/conversation").text)
+            assert c.post("/contact/messages", data={"csrf_token": csrf, "text": text}).status_code == 303
+    with client_for(sqlite_installation) as c:
+        csrf = staff_page_login(c, worker)
+        cases = {row["label"]: row["id"] for row in c.get("/api/v1/staff/cases").json()}
+        by_text = {}
+        for label, case_id in cases.items():
+            by_text[c.get(f"/api/v1/staff/cases/{case_id}/messages").json()["messages"][0]["text"]] = (label, case_id)
+        person_label, person_id = by_text["I am in the group"]
+        _, relative_id = by_text["My brother is in the group"]
+        work = f"/staff/cases/{relative_id}/work"
+        r = c.post(f"{work}/links", data={"csrf_token": csrf, "person_case": "NOPE-NOPE", "relation": "sibling"})
+        assert r.status_code == 404, r.text
+        r = c.post(f"{work}/links", data={"csrf_token": csrf, "person_case": person_label.lower(),
+                                          "relation": "sibling"})
+        assert r.status_code == 303, r.text
+        page = c.get(f"{work}?tab=relatives").text
+        assert person_label in page and "Proposed: waiting for both people to agree" in page
+        link_id = page.split("/work/links/", 1)[1].split("/", 1)[0]
+        r = c.post(f"{work}/links/{link_id}/confirm", data={"csrf_token": csrf})
+        assert r.status_code == 409 and "has not agreed yet" in r.text, r.text
+        for codename in codenames:
+            with client_for(sqlite_installation) as contact:
+                contact_csrf = contact_page_login(contact, codename)
+                page = contact.get("/contact/consent").text
+                assert "I agree to this link" in page
+                assert contact.post(f"/contact/links/{link_id}", data={"csrf_token": contact_csrf, "agree": "1"}
+                                    ).status_code == 303
+                assert contact.post("/contact/links/nope", data={"csrf_token": contact_csrf, "agree": "1"}
+                                    ).status_code == 404
+        assert c.post(f"{work}/links/{link_id}/confirm", data={"csrf_token": csrf}).status_code == 303
+        page = c.get(f"/staff/cases/{person_id}/work?tab=relatives").text
+        assert "Linked" in page and "My brother is in the group" not in page
+
+
+def _codename(page: str) -> str:
+    listed = page.split('<ol class="codename"', 1)[1].split("</ol>", 1)[0]
+    words = re.findall(r"<li[^>]*>([^<]+)</li>", listed)
+    assert words, page
+    return " ".join(words)

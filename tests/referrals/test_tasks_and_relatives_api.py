@@ -170,6 +170,13 @@ def test_a_relatives_case_is_linked_only_with_both_consents_and_shows_no_message
         assert other_secret not in client.get("/api/v1/contact/messages", headers=bearer(contact)).text
         assert other_secret not in client.get(f"/api/v1/staff/cases/{case}/links", headers=bearer(staff)).text
 
+    # the person no longer agrees: neither side shows the other's state any more
+    assert client.put(f"/api/v1/contact/links/{link['id']}", json={"agree": False},
+                      headers=bearer(person)).status_code == 200
+    for case in (person_case, relative_case):
+        (seen_link,) = client.get(f"/api/v1/staff/cases/{case}/links", headers=bearer(staff)).json()
+        assert seen_link["state"] == "withdrawn" and seen_link["other_state"] == "", seen_link
+
 
 def _case_ids_by_first_message(client: TestClient, staff: str, *contacts: str) -> list[str]:
     """The case of each contact, found by what its conversation holds (the staff list has no codenames)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import audit, events
 from safeconduct.cases.content import get_case
 from safeconduct.cases.transitions import Actor, open_record, seal_record
-from safeconduct.errors import Conflict, InvalidInput, NotFound
+from safeconduct.errors import Conflict, InvalidInput, NotFound, Refusal
 from safeconduct.referrals.models import CaseLink, CaseWriter
 
 WRITERS = ("self", "parent", "sibling", "spouse", "other")
@@ -110,7 +111,9 @@ def _store(row: CaseLink, case_key: bytes, data: dict[str, Any]) -> None:
 
 def _view(db: Session, data: dict[str, Any]) -> LinkView:
     other = get_case(db, data["other_case"])
-    return LinkView(id=data["link"], other_case_id=other.id, other_label=other.label, other_state=other.state,
+    # the other case's state is shown only while both agree
+    return LinkView(id=data["link"], other_case_id=other.id, other_label=other.label,
+                    other_state=other.state if data["state"] == "linked" else "",
                     role=data["role"], relation=data["relation"], state=data["state"],
                     consented_here=data["consented_here"], consented_there=data["consented_there"],
                     proposed_by=data["proposed_by"])
@@ -149,9 +152,25 @@ def propose(db: Session, *, relative_case_id: str, relative_key: bytes, person_c
                       "proposed_by": actor.username})
 
 
-def links(db: Session, *, case_id: str, case_key: bytes) -> list[LinkView]:
-    """The case's links (proposed and made), each with the other case's label and state only."""
-    return [_view(db, data) for _, data in _rows(db, case_id, case_key)]
+def links(db: Session, *, case_id: str, case_key: bytes,
+          other_key_for: Callable[[str], bytes] | None = None) -> list[LinkView]:
+    """The case's links (proposed and made), each with the other case's label and state only.
+
+    With `other_key_for` (a caseworker who may hold the other case too), a link the other contact no longer
+    agrees to is shown as withdrawn here as well: the contact's withdrawal is recorded only on their side,
+    under their own key.
+    """
+    views = []
+    for _, data in _rows(db, case_id, case_key):
+        if data["state"] == "linked" and other_key_for is not None:
+            try:
+                _, there = _find(db, data["other_case"], other_key_for(data["other_case"]), data["link"])
+            except Refusal:  # the other case is not this caseworker's (or is gone): show what this side knows
+                there = data
+            if there["state"] != "linked" or not there["consented_here"]:
+                data = {**data, "state": "withdrawn", "consented_there": False}
+        views.append(_view(db, data))
+    return views
 
 
 def contact_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, link_id: str,

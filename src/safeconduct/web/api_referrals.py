@@ -200,7 +200,8 @@ def link_list(case_id: str, staff: StaffAccess = Depends(staff_access),
               db: Session = Depends(get_db)) -> list[LinkOut]:
     """Linked and proposed cases: their label and state, never their messages or files."""
     _, key = inbox.open_case(db, staff, case_id)
-    return [_link_out(v) for v in relatives.links(db, case_id=case_id, case_key=key)]
+    return [_link_out(v) for v in relatives.links(db, case_id=case_id, case_key=key,
+                                                   other_key_for=lambda other: inbox.open_case(db, staff, other)[1])]
 
 
 @router.post(f"{STAFF}/cases/{{case_id}}/links/{{link_id}}/confirm", response_model=LinkOut, tags=["relatives"],

@@ -101,5 +101,6 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
     elif tab in ("referrals", "relatives", "tasks"):
         from safeconduct.web.referral_sections import section_context
 
-        context.update(section_context(db, tab, case_id=case_id, case_key=key))
+        context.update(section_context(db, tab, case_id=case_id, case_key=key,
+                                       other_key_for=lambda other: inbox.open_case(db, staff, other)[1]))
     return render(request, "staff/workspace.html", context, status_code=status_code)
