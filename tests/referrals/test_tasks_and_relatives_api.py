@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -190,3 +191,41 @@ def _case_ids_by_first_message(client: TestClient, staff: str, *contacts: str) -
                 found.append(case_id)
                 break
     return found
+
+
+def test_the_daily_reminder_runs_once_a_day(sqlite_installation: Installation, sqlite_client: TestClient,
+                                           tmp_path: Path) -> None:
+    login = sqlite_installation.add_staff("anna")
+    _start(sqlite_client, "hello")
+    staff = staff_token(sqlite_client, login)
+    (case_id,) = _case_ids(sqlite_client, staff)
+    today = dt.datetime.now(dt.UTC).date()
+    assert sqlite_client.post(f"/api/v1/staff/cases/{case_id}/tasks", json={"title": "Court date",
+                              "due": today.isoformat()}, headers=bearer(staff)).status_code == 201
+    data = tmp_path  # the server's own pass already ran at start-up, in its data folder
+    with sqlite_installation.runtime.db() as db:
+        assert tasks.remind_daily(db, data, today=today) == 1
+        assert tasks.remind_daily(db, data, today=today) == 0
+        assert tasks.remind_daily(db, data, today=today + dt.timedelta(days=1)) == 1
+    assert (data / tasks.REMINDED_FILE).read_text().strip() == (today + dt.timedelta(days=1)).isoformat()
+    r = sqlite_client.get("/api/v1/staff/notifications", headers=bearer(staff))
+    if r.status_code == 200:
+        assert "Court date" not in r.text
+
+
+def test_someone_elses_case_has_no_tasks_links_or_referrals_for_me(sqlite_installation: Installation,
+                                                                  sqlite_client: TestClient) -> None:
+    client = sqlite_client
+    owner = staff_token(client, sqlite_installation.add_staff("anna"))
+    other = staff_token(client, sqlite_installation.add_staff("bob", intake=False))
+    _start(client, "first")
+    _start(client, "second")
+    mine, theirs = _case_ids(client, owner)
+    before = _counts(sqlite_installation)
+    for method, path, body in (("get", "tasks", None), ("get", "links", None), ("get", "referrals", None),
+                               ("post", "tasks", {"title": "x", "due": dt.date.today().isoformat()}),
+                               ("post", "links", {"person_case": theirs, "relation": "parent"})):
+        r = client.request(method.upper(), f"/api/v1/staff/cases/{mine}/{path}", json=body, headers=bearer(other))
+        assert r.status_code == 403, r.text
+    assert client.get(f"/api/v1/staff/cases/{mine}/referrals/x/package", headers=bearer(other)).status_code == 403
+    assert _counts(sqlite_installation)[:3] == before[:3]
