@@ -117,12 +117,14 @@ def test_both_contacts_agree_to_a_link_on_their_consent_pages_and_the_console_li
         for codename in codenames:
             with client_for(sqlite_installation) as contact:
                 contact_csrf = contact_page_login(contact, codename)
+                assert "proposes to link your conversation" in contact.get("/contact/conversation").text
                 page = contact.get("/contact/consent").text
                 assert "I agree to this link" in page
                 assert contact.post(f"/contact/links/{link_id}", data={"csrf_token": contact_csrf, "agree": "1"}
                                     ).status_code == 303
                 assert contact.post("/contact/links/nope", data={"csrf_token": contact_csrf, "agree": "1"}
                                     ).status_code == 404
+                assert "proposes to link your conversation" not in contact.get("/contact/conversation").text
         assert c.post(f"{work}/links/{link_id}/confirm", data={"csrf_token": csrf}).status_code == 303
         page = c.get(f"/staff/cases/{person_id}/work?tab=relatives").text
         assert "Linked" in page and "My brother is in the group" not in page
