@@ -426,7 +426,7 @@ CLEAR = {
     "case_referrals": {"id", "case_id", "created_on"}, "case_writers": {"case_id"},
     "case_links": {"id", "case_id", "created_on"},
     # due_on: the day only; done: whether it still waits (the inbox and reminders find due work unopened)
-    "case_tasks": {"id", "case_id", "created_on", "due_on", "done"},
+    "case_tasks": {"id", "case_id", "created_on", "due_on", "done", "reminded_on"},
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -193,24 +192,29 @@ def _case_ids_by_first_message(client: TestClient, staff: str, *contacts: str) -
     return found
 
 
-def test_the_daily_reminder_runs_once_a_day(sqlite_installation: Installation, sqlite_client: TestClient,
-                                           tmp_path: Path) -> None:
+def test_the_daily_reminder_tells_of_a_task_once_a_day(sqlite_installation: Installation,
+                                                        sqlite_client: TestClient) -> None:
     login = sqlite_installation.add_staff("anna")
     _start(sqlite_client, "hello")
     staff = staff_token(sqlite_client, login)
     (case_id,) = _case_ids(sqlite_client, staff)
     today = dt.datetime.now(dt.UTC).date()
-    assert sqlite_client.post(f"/api/v1/staff/cases/{case_id}/tasks", json={"title": "Court date",
-                              "due": today.isoformat()}, headers=bearer(staff)).status_code == 201
-    data = tmp_path  # the server's own pass already ran at start-up, in its data folder
+    url = f"/api/v1/staff/cases/{case_id}/tasks"
+    assert sqlite_client.post(url, json={"title": "Court date", "due": today.isoformat()},
+                              headers=bearer(staff)).status_code == 201
     with sqlite_installation.runtime.db() as db:
-        assert tasks.remind_daily(db, data, today=today) == 1
-        assert tasks.remind_daily(db, data, today=today) == 0
-        assert tasks.remind_daily(db, data, today=today + dt.timedelta(days=1)) == 1
-    assert (data / tasks.REMINDED_FILE).read_text().strip() == (today + dt.timedelta(days=1)).isoformat()
-    r = sqlite_client.get("/api/v1/staff/notifications", headers=bearer(staff))
-    if r.status_code == 200:
-        assert "Court date" not in r.text
+        assert tasks.remind(db, today=today) == 1
+        assert tasks.remind(db, today=today) == 0
+    # a task added later the same day is reminded of at the next pass, the first one not again
+    assert sqlite_client.post(url, json={"title": "Call the consulate", "due": today.isoformat()},
+                              headers=bearer(staff)).status_code == 201
+    with sqlite_installation.runtime.db() as db:
+        assert tasks.remind(db, today=today) == 1
+        assert tasks.remind(db, today=today) == 0
+        assert tasks.remind(db, today=today + dt.timedelta(days=1)) == 1
+        assert {t.reminded_on for t in db.scalars(select(CaseTask))} == {today + dt.timedelta(days=1)}
+    r = sqlite_client.get("/staff/notifications", headers=bearer(staff))
+    assert "Court date" not in r.text
 
 
 def test_someone_elses_case_has_no_tasks_links_or_referrals_for_me(sqlite_installation: Installation,

@@ -78,4 +78,6 @@ class CaseTask(Base):
     created_on: Mapped[dt.date] = mapped_column(Date)
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The day the daily reminder last told the case's holders of this task (None: not yet).
+    reminded_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)

@@ -13,10 +13,9 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 from nacl.signing import SigningKey
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, events
@@ -137,34 +136,21 @@ def due_cases(db: Session, staff_id: int, today: dt.date) -> set[str]:
 
 
 def remind(db: Session, today: dt.date | None = None) -> int:
-    """The daily pass: one content-free notification per holder of each case with work due today or
-    overdue (kind "task"; the case is sealed in it like any other). Returns how many were written."""
+    """The daily pass (run by the quarter-hourly housekeeping): one content-free notification per holder of
+    each case with an open task due today or overdue that was not yet reminded of today (kind "task"; the
+    case is sealed in it like any other). A task added later in the day is reminded of at the next pass;
+    none twice a day. Returns how many notifications were written."""
     from safeconduct.notifications import service as notifications
 
     today = today or dt.datetime.now(dt.UTC).date()
-    cases = sorted(set(db.scalars(select(CaseTask.case_id).where(CaseTask.done.is_(False),
-                                                                  CaseTask.due_on <= today))))
+    due = list(db.scalars(select(CaseTask).where(
+        CaseTask.done.is_(False), CaseTask.due_on <= today,
+        or_(CaseTask.reminded_on.is_(None), CaseTask.reminded_on < today))))
     count = 0
-    for case_id in cases:
+    for case_id in sorted({t.case_id for t in due}):
         count += notifications.notify_members(db, notifications.case_holders(db, case_id),
                                               kind=notifications.Kind.TASK, case_id=case_id)
+    for task in due:
+        task.reminded_on = today
     db.commit()
-    return count
-
-
-REMINDED_FILE = "tasks-reminded-on"
-
-
-def remind_daily(db: Session, data_dir: Path, today: dt.date | None = None) -> int:
-    """Run :func:`remind` at most once a day: the day of the last pass is kept in the data folder (a day,
-    nothing about any case), so the quarter-hourly housekeeping and a restart do not remind twice."""
-    today = today or dt.datetime.now(dt.UTC).date()
-    marker = data_dir / REMINDED_FILE
-    try:
-        if marker.read_text().strip() == today.isoformat():
-            return 0
-    except OSError:
-        pass
-    count = remind(db, today)
-    marker.write_text(today.isoformat() + "\n")
     return count

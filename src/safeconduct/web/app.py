@@ -64,7 +64,7 @@ def _lifespan(runtime: Runtime,
             empty = intake.purge_empty(db, runtime.settings)
             start_tokens.purge_spent(db)
             shredded = retention.run(db, runtime.settings)
-            reminded = followups.remind_daily(db, runtime.settings.data_dir)
+            reminded = followups.remind(db)
         if reminded:
             log.info("reminded caseworkers of due tasks (%d notifications)", reminded)
         if any(purged):

@@ -58,6 +58,7 @@ def upgrade() -> None:
     sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('done', sa.Boolean(), nullable=False),
+    sa.Column('reminded_on', sa.Date(), nullable=True),
     sa.Column('ciphertext', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_tasks_case_id_cases'),
                             ondelete='CASCADE'),
