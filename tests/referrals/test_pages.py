@@ -51,6 +51,14 @@ def test_a_relative_starts_consents_and_a_caseworker_refers_and_adds_a_task_with
                                                   "country": "FR"})
         assert r.status_code == 303, r.text
         assert "Maître Dupont" in c.get("/staff/admin/partners").text
+        r = c.post("/staff/admin/partners", data={"csrf_token": csrf, "name": "Sortir ensemble",
+                                                  "kind": "exit_programme", "country": "BE"})
+        assert r.status_code == 303, r.text
+        page = c.get("/staff/admin/partners").text
+        removed = page.split("Sortir ensemble", 1)[1].split('action="/staff/admin/partners/', 1)[1].split("/", 1)[0]
+        assert c.post(f"/staff/admin/partners/{removed}/remove", data={"csrf_token": csrf}).status_code == 303
+        assert "Sortir ensemble" not in c.get("/staff/admin/partners").text
+        assert c.post("/staff/admin/partners/999/remove", data={"csrf_token": csrf}).status_code == 404
     with client_for(sqlite_installation) as c:
         csrf = staff_page_login(c, worker)
         case_id = c.get("/api/v1/staff/cases").json()[0]["id"]
