@@ -233,3 +233,24 @@ def test_someone_elses_case_has_no_tasks_links_or_referrals_for_me(sqlite_instal
         assert r.status_code == 403, r.text
     assert client.get(f"/api/v1/staff/cases/{mine}/referrals/x/package", headers=bearer(other)).status_code == 403
     assert _counts(sqlite_installation)[:3] == before[:3]
+
+
+def test_a_link_to_a_case_that_is_gone_shows_as_gone(sqlite_installation: Installation,
+                                                     sqlite_client: TestClient) -> None:
+    from safeconduct.cases.models import Case
+
+    client = sqlite_client
+    staff = staff_token(client, sqlite_installation.add_staff("anna"))
+    _start(client, "first")
+    _start(client, "second")
+    one, two = _case_ids(client, staff)
+    assert client.post(f"/api/v1/staff/cases/{one}/links", json={"person_case": two, "relation": "spouse"},
+                       headers=bearer(staff)).status_code == 201
+    with sqlite_installation.runtime.db() as db:
+        db.delete(db.get(Case, two))
+        db.commit()
+    (link,) = client.get(f"/api/v1/staff/cases/{one}/links", headers=bearer(staff)).json()
+    assert link["state"] == "gone" and link["other_label"] == "", link
+    assert client.get(f"/staff/cases/{one}/work?tab=relatives", headers=bearer(staff)).status_code in (200, 401, 403)
+    r = client.post(f"/api/v1/staff/cases/{one}/links/{link['id']}/confirm", headers=bearer(staff))
+    assert r.status_code == 404, r.text

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safeconduct.cases import audit, events
-from safeconduct.cases.content import get_case
+from safeconduct.cases.models import Case
 from safeconduct.cases.transitions import Actor, open_record, seal_record
 from safeconduct.errors import Conflict, InvalidInput, NotFound, Refusal
 from safeconduct.referrals.models import CaseLink, CaseWriter
@@ -110,7 +110,12 @@ def _store(row: CaseLink, case_key: bytes, data: dict[str, Any]) -> None:
 
 
 def _view(db: Session, data: dict[str, Any]) -> LinkView:
-    other = get_case(db, data["other_case"])
+    other = db.get(Case, data["other_case"])
+    if other is None:  # the other case was forgotten or deleted: the link ends with it
+        return LinkView(id=data["link"], other_case_id=data["other_case"], other_label="", other_state="",
+                        role=data["role"], relation=data["relation"], state="gone",
+                        consented_here=data["consented_here"], consented_there=False,
+                        proposed_by=data["proposed_by"])
     # the other case's state is shown only while both agree
     return LinkView(id=data["link"], other_case_id=other.id, other_label=other.label,
                     other_state=other.state if data["state"] == "linked" else "",
