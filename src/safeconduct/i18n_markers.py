@@ -56,6 +56,10 @@ CONSTANTS = (
     "safeconduct.web.errors:PAGE_NOT_FOUND",
     "safeconduct.web.errors:WRONG_METHOD",
     "safeconduct.staff.accounts:WRONG_PASSWORD",
+    "safeconduct.referrals.service:NO_CONSENT",
+    "safeconduct.referrals.relatives:UNKNOWN_WRITER",
+    "safeconduct.referrals.relatives:RELATIVE_NOT_AGREED",
+    "safeconduct.referrals.relatives:PERSON_NOT_AGREED",
 )
 
 # Messages built in an expression rather than a call or constant (web/errors.py, invalid requests).

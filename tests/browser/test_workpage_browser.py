@@ -81,8 +81,8 @@ def test_work_page_sections_and_canned_replies_fit_a_phone_in_english_and_arabic
         desk.goto(f"{case_url}?lang={lang}")
         assert desk.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
         tabs = desk.locator("nav.tabs a")
-        assert tabs.count() == 6
-        hrefs = [tabs.nth(i).get_attribute("href") for i in range(6)]
+        assert tabs.count() == 9  # with referrals, relatives and follow-ups (issue 16)
+        hrefs = [tabs.nth(i).get_attribute("href") for i in range(9)]
         for i, href in enumerate(hrefs):
             desk.locator(f"nav.tabs a[href='{href}']").click()
             assert desk.locator("nav.tabs a[aria-current=page]").get_attribute("href") == href

@@ -99,7 +99,7 @@ def test_filter_sort_search_and_page(installation: Installation, client: TestCli
     assert row == {"id": rows["AAAA-0001"], "label": "AAAA-0001", "state": "vetting",
                    "created_on": str(TODAY - dt.timedelta(days=30)),
                    "last_activity_on": str(TODAY - dt.timedelta(days=5)), "unread": 0, "overdue": False,
-                   "proposal": False, "assignee": "anna", "language": "ar"}
+                   "proposal": False, "assignee": "anna", "language": "ar", "task_due": False}
 
     for sort in ("activity", "created", "state"):  # pages: complete, no case twice, same order as one page
         pages = [_inbox(client, token, sort=sort, per_page=2, page=n) for n in (1, 2, 3)]

@@ -389,6 +389,9 @@ SEALED_OR_HASHED = {
     "notifications": {"sealed"}, "notification_mail": {"address_ciphertext"},
     # the reviewers' redaction list: kind, words and action under a key derived from the signing key
     "redaction_terms": {"ciphertext"},
+    # which partner, what was sent, who writes, which other case, a task's title: sealed under the case key
+    "case_referrals": {"ciphertext"}, "case_writers": {"ciphertext"}, "case_links": {"ciphertext"},
+    "case_tasks": {"ciphertext"},
 }
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
@@ -421,6 +424,12 @@ CLEAR = {
     "notifications": {"id", "staff_id", "created_on", "read", "mailed"},
     "notification_mail": {"staff_id", "language"},
     "redaction_terms": {"id"},
+    # the organisation's address book of partner organisations (never about a person)
+    "partners": {"id", "name", "kind", "country", "public_key", "created_on", "active"},
+    "case_referrals": {"id", "case_id", "created_on"}, "case_writers": {"case_id"},
+    "case_links": {"id", "case_id", "created_on"},
+    # due_on: the day only; done: whether it still waits (the inbox and reminders find due work unopened)
+    "case_tasks": {"id", "case_id", "created_on", "due_on", "done", "reminded_on"},
 }
 
 

@@ -32,6 +32,8 @@ ACTIONS = frozenset({
     "change_password", "new_authenticator", "reset_account", "remove_account", "shred",
     # the caseworker responsible for a case
     "assign", "unassign",
+    # referrals, relatives' links and follow-up tasks (referrals/)
+    "refer", "referral_status", "referral_package", "propose_link", "confirm_link", "add_task", "task_done",
 })
 
 

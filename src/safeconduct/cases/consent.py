@@ -10,6 +10,11 @@ Items are every message and file of the conversation, the organisation's replies
 words are often answers, and whether the other side of the exchange is shown is theirs to decide too.
 Item ids: ``m:<message id>`` and ``f:<file id>``.
 
+The record has a second, separate part: whether the person agrees to be referred to partner organisations
+(a lawyer, an exit programme, a reintegration service: ``referrals/service.py``). It is a "consent_referrals"
+event of its own, disclosed in every referral package, and it can be given and withdrawn at any time (a
+dossier's export does not fix it). Which items a referral package may show is still the dossier choice.
+
 A caseworker may ask for the choice (`request_consent`): the request is kept in the same sealed record, is
 a "consent_request" event in the ledger and an audit row, and the person sees it on their next visit until
 they save a choice, which answers it.
@@ -87,6 +92,18 @@ class ConsentChoice:
 NO_CONSENT = ConsentChoice(all=False, items=frozenset(), exported=False, nonce=None, event=None)
 
 
+@dataclass(frozen=True)
+class ReferralConsent:
+    """The person's answer to referrals, with the ledger event that recorded it (to disclose it)."""
+
+    given: bool
+    nonce: bytes | None
+    event: str | None
+
+
+NO_REFERRALS = ReferralConsent(given=False, nonce=None, event=None)
+
+
 def _aad(case_id: str) -> bytes:
     return b"consent:" + case_id.encode()
 
@@ -161,9 +178,12 @@ def set_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: Sign
     event = json.dumps({"all": bool(all_items), "items": chosen}, sort_keys=True)
     nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing_key, kind="consent",
                           plaintext=event.encode(), at=at)
+    row = db.get(Consent, case_id)
+    kept = {} if row is None else open_record(case_key, row.ciphertext, _aad(case_id))
     _store(db, case_id=case_id, case_key=case_key, at=at,
            data={"v": 1, "all": bool(all_items), "items": chosen, "exported": False,
-                 "nonce": base64.b64encode(nonce).decode(), "event": event, "at": at.isoformat()})
+                 "nonce": base64.b64encode(nonce).decode(), "event": event, "at": at.isoformat(),
+                 **({"referrals": kept["referrals"]} if "referrals" in kept else {})})
     notifications.notify(db, case_id=case_id, kind=notifications.Kind.CONSENT, at=at)
     db.commit()
     return current(db, case_id=case_id, case_key=case_key)
@@ -189,6 +209,34 @@ def request_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: 
     _store(db, case_id=case_id, case_key=case_key, at=at, data=data)
     db.commit()
     return current(db, case_id=case_id, case_key=case_key)
+
+
+def referrals(db: Session, *, case_id: str, case_key: bytes) -> ReferralConsent:
+    """Whether the person agrees to be referred to partner organisations (no answer: no)."""
+    row = db.get(Consent, case_id)
+    part = None if row is None else open_record(case_key, row.ciphertext, _aad(case_id)).get("referrals")
+    if not part:
+        return NO_REFERRALS
+    return ReferralConsent(given=bool(part["given"]), nonce=base64.b64decode(part["nonce"]), event=part["event"])
+
+
+def set_referrals(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, given: bool,
+                  commit: bool = True) -> ReferralConsent:
+    """Give or withdraw consent to referrals: a "consent_referrals" event, kept in the sealed record."""
+    row = db.get(Consent, case_id)
+    data: dict[str, Any] = ({"v": 1, "all": False, "items": [], "exported": False, "nonce": None, "event": None}
+                            if row is None else open_record(case_key, row.ciphertext, _aad(case_id)))
+    at = dt.datetime.now(dt.UTC)
+    event = json.dumps({"referrals": bool(given)}, sort_keys=True)
+    nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing_key,
+                          kind="consent_referrals", plaintext=event.encode(), at=at)
+    data["referrals"] = {"given": bool(given), "nonce": base64.b64encode(nonce).decode(), "event": event,
+                         "at": at.isoformat()}
+    _store(db, case_id=case_id, case_key=case_key, at=at, data=data)
+    notifications.notify(db, case_id=case_id, kind=notifications.Kind.CONSENT, at=at)
+    if commit:
+        db.commit()
+    return ReferralConsent(given=bool(given), nonce=nonce, event=event)
 
 
 def mark_exported(db: Session, *, case_id: str, case_key: bytes) -> None:

@@ -7,7 +7,9 @@ of this caseworker's cases are opened in memory with their key. "Waiting for me"
 - a four-eyes proposal by a colleague, waiting for my confirmation;
 - unread: a message after my read mark (replying or "Mark as read" moves it; who wrote is sealed, so a
   colleague's reply counts as unread for me too);
-- overdue (a subset shown first): such a message has waited `inbox_overdue_days` days or more.
+- overdue (a subset shown first): such a message has waited `inbox_overdue_days` days or more;
+- a follow-up task on the case that is due today or overdue (``referrals/tasks.py``: the due day and the
+  done flag are clear, so no case is opened for it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from safeconduct.cases.casework_models import TransitionProposal
 from safeconduct.cases.models import Case, CaseKeySeal, Message, ReadMark
 from safeconduct.crypto import sealing
 from safeconduct.errors import InvalidInput
+from safeconduct.referrals.models import CaseTask
 from safeconduct.staff.models import StaffMember
 from safeconduct.staff.service import StaffAccess
 
@@ -94,6 +97,7 @@ class InboxRow:
     proposal: bool  # a colleague's four-eyes proposal waits for my confirmation
     assignee: str | None
     language: str | None
+    task_due: bool = False  # an open follow-up task is due today or overdue
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,14 @@ def _after_mark(staff_id: int, cutoff: dt.date | None = None) -> ColumnElement[b
     return select(Message.id).where(*cond).correlate(Case).exists()
 
 
-def _filtered(db: Session, staff: StaffAccess, query: InboxQuery, proposals: set[str]) -> Select[Case]:
+def _task_due(today: dt.date) -> ColumnElement[bool]:
+    """An open follow-up task of the enclosing query's case, due on or before `today`."""
+    return select(CaseTask.id).where(CaseTask.case_id == Case.id, CaseTask.done.is_(False),
+                                     CaseTask.due_on <= today).correlate(Case).exists()
+
+
+def _filtered(db: Session, staff: StaffAccess, query: InboxQuery, proposals: set[str],
+              today: dt.date) -> Select[Case]:
     stmt = (select(Case).join(CaseKeySeal, CaseKeySeal.case_id == Case.id)
             .where(CaseKeySeal.staff_id == staff.staff_id, Case.opened_on.is_not(None)))
     if query.state:
@@ -160,7 +171,8 @@ def _filtered(db: Session, staff: StaffAccess, query: InboxQuery, proposals: set
     if query.q:
         stmt = stmt.where(Case.label.contains(query.q, autoescape=True))
     if query.waiting:
-        stmt = stmt.where(or_(Case.id.in_(proposals) if proposals else false(), _after_mark(staff.staff_id)))
+        stmt = stmt.where(or_(Case.id.in_(proposals) if proposals else false(), _after_mark(staff.staff_id),
+                              _task_due(today)))
     return stmt
 
 
@@ -174,14 +186,14 @@ def search(db: Session, staff: StaffAccess, query: InboxQuery, *, overdue_days: 
         # (JIT) for a query that runs in less: never worth it here (docs/benchmarks.md)
         db.execute(text("SET LOCAL jit = off"))
     proposals = proposals_for(db, staff)
-    base = _filtered(db, staff, query, proposals)
+    base = _filtered(db, staff, query, proposals, today)
     order: tuple[Any, ...] = {
         "activity": (Case.last_activity_on.desc(), Case.created_on.desc(), Case.id),
         "created": (Case.created_on.desc(), Case.id),
         "state": (Case.state, Case.last_activity_on.desc(), Case.id),
     }[query.sort]
     if query.waiting:  # within "waiting for me": what waits longest comes first
-        order = (_after_mark(staff.staff_id, cutoff).desc(), *order)
+        order = (_after_mark(staff.staff_id, cutoff).desc(), _task_due(today).desc(), *order)
     # the total comes with the page (a window count): the filter runs once, not once more for a COUNT
     found = db.execute(base.add_columns(func.count().over()).order_by(*order)
                        .offset((query.page - 1) * query.per_page).limit(query.per_page)).all()
@@ -196,11 +208,13 @@ def search(db: Session, staff: StaffAccess, query: InboxQuery, *, overdue_days: 
         .group_by(Message.case_id)).all()) if ids else {}
     overdue = set(db.scalars(select(Case.id).where(Case.id.in_(ids), _after_mark(staff.staff_id, cutoff)))) \
         if ids else set()
+    due = set(db.scalars(select(Case.id).where(Case.id.in_(ids), _task_due(today)))) if ids else set()
     names = dict(db.execute(select(StaffMember.id, StaffMember.username).where(
         StaffMember.id.in_({c.assignee_id for c in cases if c.assignee_id is not None}))).all())
     rows = [InboxRow(id=c.id, label=c.label, state=c.state, created_on=c.created_on,
                      last_activity_on=c.last_activity_on, unread=int(unread.get(c.id, 0)), overdue=c.id in overdue,
-                     proposal=c.id in proposals, assignee=names.get(c.assignee_id) if c.assignee_id else None,
+                     proposal=c.id in proposals, task_due=c.id in due,
+                     assignee=names.get(c.assignee_id) if c.assignee_id else None,
                      language=c.contact_language) for c in cases]
     return InboxPage(rows=rows, total=int(total), page=query.page, per_page=query.per_page, query=query,
                      assignees=colleagues(db, staff))

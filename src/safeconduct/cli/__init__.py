@@ -7,7 +7,7 @@ so `safeconduct --help` stays instant.
 
 from __future__ import annotations
 
-from safeconduct.cli import backup, dossier, keys, ledger, retention, rights, server, testimony, text, voice
+from safeconduct.cli import backup, dossier, keys, ledger, partners, retention, rights, server, testimony, text, voice
 from safeconduct.cli.output import typer_app
 
 app = typer_app(
@@ -27,6 +27,7 @@ app.add_typer(text.app, name="text", help="Redaction of identifying details in t
 app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymization pipeline.")
 app.add_typer(retention.app, name="retention")
 app.add_typer(rights.app, name="rights")
+app.add_typer(partners.app, name="partners")
 
 
 def main() -> None:

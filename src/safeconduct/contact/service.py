@@ -15,7 +15,7 @@ from safeconduct.cases import keys as case_keys
 from safeconduct.cases.models import Case
 from safeconduct.crypto import codename as codenames
 from safeconduct.crypto.aead import DecryptionError
-from safeconduct.errors import AuthenticationFailed
+from safeconduct.errors import AuthenticationFailed, InvalidInput
 from safeconduct.org.service import OrgKeys
 
 UNKNOWN_CODENAME = (
@@ -32,12 +32,20 @@ class ContactAccess:
     case_key: bytes
 
 
-def start_conversation(db: Session, org: OrgKeys, style: str = "en") -> tuple[str, ContactAccess]:
+def start_conversation(db: Session, org: OrgKeys, style: str = "en",
+                       writer: str | None = None) -> tuple[str, ContactAccess]:
     """Create a case for a new contact; return the codename (to show once, in `style`) and their access.
+
+    `writer` is who writes: "self" or a relative's relation (``referrals/relatives.py``), recorded sealed
+    with the case; None (older clients) records nothing. An unknown value is refused before anything is made.
 
     The case is sealed to the contact and the recovery key only: it reaches the intake team with the
     contact's first message or file (`cases.intake.deliver`), so a flood of empty starts fills no inbox.
     """
+    from safeconduct.referrals import relatives
+
+    if writer is not None and writer not in relatives.WRITERS:
+        raise InvalidInput(relatives.UNKNOWN_WRITER)
     for _ in range(3):
         codename = codenames.generate(style)
         secrets_ = codenames.derive(codename, org.codename_salt)
@@ -48,6 +56,10 @@ def start_conversation(db: Session, org: OrgKeys, style: str = "en") -> tuple[st
             recovery_public_key=org.recovery_public_key,
             team=(),
         )
+        if writer is not None:
+            db.flush()
+            relatives.set_writer(db, case_id=case.id, case_key=case_key, signing_key=org.signing_key,
+                                 writer=writer, commit=False)
         try:
             db.commit()
         except IntegrityError:  # a label or lookup collision: astronomically rare, draw again

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     MESSAGE = "message"  # a contact wrote or sent a file in a case the member holds
     PROPOSAL = "proposal"  # a four-eyes decision waits for a second caseworker
     CONSENT = "consent"  # the contact gave or changed their consent
+    TASK = "task"  # a follow-up task on a case is due today or overdue (the daily reminder)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHea
 from safeconduct.notifications.models import MailOptIn, Notification
 from safeconduct.org.canned_models import CannedReply
 from safeconduct.org.models import Organisation
+from safeconduct.referrals.models import CaseLink, CaseTask, CaseWriter, Partner, Referral
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
 from safeconduct.testimony.terms_models import RedactionTermRow
@@ -22,5 +23,5 @@ __all__ = [
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
-    "CannedReply", "RedactionTermRow",
+    "CannedReply", "RedactionTermRow", "Partner", "Referral", "CaseWriter", "CaseLink", "CaseTask",
 ]

@@ -91,12 +91,16 @@ class ConsentOut(BaseModel):
     all: bool
     exported: bool = Field(description="A dossier was exported; the choice can no longer change.")
     requested: bool = Field(False, description="A caseworker asked for a choice that was not saved since.")
+    referrals: bool = Field(False, description="You agree to be referred to partner organisations (a lawyer, an "
+                            "exit programme, a reintegration service); they receive only items chosen here.")
     items: list[ConsentItemOut]
 
 
 class ConsentIn(_Strict):
     all: bool | None = Field(None, description="true: every message and file, present and future.")
     items: list[str] | None = Field(None, max_length=10_000, description="Exactly these items ([] withdraws).")
+    referrals: bool | None = Field(None, description="true: you agree to be referred to partner organisations; "
+                                   "false withdraws it. Alone, it leaves the dossier choice as it is.")
 
 
 class DossierIn(_Strict):
@@ -201,6 +205,7 @@ def _consent_out(db: Session, access: ContactAccess) -> ConsentOut:
     listed = consent.items(db, case_id=access.case_id, case_key=access.case_key)
     return ConsentOut(all=choice.all, exported=choice.exported,
                       requested=choice.requested_at is not None and not choice.exported,
+                      referrals=consent.referrals(db, case_id=access.case_id, case_key=access.case_key).given,
                       items=[ConsentItemOut(**vars(i)) for i in listed])
 
 
@@ -213,10 +218,15 @@ def consent_get(access: ContactAccess = Depends(contact_access), db: Session = D
 @router.put("/api/v1/contact/consent", response_model=ConsentOut, tags=["contact"], responses=refusals(409))
 def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depends(contact_access),
                 db: Session = Depends(get_db)) -> ConsentOut:
-    """Choose `{"all": true}` or `{"items": [ids]}`; you can change it until a dossier is exported."""
-    consent.set_consent(db, case_id=access.case_id, case_key=access.case_key,
-                        signing_key=runtime(request).org.signing_key, all_items=body.all,
-                        item_ids=body.items)
+    """Choose `{"all": true}` or `{"items": [ids]}`; you can change it until a dossier is exported.
+    `{"referrals": true}` (alone or with the rest) agrees to referrals to partner organisations."""
+    signing_key = runtime(request).org.signing_key
+    if body.all is not None or body.items is not None or body.referrals is None:
+        consent.set_consent(db, case_id=access.case_id, case_key=access.case_key, signing_key=signing_key,
+                            all_items=body.all, item_ids=body.items)
+    if body.referrals is not None:
+        consent.set_referrals(db, case_id=access.case_id, case_key=access.case_key, signing_key=signing_key,
+                              given=body.referrals)
     return _consent_out(db, access)
 
 

@@ -51,7 +51,7 @@ def start(request: Request, body: StartIn | None = None, db: Session = Depends(g
     """Open a new conversation with a token from GET /start-token. The codename is returned once and never
     stored; the conversation reaches the caseworkers with its first message or file."""
     start_tokens.spend(db, runtime(request).org, body.start_token if body else None)
-    codename, _ = contact.start_conversation(db, runtime(request).org)
+    codename, _ = contact.start_conversation(db, runtime(request).org, writer=body.writer if body else None)
     return CodenameOut(codename=codename)
 
 

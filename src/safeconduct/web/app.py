@@ -17,6 +17,7 @@ from safeconduct.cases import housekeeping, intake, retention
 from safeconduct.contact import start_tokens
 from safeconduct.crypto.argon2_gate import gate
 from safeconduct.notifications.mail import Mailer, MailSettings
+from safeconduct.referrals import tasks as followups
 from safeconduct.runtime import Runtime
 from safeconduct.web import (
     account_pages,
@@ -24,6 +25,7 @@ from safeconduct.web import (
     api_accounts,
     api_casework,
     api_contact,
+    api_referrals,
     api_retention,
     api_staff,
     api_vetting,
@@ -36,6 +38,7 @@ from safeconduct.web import (
     notification_pages,
     openapi,
     org_pages,
+    referral_pages,
     rights_pages,
     staff_pages,
     stats_pages,
@@ -62,6 +65,9 @@ def _lifespan(runtime: Runtime,
             empty = intake.purge_empty(db, runtime.settings)
             start_tokens.purge_spent(db)
             shredded = retention.run(db, runtime.settings)
+            reminded = followups.remind(db)
+        if reminded:
+            log.info("reminded caseworkers of due tasks (%d notifications)", reminded)
         if any(purged):
             log.info("purged %d expired sessions and %d abandoned uploads", *purged)
         if empty:
@@ -128,6 +134,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_staff.router)
     app.include_router(api_retention.router)
     app.include_router(api_casework.router)
+    app.include_router(api_referrals.router)
+    app.include_router(referral_pages.router)
+    app.include_router(referral_pages.staff_router)
     app.include_router(api_vetting.router)
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)

@@ -33,8 +33,13 @@ def consent_page(request: Request, db: Session, access: ContactAccess, *, error:
                  status_code: int = 200) -> Response:
     choice = consent.current(db, case_id=access.case_id, case_key=access.case_key)
     items = consent.items(db, case_id=access.case_id, case_key=access.case_key)
+    from safeconduct.referrals import relatives
+
     return render(request, "contact/consent.html",
-                  {"items": items, "all": choice.all, "exported": choice.exported, "error": error},
+                  {"items": items, "all": choice.all, "exported": choice.exported, "error": error,
+                   "referrals": consent.referrals(db, case_id=access.case_id, case_key=access.case_key).given,
+                   "links": [link for link in relatives.links(db, case_id=access.case_id, case_key=access.case_key)
+                             if link.state != "gone"]},
                   status_code=status_code)
 
 

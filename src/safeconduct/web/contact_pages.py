@@ -16,6 +16,7 @@ from safeconduct.contact.service import ContactAccess
 from safeconduct.crypto import codename as codenames
 from safeconduct.errors import AuthenticationFailed, Refusal
 from safeconduct.org import intro
+from safeconduct.referrals import relatives
 from safeconduct.web.api_contact import receive_file, start_session
 from safeconduct.web.deps import CONTACT_COOKIE, contact_access, get_db, runtime
 from safeconduct.web.errors import status_for
@@ -51,7 +52,9 @@ async def start(request: Request, db: Session = Depends(get_db)) -> Response:
     org = runtime(request).org
     await run_in_threadpool(start_tokens.spend, db, org, form.get("start_token"))
     style = codenames.style_for(form.get("codename_style"), choose_language(request))
-    codename, access = await run_in_threadpool(contact.start_conversation, db, org, style)
+    writer = form.get("writer")
+    codename, access = await run_in_threadpool(contact.start_conversation, db, org, style,
+                                               str(writer) if writer is not None else None)
     days = runtime(request).settings.empty_conversation_days
     response = render(request, "contact/codename.html",
                       {"codename": codename.split(" "), "style": codenames.STYLES[style], "empty_days": days})
@@ -89,6 +92,8 @@ def conversation_page(request: Request, db: Session, access: ContactAccess, *, e
                   {"messages": messages, "files": files, "error": error, "draft": draft, "status": status,
                    **_org_context(request, db),
                    "consent_requested": choice.requested_at is not None and not choice.exported,
+                   "link_proposed": any(link.state == "proposed" and not link.consented_here for link in
+                                        relatives.links(db, case_id=access.case_id, case_key=access.case_key)),
                    "max_upload_bytes": runtime(request).settings.max_upload_bytes},
                   status_code=status_code)
 

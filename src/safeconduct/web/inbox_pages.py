@@ -71,6 +71,7 @@ class InboxCaseOut(BaseModel):
     unread: int = Field(description="Messages after your read mark.")
     overdue: bool = Field(description="A message has waited unread `inbox_overdue_days` days or more.")
     proposal: bool = Field(description="A colleague's four-eyes proposal waits for your confirmation.")
+    task_due: bool = Field(False, description="An open follow-up task on the case is due today or overdue.")
     assignee: str | None = Field(description="The caseworker responsible, if any.")
     language: str | None = Field(description="The interface language the contact last used (en, fr, ar).")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +31,9 @@ class CodenameIn(Strict):
 class StartIn(Strict):
     start_token: str | None = Field(default=None, max_length=200,
                                     description="From GET /api/v1/contact/start-token; works once, within the hour.")
+    writer: Literal["self", "parent", "sibling", "spouse", "other"] | None = Field(
+        default=None, description="Who is writing: the person themself, or a relative (never a name). Kept "
+        "sealed with the conversation; left out, nothing is recorded.")
 
 
 class StartTokenOut(BaseModel):

@@ -34,7 +34,7 @@ from safeconduct.web import i18n
 from safeconduct.web.deps import runtime
 from safeconduct.web.render import render
 
-TABS = ("conversation", "vetting", "pathway", "notes", "dossier", "files")
+TABS = ("conversation", "vetting", "pathway", "notes", "dossier", "files", "referrals", "relatives", "tasks")
 #: The PDF headings a consented item may be placed under (ledger/dossier_pdf.py SECTION_TITLES).
 DOSSIER_SECTIONS = ("wish_to_leave", "planning", "distancing")
 
@@ -98,4 +98,9 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
                        dossier_items=[i for i in consent.items(db, case_id=case_id, case_key=key)
                                       if choice.covers(i.id)],
                        dossier_form=dossier_form or {"workflow": False, "sections": {}})
+    elif tab in ("referrals", "relatives", "tasks"):
+        from safeconduct.web.referral_sections import section_context
+
+        context.update(section_context(db, tab, case_id=case_id, case_key=key,
+                                       other_key_for=lambda other: inbox.open_case(db, staff, other)[1]))
     return render(request, "staff/workspace.html", context, status_code=status_code)
