@@ -30,7 +30,9 @@ import asyncio
 import contextlib
 import os
 import secrets
+import shutil
 import statistics
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,7 +148,8 @@ class Phase:
 
 
 async def run_phase(server: Server, label: str, path: str, contacts: list[Contact], seconds: float,
-                    rate: float, database: str | None, client: httpx.AsyncClient) -> Phase:
+                    rate: float, database: str | None, client: httpx.AsyncClient,
+                    profile_to: Path | None = None) -> Phase:
     latencies: list[float] = []
     errors = 0
     counter = 0
@@ -180,6 +183,13 @@ async def run_phase(server: Server, label: str, path: str, contacts: list[Contac
             due += interval
         await asyncio.gather(*tasks)
 
+    spy = None
+    if profile_to is not None:  # py-spy samples the whole server tree (workers included) during this phase
+        profile_to.mkdir(parents=True, exist_ok=True)
+        spy = subprocess.Popen([shutil.which("py-spy") or "py-spy", "record", "--subprocesses", "--nonblocking",
+                                "--format", "raw", "--rate", "200", "--duration", str(int(seconds)), "--pid",
+                                str(server.process.pid), "-o", str(profile_to / f"{label}-{path}.txt")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cpu0, db0 = tree_cpu(server.process.pid), postgres_backend_cpu(database) if database else 0.0
     own0, load0 = time.process_time(), load_average()
     began = time.perf_counter()
@@ -189,6 +199,8 @@ async def run_phase(server: Server, label: str, path: str, contacts: list[Contac
     else:
         await asyncio.gather(*(closed_loop(c, until) for c in contacts))
     elapsed = time.perf_counter() - began
+    if spy is not None:
+        spy.wait(timeout=60)
     server_cpu = tree_cpu(server.process.pid) - cpu0
     db_cpu = (postgres_backend_cpu(database) - db0) if database else 0.0
     return Phase(label, path, latencies, errors, elapsed, server_cpu, db_cpu, time.process_time() - own0,
@@ -210,11 +222,11 @@ async def bench(servers: list[tuple[str, Server, str | None]], args: argparse.Na
             people[label] = await log_in_contacts(clients[label], args.contacts)
             # warm-up: first requests of each worker (imports, connections) are not timed
             await asyncio.gather(*(send(clients[label], c, p, 0) for c in people[label] for p in args.paths))
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
             for path in args.paths:
                 for label, server, db in servers:
                     phase = await run_phase(server, label, path, people[label], args.seconds, args.rate, db,
-                                            clients[label])
+                                            clients[label], args.py_spy if round_ == 0 else None)
                     print(phase.line(), flush=True)
                     phases.append(phase)
     return phases
@@ -244,6 +256,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0, help="fixed messages/s (open loop); 0: as fast as possible")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds of every path and server")
     parser.add_argument("--compare-src", type=Path, help="also serve this source tree (labelled 'before')")
+    parser.add_argument("--py-spy", type=Path, metavar="DIR",
+                        help="profile the server tree in the first round (py-spy raw stacks, one file a phase)")
     args = parser.parse_args()
     args.paths = [p for p in args.paths.split(",") if p]
     if any(p not in ("api", "form") for p in args.paths):
