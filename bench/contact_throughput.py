@@ -241,7 +241,8 @@ def summary(phases: list[Phase]) -> None:
         lat = sorted(x for p in mine for x in p.latencies)
         print(f"{label:>8} {path:>4}  {n / sum(p.elapsed for p in mine):6.1f}/s  "
               f"p50 {statistics.median(lat) * 1000:6.1f} ms  p99 {lat[int(0.99 * (len(lat) - 1))] * 1000:7.1f} ms  "
-              f"server {sum(p.server_cpu for p in mine) / n * 1000:5.2f} ms  db {sum(p.db_cpu for p in mine) / n * 1000:5.2f} ms"
+              f"server {sum(p.server_cpu for p in mine) / n * 1000:5.2f} ms  "
+              f"db {sum(p.db_cpu for p in mine) / n * 1000:5.2f} ms"
               f"  client {sum(p.client_cpu for p in mine) / n * 1000:5.2f} ms  errors {sum(p.errors for p in mine)}"
               f"  load {min(p.load for p in mine):.1f}-{max(p.load for p in mine):.1f}")
 

@@ -13,7 +13,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-IDLE = ("wait (threading.py", "Condition.wait (threading", "Connection.wait (psycopg", "EpollSelector.select", "_worker (concurrent")
+IDLE = ("wait (threading.py", "Condition.wait (threading", "Connection.wait (psycopg", "EpollSelector.select",
+        "_worker (concurrent")
 
 
 def main() -> None:
