@@ -186,7 +186,7 @@ async def run_phase(server: Server, label: str, path: str, contacts: list[Contac
     spy = None
     if profile_to is not None:  # py-spy samples the whole server tree (workers included) during this phase
         profile_to.mkdir(parents=True, exist_ok=True)
-        spy = subprocess.Popen([shutil.which("py-spy") or "py-spy", "record", "--subprocesses", "--nonblocking",
+        spy = subprocess.Popen([shutil.which("py-spy") or "py-spy", "record", "--subprocesses", "--nonblocking", "--gil",
                                 "--format", "raw", "--rate", "200", "--duration", str(int(seconds)), "--pid",
                                 str(server.process.pid), "-o", str(profile_to / f"{label}-{path}.txt")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

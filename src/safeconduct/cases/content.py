@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -106,6 +106,23 @@ _AFTER_MESSAGE = (update(_CASES).where(_CASES.c.id == bindparam("b_case_id"))  #
                   .values(last_activity_on=bindparam("b_day"), last_message_id=bindparam("b_message_id")))
 
 
+# PostgreSQL: the message and its case's update in one statement (one round trip)
+_MESSAGE_AND_CASE_PG = text(
+    "WITH m AS (INSERT INTO messages (case_id, created_on, ciphertext) VALUES (:case_id, :day, :ciphertext) "
+    "RETURNING id), c AS (UPDATE cases SET last_activity_on = :day, last_message_id = (SELECT id FROM m) "
+    "WHERE id = :case_id) SELECT id FROM m")
+
+
+def _store_message(db: Session, case_id: str, day: dt.date, ciphertext: bytes) -> int:
+    if db.get_bind().dialect.name == "postgresql":
+        return int(db.execute(_MESSAGE_AND_CASE_PG, {"case_id": case_id, "day": day,
+                                                     "ciphertext": ciphertext}).scalar_one())
+    message_id = int(db.execute(_INSERT_MESSAGE, {"case_id": case_id, "created_on": day,
+                                                  "ciphertext": ciphertext}).scalar_one())
+    db.execute(_AFTER_MESSAGE, {"b_case_id": case_id, "b_day": day, "b_message_id": message_id})
+    return message_id
+
+
 def post_message(
     db: Session, settings: Settings, *, case: Case, case_key: bytes, signing_key: SigningKey, author: Author,
     text: object,
@@ -125,10 +142,8 @@ def post_message(
         payload = {"v": 1, "author": author.to_json(), "text": body, "at": at.isoformat(),
                    "nonce": base64.b64encode(nonce).decode()}
         ciphertext = aead.encrypt(case_key, json.dumps(payload).encode(), _message_aad(case.id))
-        message_id = db.execute(_INSERT_MESSAGE, {"case_id": case.id, "created_on": at.date(),
-                                                  "ciphertext": ciphertext}).scalar_one()
         # the case's day of last activity and latest message (the inbox's "unread") move with it
-        db.execute(_AFTER_MESSAGE, {"b_case_id": case.id, "b_day": at.date(), "b_message_id": message_id})
+        message_id = _store_message(db, case.id, at.date(), ciphertext)
         set_committed_value(case, "last_activity_on", at.date())
         set_committed_value(case, "last_message_id", message_id)
         if author.kind == "contact":
