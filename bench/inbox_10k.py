@@ -28,7 +28,7 @@ from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
-from sqlalchemy import event, insert
+from sqlalchemy import event, func, insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -96,6 +96,9 @@ def build(runtime: Runtime, *, cases: int, messages: int, proposals: int, seed: 
             if len(batch) == 10_000 or n == messages - 1:
                 conn.execute(insert(Message), batch)
                 batch = []
+        # what content.post_message keeps with each message: the case's latest message id
+        conn.execute(update(Case).values(last_message_id=func.coalesce(
+            select(func.max(Message.id)).where(Message.case_id == Case.id).scalar_subquery(), 0)))
         # anna has read most cases up to some point: unread counts vary, a few hundred cases wait for her
         marks = [{"staff_id": anna.staff_id, "case_id": case_id, "last_message_id": messages}
                  for case_id in ids if rnd.random() < 0.95]

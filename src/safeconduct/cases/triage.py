@@ -134,11 +134,16 @@ def _mark(staff_id: int) -> ColumnElement[int]:
 
 
 def _after_mark(staff_id: int, cutoff: dt.date | None = None) -> ColumnElement[bool]:
-    """A message after my read mark (and, with `cutoff`, one that arrived on or before that day)."""
-    cond = [Message.case_id == Case.id, Message.id > _mark(staff_id)]
-    if cutoff is not None:
-        cond.append(Message.created_on <= cutoff)
-    return select(Message.id).where(*cond).correlate(Case).exists()
+    """A message after my read mark (and, with `cutoff`, one that arrived on or before that day).
+
+    Without a cutoff this compares the case's latest message id (kept with each message) with the mark:
+    no probe into `messages` for each of 10,000 cases. The cutoff (overdue) still looks, for the few
+    cases that wait.
+    """
+    if cutoff is None:
+        return Case.last_message_id > _mark(staff_id)
+    cond = [Message.case_id == Case.id, Message.id > _mark(staff_id), Message.created_on <= cutoff]
+    return and_(Case.last_message_id > _mark(staff_id), select(Message.id).where(*cond).correlate(Case).exists())
 
 
 def _filtered(db: Session, staff: StaffAccess, query: InboxQuery, proposals: set[str]) -> Select[Case]:
