@@ -186,8 +186,8 @@ async def run_phase(server: Server, label: str, path: str, contacts: list[Contac
     spy = None
     if profile_to is not None:  # py-spy samples the whole server tree (workers included) during this phase
         profile_to.mkdir(parents=True, exist_ok=True)
-        spy = subprocess.Popen([shutil.which("py-spy") or "py-spy", "record", "--subprocesses", "--nonblocking", "--gil",
-                                "--format", "raw", "--rate", "200", "--duration", str(int(seconds)), "--pid",
+        spy = subprocess.Popen([shutil.which("py-spy") or "py-spy", "record", "--subprocesses", "--nonblocking",
+                                "--gil", "--format", "raw", "--rate", "200", "--duration", str(int(seconds)), "--pid",
                                 str(server.process.pid), "-o", str(profile_to / f"{label}-{path}.txt")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cpu0, db0 = tree_cpu(server.process.pid), postgres_backend_cpu(database) if database else 0.0
