@@ -84,9 +84,9 @@ async def send(body: TextIn, request: Request, bearer: Bearer = Security(CONTACT
 
     def unit(db: Session) -> content.MessageView:
         access = contact_for(request, db, bearer)
-        return content.post_message(db, runtime(request).settings, case=content.get_case(db, access.case_id),
-                                    case_key=access.case_key, signing_key=runtime(request).org.signing_key,
-                                    author=CONTACT, text=body.text)
+        return content.post_contact_message(db, runtime(request).settings, case_id=access.case_id,
+                                            case_key=access.case_key, signing_key=runtime(request).org.signing_key,
+                                            text=body.text)
 
     # session, case, ledger and message in one worker-thread call: one hop instead of one per dependency
     view = await run_in_threadpool(run_unit, request, unit)

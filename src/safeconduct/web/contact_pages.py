@@ -113,9 +113,9 @@ def _send(request: Request, db: Session, form: FormData) -> Response:
     check_csrf(request, form)
     text = str(form.get("text", ""))
     try:
-        content.post_message(db, runtime(request).settings, case=content.get_case(db, access.case_id),
-                             case_key=access.case_key, signing_key=runtime(request).org.signing_key,
-                             author=CONTACT, text=text)
+        content.post_contact_message(db, runtime(request).settings, case_id=access.case_id,
+                                     case_key=access.case_key, signing_key=runtime(request).org.signing_key,
+                                     text=text)
     except Refusal as exc:  # show the page again with the text kept, so nothing typed is lost
         return conversation_page(request, db, access, error=translate(request, exc.message, **exc.params),
                                  draft=text, status_code=status_for(exc))
