@@ -20,7 +20,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from safeconduct.auth.models import AuthSession
@@ -92,7 +92,7 @@ def _parse(token: str) -> tuple[bytes, bytes]:
 
 
 # Every request opens a session: Core statements built once, not the ORM's identity map and unit of work.
-_TABLE = AuthSession.__table__
+_TABLE: Table = AuthSession.__table__  # type: ignore[assignment]
 _READ = select(_TABLE.c.kind, _TABLE.c.subject, _TABLE.c.secret_ciphertext, _TABLE.c.expires_at).where(
     _TABLE.c.token_id == bindparam("token_id"))
 _DELETE = delete(_TABLE).where(_TABLE.c.token_id == bindparam("token_id"))
