@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import and_, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from safeconduct.cases import events, intake, partial_uploads, upload_lease
-from safeconduct.cases.models import Case, CaseFile, Message, Upload
+from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, Upload
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
 from safeconduct.errors import ByteSize, Conflict, InvalidInput, NotFound, TooLarge
 from safeconduct.notifications import service as notifications
+from safeconduct.staff.models import StaffMember
 from safeconduct.store import coarse, diskspace
 
 
@@ -135,26 +136,37 @@ def post_message(
                  author=author, text=text)
 
 
-_CASE_OPENED = select(Case.__table__.c.opened_on).where(Case.__table__.c.id == bindparam("case_id"))
+# The case's opened day and the staff to notify, in one statement (a row per holder, or one with no holder)
+_CASE_AND_HOLDERS = (
+    select(Case.opened_on, StaffMember.id, StaffMember.public_key)
+    .select_from(Case)
+    .outerjoin(CaseKeySeal, and_(CaseKeySeal.case_id == Case.id, CaseKeySeal.recipient == "staff"))
+    .outerjoin(StaffMember, and_(StaffMember.id == CaseKeySeal.staff_id, StaffMember.active.is_(True)))
+    .where(Case.id == bindparam("case_id"))
+    .order_by(StaffMember.id)
+)
 
 
 def post_contact_message(db: Session, settings: Settings, *, case_id: str, case_key: bytes,
                          signing_key: SigningKey, text: object) -> MessageView:
     """The contact's message (what `post_message` does for `CONTACT`), reading only what it needs of the case:
     a conversation already open takes one small read instead of loading the whole case row."""
-    row = db.execute(_CASE_OPENED, {"case_id": case_id}).first()
-    if row is None:
+    rows = db.execute(_CASE_AND_HOLDERS, {"case_id": case_id}).all()
+    if not rows:
         raise NotFound("No such case.")
-    if row.opened_on is None:  # the first words open the case: the full path, with the case loaded
+    if rows[0].opened_on is None:  # the first words open the case: the full path, with the case loaded
         return post_message(db, settings, case=get_case(db, case_id), case_key=case_key, signing_key=signing_key,
                             author=CONTACT, text=text)
+    holders = [r for r in rows if r.id is not None]
     return _post(db, settings, case_id=case_id, case=None, case_key=case_key, signing_key=signing_key,
-                 author=CONTACT, text=text)
+                 author=CONTACT, text=text, holders=holders)
 
 
 def _post(db: Session, settings: Settings, *, case_id: str, case: Case | None, case_key: bytes,
-          signing_key: SigningKey, author: Author, text: object) -> MessageView:
-    """`case` given: the contact's first words are delivered (`intake.deliver`) and the loaded case kept current."""
+          signing_key: SigningKey, author: Author, text: object,
+          holders: list[Any] | None = None) -> MessageView:
+    """`case` given: the contact's first words are delivered (`intake.deliver`) and the loaded case kept current.
+    `holders` (id and public key of each active holder), when the caller read them already: who is notified."""
     body = clean_text(text, settings.max_message_chars)
     at = _now()
     kind = "message_in" if author.kind == "contact" else "reply_out"
@@ -171,7 +183,9 @@ def _post(db: Session, settings: Settings, *, case_id: str, case: Case | None, c
         if case is not None:
             set_committed_value(case, "last_activity_on", at.date())
             set_committed_value(case, "last_message_id", message_id)
-        if author.kind == "contact":
+        if author.kind == "contact" and holders is not None:
+            notifications.notify_members(db, holders, kind=notifications.Kind.MESSAGE, case_id=case_id, at=at)
+        elif author.kind == "contact":
             notifications.notify(db, case_id=case_id, kind=notifications.Kind.MESSAGE, at=at)
         db.commit()
     return MessageView(id=message_id, author=author, text=body, at=at)
