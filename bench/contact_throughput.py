@@ -123,7 +123,17 @@ class RawClient:
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def post(self, path: str, body: bytes, content_type: str, headers: str = "") -> int:
-        conn = self.idle.pop() if self.idle else await asyncio.open_connection(self.host, self.port)
+        while self.idle:  # a kept connection the server closed meanwhile (its keep-alive timeout) is dropped
+            conn = self.idle.pop()
+            try:
+                return await self._post(conn, path, body, content_type, headers)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                conn[1].close()
+        return await self._post(await asyncio.open_connection(self.host, self.port), path, body, content_type,
+                                headers)
+
+    async def _post(self, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], path: str, body: bytes,
+                    content_type: str, headers: str) -> int:
         reader, writer = conn
         writer.write(f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: {content_type}\r\n"
                      f"Content-Length: {len(body)}\r\n{headers}\r\n".encode() + body)
