@@ -202,16 +202,19 @@ class Phase:
 
 async def run_phase(server: Server, label: str, path: str, contacts: list[Contact], seconds: float,
                     rate: float, database: str | None, client: httpx.AsyncClient | RawClient,
-                    profile_to: Path | None = None) -> Phase:
+                    profile_to: Path | None = None, max_outstanding: int = 64) -> Phase:
     latencies: list[float] = []
     errors = 0
     counter = 0
     behind = 0
 
+    in_flight = asyncio.Semaphore(max_outstanding)
+
     async def one(contact: Contact, due: float) -> None:
         nonlocal errors, counter
         counter += 1
-        ok = await send(client, contact, path, counter)
+        async with in_flight:  # a message due while the cap is reached waits here, and its wait counts
+            ok = await send(client, contact, path, counter)
         latencies.append(time.perf_counter() - due)
         errors += not ok
 
@@ -283,7 +286,8 @@ async def bench(servers: list[tuple[str, Server, str | None]], args: argparse.Na
             for path in args.paths:
                 for label, server, db in servers:
                     phase = await run_phase(server, label, path, people[label], args.seconds, args.rate, db,
-                                            clients[label], args.py_spy if round_ == 0 else None)
+                                            clients[label], args.py_spy if round_ == 0 else None,
+                                            args.max_outstanding)
                     print(phase.line(), flush=True)
                     phases.append(phase)
     return phases
@@ -312,6 +316,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--paths", default="api", help="comma-separated: api (JSON), form (no-JavaScript page)")
     parser.add_argument("--rate", type=float, default=0, help="fixed messages/s (open loop); 0: as fast as possible")
+    parser.add_argument("--max-outstanding", type=int, default=64,
+                        help="with --rate: at most this many requests (connections) in flight")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds of every path and server")
     parser.add_argument("--compare-src", type=Path, help="also serve this source tree (labelled 'before')")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
