@@ -35,6 +35,7 @@ import shutil
 import statistics
 import subprocess
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -44,6 +45,7 @@ from _server import Server, postgres_url, running_server
 
 TICKS = os.sysconf("SC_CLK_TCK")
 TEXT = "x" * 500
+STORED = (201, 303)
 
 
 # --- CPU from /proc ---------------------------------------------------------------------------------
@@ -156,24 +158,25 @@ class RawClient:
             writer.close()
 
 
-async def send(client: httpx.AsyncClient | RawClient, contact: Contact, path: str, n: int) -> bool:
-    """One message by the JSON API (bearer token) or the no-JavaScript form (cookies and CSRF field)."""
+async def send(client: httpx.AsyncClient | RawClient, contact: Contact, path: str, n: int) -> int:
+    """One message by the JSON API (bearer token) or the no-JavaScript form (cookies and CSRF field): the
+    answer's status (201 and 303 mean stored)."""
     text = f"message {n} {TEXT}"
     if isinstance(client, RawClient):
         if path == "api":
             body = json.dumps({"text": text}).encode()
             return await client.post("/api/v1/contact/messages", body, "application/json",
-                                     f"Authorization: Bearer {contact.token}\r\n") == 201
+                                     f"Authorization: Bearer {contact.token}\r\n")
         form = urlencode({"text": text, "csrf_token": contact.csrf}).encode()
         return await client.post("/contact/messages", form, "application/x-www-form-urlencoded",
-                                 f"Cookie: sc_contact={contact.token}; sc_csrf={contact.csrf}\r\n") == 303
+                                 f"Cookie: sc_contact={contact.token}; sc_csrf={contact.csrf}\r\n")
     if path == "api":
         r = await client.post("/api/v1/contact/messages", json={"text": text},
                               headers={"Authorization": f"Bearer {contact.token}"})
-        return r.status_code == 201
+        return r.status_code
     r = await client.post("/contact/messages", data={"text": text, "csrf_token": contact.csrf},
                           headers={"Cookie": f"sc_contact={contact.token}; sc_csrf={contact.csrf}"})
-    return r.status_code == 303
+    return r.status_code
 
 
 @dataclass
@@ -205,6 +208,7 @@ async def run_phase(server: Server, label: str, path: str, contacts: list[Contac
                     profile_to: Path | None = None, max_outstanding: int = 64) -> Phase:
     latencies: list[float] = []
     errors = 0
+    refused: Counter[int] = Counter()
     counter = 0
     behind = 0
 
@@ -214,9 +218,11 @@ async def run_phase(server: Server, label: str, path: str, contacts: list[Contac
         nonlocal errors, counter
         counter += 1
         async with in_flight:  # a message due while the cap is reached waits here, and its wait counts
-            ok = await send(client, contact, path, counter)
+            status = await send(client, contact, path, counter)
         latencies.append(time.perf_counter() - due)
-        errors += not ok
+        if status not in STORED:
+            errors += 1
+            refused[status] += 1
 
     async def closed_loop(contact: Contact, until: float) -> None:
         while time.perf_counter() < until:
@@ -259,6 +265,8 @@ async def run_phase(server: Server, label: str, path: str, contacts: list[Contac
         spy.wait(timeout=60)
     server_cpu = tree_cpu(server.process.pid) - cpu0
     db_cpu = (postgres_backend_cpu(database) - db0) if database else 0.0
+    if refused:
+        print(f"statuses other than stored: {dict(refused)}", flush=True)
     return Phase(label, path, latencies, errors, elapsed, server_cpu, db_cpu, time.process_time() - own0,
                  max(load0, load_average()), behind)
 

@@ -187,7 +187,10 @@ async def compare(args: argparse.Namespace, peer: PeerServer, ours_url: str, our
         # each of the peer's senders keeps its own cookie jar (the form's session holds its CSRF and sum)
         peers = [httpx.AsyncClient(base_url=peer.url, timeout=60) for _ in range(args.contacts)]
         try:
-            ours_senders: list[Sender] = [lambda n, c=c: send(mine, c, args.our_path, n) for c in contacts]
+            async def ours_one(contact: Contact, n: int) -> bool:
+                return await send(mine, contact, args.our_path, n) in (201, 303)
+
+            ours_senders: list[Sender] = [lambda n, c=c: ours_one(c, n) for c in contacts]
             peer_senders: list[Sender] = [lambda n, p=p: peer_send(p, args.peer_username, n) for p in peers]
             await asyncio.gather(*(s(0) for s in ours_senders), *(s(0) for s in peer_senders))  # warm-up
             totals = {"peer": Result(), "ours": Result()}
