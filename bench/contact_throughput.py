@@ -145,6 +145,8 @@ class RawClient:
         for line in head.split(b"\r\n"):
             if line[:15].lower() == b"content-length:":
                 length = int(line[15:])
+            elif status == 303 and line[:9].lower() == b"location:" and b"sent=1" not in line:
+                status = -303  # sent elsewhere (the log-in page, say): not stored
         if length:
             await reader.readexactly(length)
         if b"connection: close" in head.lower():
@@ -160,7 +162,7 @@ class RawClient:
 
 async def send(client: httpx.AsyncClient | RawClient, contact: Contact, path: str, n: int) -> int:
     """One message by the JSON API (bearer token) or the no-JavaScript form (cookies and CSRF field): the
-    answer's status (201 and 303 mean stored)."""
+    answer's status (201 and 303 mean stored; -303 is a redirect anywhere but back to the conversation)."""
     text = f"message {n} {TEXT}"
     if isinstance(client, RawClient):
         if path == "api":
@@ -176,7 +178,7 @@ async def send(client: httpx.AsyncClient | RawClient, contact: Contact, path: st
         return r.status_code
     r = await client.post("/contact/messages", data={"text": text, "csrf_token": contact.csrf},
                           headers={"Cookie": f"sc_contact={contact.token}; sc_csrf={contact.csrf}"})
-    return r.status_code
+    return -303 if r.status_code == 303 and "sent=1" not in r.headers.get("location", "") else r.status_code
 
 
 @dataclass
