@@ -279,6 +279,7 @@ def database_name(url: str | None) -> str | None:
 
 async def bench(servers: list[tuple[str, Server, str | None]], args: argparse.Namespace) -> list[Phase]:
     phases: list[Phase] = []
+    answered_stored: dict[str, int] = {}
     limits = httpx.Limits(max_connections=max(args.contacts, 64), max_keepalive_connections=max(args.contacts, 64))
     async with contextlib.AsyncExitStack() as stack:
         clients: dict[str, httpx.AsyncClient | RawClient] = {}
@@ -291,7 +292,8 @@ async def bench(servers: list[tuple[str, Server, str | None]], args: argparse.Na
             if isinstance(clients[label], RawClient):
                 stack.push_async_callback(clients[label].aclose)
             # warm-up: first requests of each worker (imports, connections) are not timed
-            await asyncio.gather(*(send(clients[label], c, p, 0) for c in people[label] for p in args.paths))
+            warm = await asyncio.gather(*(send(clients[label], c, p, 0) for c in people[label] for p in args.paths))
+            answered_stored[label] = sum(status in STORED for status in warm)
         for round_ in range(args.rounds):
             for path in args.paths:
                 for label, server, db in servers:
@@ -300,6 +302,16 @@ async def bench(servers: list[tuple[str, Server, str | None]], args: argparse.Na
                                             args.max_outstanding)
                     print(phase.line(), flush=True)
                     phases.append(phase)
+                    answered_stored[label] += len(phase.latencies) - phase.errors
+    for label, _server, db in servers:
+        if db:  # every message answered as stored is in the database, once
+            import psycopg
+
+            with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{db}") as conn:
+                row = conn.execute("SELECT count(*) FROM messages").fetchone()
+            stored = int(row[0]) if row else 0
+            verdict = "ok" if stored == answered_stored[label] else "MISMATCH"
+            print(f"{label}: {answered_stored[label]} messages answered as stored, {stored} in the database: {verdict}")
     return phases
 
 
