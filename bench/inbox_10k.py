@@ -28,7 +28,7 @@ from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
-from sqlalchemy import event, insert
+from sqlalchemy import event, func, insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -96,6 +96,9 @@ def build(runtime: Runtime, *, cases: int, messages: int, proposals: int, seed: 
             if len(batch) == 10_000 or n == messages - 1:
                 conn.execute(insert(Message), batch)
                 batch = []
+        # what content.post_message keeps with each message: the case's latest message id
+        conn.execute(update(Case).values(last_message_id=func.coalesce(
+            select(func.max(Message.id)).where(Message.case_id == Case.id).scalar_subquery(), 0)))
         # anna has read most cases up to some point: unread counts vary, a few hundred cases wait for her
         marks = [{"staff_id": anna.staff_id, "case_id": case_id, "last_message_id": messages}
                  for case_id in ids if rnd.random() < 0.95]
@@ -158,7 +161,7 @@ class QueryTimes:
     of each statement it ran, summed), so the figure does not depend on how busy the client side is."""
 
     def __init__(self, engine: Any) -> None:
-        self.engine, self.captured, self.on = engine, [], False
+        self.engine, self.captured, self.on, self.plans = engine, [], False, False
         event.listen(engine, "before_cursor_execute", self._capture)
 
     def _capture(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
@@ -180,6 +183,10 @@ class QueryTimes:
                         continue
                     plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
                     total += float(plan[0]["Execution Time"])
+                    if self.plans and len(totals) == 0 and float(plan[0]["Execution Time"]) > 5:
+                        text_plan = conn.exec_driver_sql("EXPLAIN (ANALYZE) " + statement, parameters).scalars()
+                        took = float(plan[0]["Execution Time"])
+                        print(f"\n{url}: {took:.1f} ms\n{statement}\n" + "\n".join(text_plan))
                 conn.rollback()
             totals.append(total)
         return statistics.median(totals)
@@ -192,6 +199,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--proposals", type=int, default=50)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--plans", action="store_true", help="PostgreSQL: print the plan of each statement over 5 ms")
     args = parser.parse_args()
     with ExitStack() as stack:
         data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sc-inbox-")))
@@ -205,7 +213,7 @@ def main() -> None:
         print(f"built {args.cases} cases, {args.messages} messages, {args.proposals} proposals on "
               f"{args.backend} in {time.perf_counter() - started:.1f} s", flush=True)
         if args.backend == "postgres":
-            with runtime.engine.connect() as conn:
+            with runtime.engine.begin() as conn:  # committed: statistics of a rolled-back ANALYZE are lost
                 conn.exec_driver_sql("ANALYZE")
         from safeconduct.web.app import create_app
 
@@ -228,6 +236,8 @@ def main() -> None:
             ("statistics page", "/staff/stats"),
         ]
         explain = QueryTimes(runtime.engine) if args.backend == "postgres" else None
+        if explain:
+            explain.plans = args.plans
         load_before = os.getloadavg()
         results = [(name, url, *timed(admin if "stats" in url else client, url, args.runs)) for name, url in pages]
         db_ms = {url: explain.database_ms(admin if "stats" in url else client, url) for _n, url in pages} \

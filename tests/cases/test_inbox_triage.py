@@ -43,8 +43,11 @@ def _case(inst: Installation, holders: list[StaffLogin], *, state: str = "new_co
             db.add(CaseKeySeal(case_id=case_id, recipient="staff", staff_id=member.staff_id,
                                sealed=secrets.token_bytes(80)))
         for _ in range(messages):
-            db.add(Message(case_id=case_id, created_on=TODAY - dt.timedelta(days=activity),
-                           ciphertext=secrets.token_bytes(40)))
+            row = Message(case_id=case_id, created_on=TODAY - dt.timedelta(days=activity),
+                          ciphertext=secrets.token_bytes(40))
+            db.add(row)
+            db.flush()
+            db.get_one(Case, case_id).last_message_id = row.id  # as content.post_message keeps it
         db.commit()
     return case_id
 

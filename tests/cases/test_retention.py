@@ -54,6 +54,8 @@ def test_closed_cases_are_crypto_shredded_and_the_ledger_stays(sqlite_installati
         assert retention.run(db, inst.settings) == [due.label]
         assert db.scalar(select(CaseKeySeal).where(CaseKeySeal.case_id == case_id)) is None
         assert db.scalar(select(Message).where(Message.case_id == case_id)) is None
+        shredded = db.get(Case, case_id)
+        assert shredded is not None and shredded.last_message_id == 0  # no trace of where its last message was
         assert db.scalar(select(CaseFile).where(CaseFile.case_id == case_id)) is None
         org = db.get(Organisation, 1)
         assert org is not None  # the chain still verifies: hashes, signatures, commitments remain

@@ -381,6 +381,7 @@ SEALED_OR_HASHED = {
     "case_vetting_claims": {"ciphertext"}, "case_vetting_risk": {"ciphertext"}, "messages": {"ciphertext"},
     "uploads": {"meta_ciphertext"},
     "ledger_entries": {"prev_hash", "meta_commitment", "commitment", "entry_hash", "signature", "sealed_meta"},
+    "ledger_chain_heads": {"entry_hash"},  # the last entry's hash, as in ledger_entries
     "ledger_log_state": {"frontier"}, "ledger_merkle_nodes": {"hash"}, "ledger_tree_heads": {"root_hash", "signature"},
     "organisation": {"codename_salt", "recovery_public_key", "signing_public_key"},
     "staff": {"password_hash", "public_key", "wrapped_private_key", "sealed_totp_secret", "last_totp_tag"},
@@ -396,8 +397,9 @@ SEALED_OR_HASHED = {
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
     # assignee_id: a staff account, as in the audit log; contact_language: one of the interface languages
+    # last_message_id: the largest of the case's message ids, which `messages` shows anyway
     "cases": {"id", "label", "state", "created_on", "opened_on", "last_activity_on", "assignee_id",
-              "contact_language"},
+              "contact_language", "last_message_id"},
     "spent_start_tokens": {"expires_at"},
     "case_consents": {"case_id", "updated_on"}, "case_files": {"id", "case_id", "created_on"},
     "case_key_seals": {"id", "case_id", "recipient", "staff_id"},
@@ -411,7 +413,8 @@ CLEAR = {
     "read_marks": {"staff_id", "case_id", "last_message_id"},
     "pending_reshares": {"staff_id", "case_id"},  # what the deleted seal of a reset account said, no more
     "staff_audit_log": {"id", "on", "staff_id", "action", "case_id", "target"},
-    "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_log_state": {"id", "tree_size"},
+    "ledger_entries": {"id", "case_id", "seq", "leaf_index"}, "ledger_chain_heads": {"case_id", "seq"},
+    "ledger_log_state": {"id", "tree_size"},
     "ledger_merkle_nodes": {"level", "index"}, "ledger_tree_heads": {"id", "tree_size", "issued_at_ms"},
     # intros, answer_days: the public words of the contact home page (org/intro.py), nothing about anyone
     "organisation": {"id", "name", "created_on", "intros", "answer_days"},

@@ -104,3 +104,44 @@ def test_bulk_append_uses_copy_and_gives_the_same_chains_and_tree(pg: Engine, or
         assert service.check_case_chain(db, "00" * 16, org_key.verify_key) == 51
         events = service.open_events(service.case_entries(db, "01" * 16), case_key)
         assert len(events) == 50 and events[-1].at == "2026-02-01T00:00:00Z"
+
+
+def _append_deferred_together(engine: Engine, org_key: SigningKey, case_key: bytes, cases: list[str],
+                              threads: int, each: int) -> list[BaseException]:
+    """`threads` writers, all released at once, each appending `each` deferred events to every case in turn."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads)
+
+    def worker(n: int) -> None:
+        try:
+            start.wait(timeout=60)
+            for i in range(each):
+                with Session(engine) as db:
+                    service.append_event(db, case_id=cases[(n + i) % len(cases)], kind="message_in",
+                                         commitment=commit(b"x")[1], at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                                         signing_key=org_key, case_key=case_key, defer_log=True)
+                    db.commit()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    running = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for t in running:
+        t.start()
+    for t in running:
+        t.join()
+    return errors
+
+
+def test_deferred_appends_to_one_case_queue_on_its_chain_head(pg: Engine, org_key: SigningKey,
+                                                              case_key: bytes) -> None:
+    """Racing first appends and many writers on the same cases: one unbroken chain each, heads up to date."""
+    cases = ["ab" * 16, "cd" * 16]
+    assert _append_deferred_together(pg, org_key, case_key, cases, threads=6, each=10) == []
+    with Session(pg) as db:
+        assert sum(service.check_case_chain(db, c, org_key.verify_key) for c in cases) == 60
+        last = dict(db.execute(text("SELECT case_id, entry_hash FROM ledger_entries e WHERE seq = "
+                                    "(SELECT MAX(seq) FROM ledger_entries WHERE case_id = e.case_id)")).all())
+        heads = service.chain_heads(db, set(cases))
+        assert {c: h for c, (_, h) in heads.items()} == {c: bytes(h) for c, h in last.items()}
+        assert service.sequence_pending(db) == 60  # every head then finds its place in the log
+        db.commit()

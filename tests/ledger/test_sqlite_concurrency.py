@@ -51,3 +51,22 @@ def test_concurrent_appenders_on_a_sqlite_file_build_one_log(tmp_path: Path, org
         assert log.root_at(db, 100) == reference.root()
         assert all(service.check_case_chain(db, f"{n:02x}" * 16, org_key.verify_key) == 25 for n in range(4))
     engine.dispose()
+
+
+def test_deferred_appends_to_one_case_on_a_sqlite_file(tmp_path: Path, org_key: SigningKey, case_key: bytes) -> None:
+    """The message path's appends (deferred logging) on one case from several threads: one unbroken chain."""
+    from tests.ledger.test_postgres import _append_deferred_together
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}", connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _wal(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+    Base.metadata.create_all(engine, tables=[t for n, t in Base.metadata.tables.items() if n.startswith("ledger_")])
+    case = "ef" * 16
+    assert _append_deferred_together(engine, org_key, case_key, [case], threads=4, each=10) == []
+    with Session(engine) as db:
+        assert service.check_case_chain(db, case, org_key.verify_key) == 40
+        assert service.chain_heads(db, {case})[case][0] == 39
+    engine.dispose()

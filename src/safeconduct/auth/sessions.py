@@ -20,12 +20,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from safeconduct.auth.models import AuthSession
 from safeconduct.crypto import aead
-from safeconduct.store import diskspace
+from safeconduct.store import coarse, diskspace
 
 _PREFIX = "sc1."
 #: Kinds whose subject is sealed with the secret instead of stored in the clear.
@@ -69,11 +69,11 @@ def _sealed_aad(kind: str, row_key: bytes) -> bytes:
     return b"sc-session-sealed\x00" + kind.encode() + b"\x00" + row_key
 
 
-def _open(row: AuthSession, key: bytes) -> OpenSession:
+def _open(kind: str, subject: str, ciphertext: bytes, row_key: bytes, key: bytes) -> OpenSession:
     """Decrypt a row's secret (and its subject, where sealed); rows stored before sealing still open."""
-    if row.subject:
-        return OpenSession(row.subject, aead.decrypt(key, row.secret_ciphertext, f"{row.kind}:{row.subject}".encode()))
-    plain = aead.decrypt(key, row.secret_ciphertext, _sealed_aad(row.kind, row.token_id))
+    if subject:
+        return OpenSession(subject, aead.decrypt(key, ciphertext, f"{kind}:{subject}".encode()))
+    plain = aead.decrypt(key, ciphertext, _sealed_aad(kind, row_key))
     size = plain[0]
     return OpenSession(plain[1 : 1 + size].decode(), plain[1 + size :])
 
@@ -91,25 +91,36 @@ def _parse(token: str) -> tuple[bytes, bytes]:
     return blob[:16], blob[16:]
 
 
+# Every request opens a session: Core statements built once, not the ORM's identity map and unit of work.
+_TABLE: Table = AuthSession.__table__  # type: ignore[assignment]
+_READ = select(_TABLE.c.kind, _TABLE.c.subject, _TABLE.c.secret_ciphertext, _TABLE.c.expires_at).where(
+    _TABLE.c.token_id == bindparam("token_id"))
+_DELETE = delete(_TABLE).where(_TABLE.c.token_id == bindparam("token_id"))
+_SLIDE = update(_TABLE).where(_TABLE.c.token_id == bindparam("b_token_id")).values(
+    expires_at=bindparam("b_expires_at"))
+
+
 def open_session(db: Session, token: str, *, kind: str, minutes: int) -> OpenSession:
     """Check a token and recover the session's secret; extends the session while it is in use."""
     token_id, key = _parse(token)
-    row = db.get(AuthSession, _row_key(token_id))
+    row_key = _row_key(token_id)
+    row = db.execute(_READ, {"token_id": row_key}).first()
     now = _now()
     if row is None or row.kind != kind:
         raise InvalidSession("unknown session")
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
     if expires <= now:
-        db.delete(row)
+        db.execute(_DELETE, {"token_id": row_key})
         db.commit()
         raise InvalidSession("session expired")
     try:
-        opened = _open(row, key)
+        opened = _open(row.kind, row.subject, bytes(row.secret_ciphertext), row_key, key)
     except aead.DecryptionError as exc:
         raise InvalidSession("forged token") from exc
     # Slide the expiry only when less than half remains, so most requests cost no write.
     if expires - now < dt.timedelta(minutes=minutes / 2):
-        row.expires_at = now + dt.timedelta(minutes=minutes)
+        db.execute(_SLIDE, {"b_token_id": row_key,
+                            "b_expires_at": coarse.round_up(now + dt.timedelta(minutes=minutes), coarse.MINUTE)})
         diskspace.commit_unless_full(db)  # on a full disk the session is still valid, just not extended
     return opened
 

@@ -36,6 +36,11 @@ class Case(Base):
     #: The interface language the contact's pages were last shown in: only one of the installation's own
     #: interface languages ("en", "fr", "ar"), never the browser's list (docs/threat-model.md).
     contact_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    #: Id of the case's latest message (0: none yet), kept with each message (`content.post_message`) so
+    #: "unread" is one comparison with the read mark instead of a probe into `messages` per case (the
+    #: inbox at 10,000 cases). Message ids are in the clear in `messages` already: nothing new is shown.
+    last_message_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0,
+                                                 server_default="0")
 
 
 class CaseKeySeal(Base):

@@ -146,6 +146,7 @@ def shred(db: Session, settings: Settings, case_id: str, *, today: dt.date | Non
     for table in (CaseKeySeal, Message, CaseFile, Upload, ReadMark, PendingReshare):
         db.execute(delete(table).where(table.case_id == case_id))
     case.contact_lookup = secrets.token_bytes(32)  # the codename now opens nothing
+    case.last_message_id = 0  # its messages are gone: nothing should place the last one among the others'
     row.shredded_on = today or dt.datetime.now(dt.UTC).date()
     db.commit()
     for file_id in files:  # after the commit: a crash in between leaves undecryptable blobs, never lost rows

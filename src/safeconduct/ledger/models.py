@@ -37,6 +37,22 @@ class LedgerEntry(Base):
     sealed_meta: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class ChainHead(Base):
+    """The last entry of one case's chain: the per-case sequencer row.
+
+    An append locks this row (``SELECT … FOR UPDATE`` on PostgreSQL) and moves it forward in the same
+    transaction as the entry, so concurrent appends to one case queue on it and never read a stale head;
+    appends to other cases never wait. It repeats what ``ledger_entries`` already shows in the clear (the
+    case's last seq and entry hash), so finding the head costs one primary-key read, not a MAX over the chain.
+    """
+
+    __tablename__ = "ledger_chain_heads"
+
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
 class MerkleNode(Base):
     """The hash of a perfect subtree ``[index·2^level, (index+1)·2^level)`` of the org-wide log."""
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nacl.signing import SigningKey, VerifyKey
-from sqlalchemy import Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Executable, Table, bindparam, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from safeconduct.crypto import aead
@@ -21,7 +22,7 @@ from safeconduct.ledger import bundle, chain, log, merkle
 from safeconduct.ledger.bundle import Disclosure
 from safeconduct.ledger.chain import ChainError, ChainEvent
 from safeconduct.ledger.commitments import COMMITMENT_BYTES, NONCE_BYTES
-from safeconduct.ledger.models import LedgerEntry, MerkleNode
+from safeconduct.ledger.models import ChainHead, LedgerEntry, MerkleNode
 
 
 class LedgerIntegrityError(Exception):
@@ -91,23 +92,38 @@ def sequence_pending(db: Session, *, limit: int = 10_000) -> int:
     nodes: list[dict[str, object]] = []
     positions: list[dict[str, object]] = []
     for entry_id, entry_hash in pending:
-        positions.append({"id": entry_id, "leaf_index": frontier.size})
+        positions.append({"b_id": entry_id, "b_leaf_index": frontier.size})
         for level, index, node in frontier.append(merkle.leaf_hash(chain.head_message(entry_hash))):
             nodes.append({"level": level, "index": index, "hash": node})
-    db.execute(update(LedgerEntry), positions)
+    db.execute(_PLACE_ENTRY, positions)  # Core executemany: the ORM's bulk update cost more than the hashing
     _bulk_insert(db, _NODES, nodes)
     log.store_state(db, frontier)
     return len(pending)
 
 
-def _lock_cases(db: Session, case_ids: set[str]) -> None:
-    """Serialise appends per case: on PostgreSQL a transaction-scoped advisory lock per case id (in a fixed
-    order, so two transactions never wait on each other crosswise); SQLite serialises writers anyway."""
-    if db.get_bind().dialect.name == "postgresql":
-        for case_id in sorted(case_ids):
-            db.execute(_CASE_LOCK, {"key": case_id})
-    else:
+def _locked_heads(db: Session, case_ids: set[str]) -> dict[str, tuple[int, bytes]]:
+    """Last (seq, entry_hash) of each given case, its sequencer row locked until the caller commits.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on the cases' rows of ``ledger_chain_heads`` (in case-id order, so two
+    transactions never wait on each other crosswise); a transaction that waited reads the head its
+    predecessor committed. A case's first append inserts its row (``ON CONFLICT DO NOTHING``: of two
+    racing first appends one waits for the other) and locks it. SQLite serialises writers: a no-op write
+    takes the database write lock before the heads are read.
+    """
+    ids = sorted(case_ids)
+    if db.get_bind().dialect.name != "postgresql":
         log.take_write_lock(db)
+        return _heads(db, _READ_HEADS, ids)
+    heads = _heads(db, _LOCK_HEADS, ids)
+    missing = [case_id for case_id in ids if case_id not in heads]
+    if missing:
+        db.execute(_NEW_HEAD_PG, [{"case_id": c, "seq": -1, "entry_hash": chain.GENESIS} for c in missing])
+        heads.update(_heads(db, _LOCK_HEADS, missing))
+    return heads
+
+
+def _heads(db: Session, statement: Executable, ids: list[str]) -> dict[str, tuple[int, bytes]]:
+    return {case_id: (seq, bytes(h)) for case_id, seq, h in db.execute(statement, {"case_ids": ids})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +162,12 @@ def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey, *,
         return []
 
     if defer_log:
-        _lock_cases(db, {e.case_id for e, *_ in prepared})
         frontier = None
     else:
         size, frontier_blob = log.locked_state(db)  # serialises every append until the caller commits
         frontier = merkle.Frontier.from_bytes(size, frontier_blob)
-    heads = _chain_heads(db, {e.case_id for e, *_ in prepared})
+    heads = _locked_heads(db, {e.case_id for e, *_ in prepared})
+    before = dict(heads)
     rows: list[dict[str, object]] = []
     nodes: list[dict[str, object]] = []
     for e, at_text, meta_nonce, meta_commit in prepared:
@@ -174,7 +190,11 @@ def _append(db: Session, events: Sequence[NewEvent], signing_key: SigningKey, *,
             "commitment": e.commitment, "entry_hash": h, "signature": chain.sign_head(signing_key, h),
             "leaf_index": leaf_index, "sealed_meta": sealed,
         })
-    _bulk_insert(db, _ENTRIES, rows)
+    if len(rows) == 1 and rows[0]["case_id"] in before and db.get_bind().dialect.name == "postgresql":
+        db.execute(_ENTRY_AND_HEAD_PG, rows[0])  # the message path: entry and new head in one statement
+    else:
+        _bulk_insert(db, _ENTRIES, rows)
+        _move_heads(db, before, heads)
     if frontier is not None:
         _bulk_insert(db, _NODES, nodes)
         log.store_state(db, frontier)
@@ -199,25 +219,41 @@ def _bulk_insert(db: Session, table: Table, rows: list[dict[str, object]]) -> No
     db.execute(_INSERT[table.name], rows)
 
 
-_LAST_SEQ = (
-    select(LedgerEntry.case_id, func.max(LedgerEntry.seq).label("seq"))
-    .where(LedgerEntry.case_id.in_(bindparam("case_ids", expanding=True)))
-    .group_by(LedgerEntry.case_id)
-    .subquery()
-)
-_CHAIN_HEADS = select(LedgerEntry.case_id, LedgerEntry.seq, LedgerEntry.entry_hash).join(
-    _LAST_SEQ, (LedgerEntry.case_id == _LAST_SEQ.c.case_id) & (LedgerEntry.seq == _LAST_SEQ.c.seq)
-)
-_CASE_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_HEAD_TABLE: Table = ChainHead.__table__  # type: ignore[assignment]
+# Core statements on the tables (not the ORM's bulk paths), built once
+_HEADS = select(_HEAD_TABLE.c.case_id, _HEAD_TABLE.c.seq, _HEAD_TABLE.c.entry_hash).where(
+    _HEAD_TABLE.c.case_id.in_(bindparam("case_ids", expanding=True))).order_by(_HEAD_TABLE.c.case_id)
+_READ_HEADS = _HEADS
+_LOCK_HEADS = _HEADS.with_for_update()
+_NEW_HEAD_PG = pg_insert(_HEAD_TABLE).on_conflict_do_nothing(index_elements=["case_id"])
+_NEW_HEAD = insert(_HEAD_TABLE)
+_MOVE_HEAD = (update(_HEAD_TABLE).where(_HEAD_TABLE.c.case_id == bindparam("b_case_id"))
+              .values(seq=bindparam("b_seq"), entry_hash=bindparam("b_hash")))
 _ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
+# One event's entry and its case's new head together: one statement and one round trip instead of two
+_ENTRY_AND_HEAD_PG = text(
+    "WITH moved AS (UPDATE ledger_chain_heads SET seq = :seq, entry_hash = :entry_hash WHERE case_id = :case_id) "
+    "INSERT INTO ledger_entries (case_id, seq, prev_hash, meta_commitment, commitment, entry_hash, signature, "
+    "leaf_index, sealed_meta) VALUES (:case_id, :seq, :prev_hash, :meta_commitment, :commitment, :entry_hash, "
+    ":signature, :leaf_index, :sealed_meta)")
 _NODES: Table = MerkleNode.__table__  # type: ignore[assignment]
+_PLACE_ENTRY = update(_ENTRIES).where(_ENTRIES.c.id == bindparam("b_id")).values(leaf_index=bindparam("b_leaf_index"))
 _INSERT = {_ENTRIES.name: insert(_ENTRIES), _NODES.name: insert(_NODES)}
 
 
-def _chain_heads(db: Session, case_ids: set[str]) -> dict[str, tuple[int, bytes]]:
-    """Last (seq, entry_hash) of each given case, in one query (built once, like every hot statement)."""
-    rows = db.execute(_CHAIN_HEADS, {"case_ids": sorted(case_ids)})
-    return {case_id: (seq, h) for case_id, seq, h in rows}
+def _move_heads(db: Session, before: dict[str, tuple[int, bytes]], after: dict[str, tuple[int, bytes]]) -> None:
+    """Write each case's new head (under the lock :func:`_locked_heads` took); create the rows SQLite lacks."""
+    moved = [{"b_case_id": c, "b_seq": seq, "b_hash": h} for c, (seq, h) in after.items() if c in before]
+    created = [{"case_id": c, "seq": seq, "entry_hash": h} for c, (seq, h) in after.items() if c not in before]
+    if moved:
+        db.execute(_MOVE_HEAD, moved)
+    if created:
+        db.execute(_NEW_HEAD, created)
+
+
+def chain_heads(db: Session, case_ids: set[str]) -> dict[str, tuple[int, bytes]]:
+    """Last (seq, entry_hash) of each given case, read without a lock (for checks and reports)."""
+    return _heads(db, _READ_HEADS, sorted(case_ids))
 
 
 def case_entries(db: Session, case_id: str) -> list[LedgerEntry]:

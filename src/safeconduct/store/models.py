@@ -9,7 +9,7 @@ from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.retention_models import CaseRetention
 from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.contact.models import SpentStartToken
-from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
+from safeconduct.ledger.models import ChainHead, LedgerEntry, LogState, MerkleNode, TreeHead
 from safeconduct.notifications.models import MailOptIn, Notification
 from safeconduct.org.canned_models import CannedReply
 from safeconduct.org.models import Organisation
@@ -23,5 +23,5 @@ __all__ = [
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
-    "CannedReply", "RedactionTermRow", "Partner", "Referral", "CaseWriter", "CaseLink", "CaseTask",
+    "CannedReply", "RedactionTermRow", "Partner", "Referral", "CaseWriter", "CaseLink", "CaseTask", "ChainHead",
 ]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from safeconduct.auth import sessions
 from safeconduct.cases import consent, contact_language, contact_status, content
@@ -18,9 +19,9 @@ from safeconduct.errors import AuthenticationFailed, Refusal
 from safeconduct.org import intro
 from safeconduct.referrals import relatives
 from safeconduct.web.api_contact import receive_file, start_session
-from safeconduct.web.deps import CONTACT_COOKIE, contact_access, get_db, runtime
+from safeconduct.web.deps import CONTACT_COOKIE, contact_access, contact_for, get_db, run_unit, runtime
 from safeconduct.web.errors import status_for
-from safeconduct.web.forms import check_csrf_fields, checked_form
+from safeconduct.web.forms import check_csrf, check_csrf_fields, checked_form, read_form
 from safeconduct.web.i18n import LANGUAGES, choose_language
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import set_cookie
@@ -105,18 +106,21 @@ def conversation(request: Request, access: ContactAccess = Depends(contact_acces
 
 
 @router.post("/contact/messages", response_class=HTMLResponse)
-async def send(request: Request, access: ContactAccess = Depends(contact_access),
-               db: Session = Depends(get_db)) -> Response:
-    form = await checked_form(request)
-    # The database work and its COMMIT wait run in a worker thread, never on the event loop.
-    return await run_in_threadpool(_send, request, db, access, str(form.get("text", "")))
+async def send(request: Request) -> Response:
+    form = await read_form(request)
+    # The session, the CSRF check, the database work and its COMMIT wait run in one worker-thread call,
+    # never on the event loop (and not one hop per dependency).
+    return await run_in_threadpool(run_unit, request, lambda db: _send(request, db, form))
 
 
-def _send(request: Request, db: Session, access: ContactAccess, text: str) -> Response:
+def _send(request: Request, db: Session, form: FormData) -> Response:
+    access = contact_for(request, db, None)  # a session that ended is told before a stale form
+    check_csrf(request, form)
+    text = str(form.get("text", ""))
     try:
-        content.post_message(db, runtime(request).settings, case=content.get_case(db, access.case_id),
-                             case_key=access.case_key, signing_key=runtime(request).org.signing_key,
-                             author=CONTACT, text=text)
+        content.post_contact_message(db, runtime(request).settings, case_id=access.case_id,
+                                     case_key=access.case_key, signing_key=runtime(request).org.signing_key,
+                                     text=text)
     except Refusal as exc:  # show the page again with the text kept, so nothing typed is lost
         return conversation_page(request, db, access, error=translate(request, exc.message, **exc.params),
                                  draft=text, status_code=status_for(exc))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -16,6 +17,7 @@ from safeconduct.errors import AuthenticationFailed, Forbidden
 from safeconduct.runtime import Runtime
 from safeconduct.staff.models import StaffMember
 from safeconduct.staff.service import StaffAccess
+from safeconduct.store.db import run_retrying
 from safeconduct.web.security import CSRF_COOKIE
 
 CONTACT_COOKIE = "sc_contact"
@@ -28,6 +30,7 @@ STAFF_BEARER = HTTPBearer(auto_error=False, scheme_name="staffToken",
                           description="The token POST /api/v1/staff/session gives for a password and TOTP code; "
                           "the /api/v1/staff/admin/… routes and legal holds need an administrator's.")
 Bearer = HTTPAuthorizationCredentials | None
+T = TypeVar("T")
 
 
 class SessionEnded(AuthenticationFailed):
@@ -52,6 +55,15 @@ def get_db(request: Request) -> Iterator[Session]:
         yield db
 
 
+def run_unit(request: Request, work: Callable[[Session], T]) -> T:
+    """One request's whole database work in one session, called in one worker thread (no hop per dependency).
+
+    Retried once on a fresh connection when the pooled one turns out dead before anything was committed
+    (`store.db.run_retrying`: there is no ping per checkout).
+    """
+    return run_retrying(runtime(request).sessions, work)
+
+
 def _bearer_or_cookie(request: Request, bearer: Bearer, cookie: str) -> tuple[str | None, bool]:
     """The token, and whether it came from a cookie (which then needs a CSRF check on the API)."""
     if bearer is not None:
@@ -69,6 +81,13 @@ def _check_api_csrf(request: Request, from_cookie: bool) -> None:
 
 def contact_access(request: Request, db: Session = Depends(get_db),
                    bearer: Bearer = Security(CONTACT_BEARER)) -> ContactAccess:
+    return contact_for(request, db, bearer)
+
+
+def contact_for(request: Request, db: Session, bearer: Bearer, *, csrf: bool = True) -> ContactAccess:
+    """What `contact_access` checks, callable inside a route's own worker-thread unit (`run_unit`).
+
+    `csrf=False` leaves the API's header check to the caller (a page form checks its own field instead)."""
     token, from_cookie = _bearer_or_cookie(request, bearer, CONTACT_COOKIE)
     if not token:
         raise SessionEnded(CONTACT_SESSION_ENDED, "/contact/login")
@@ -78,7 +97,8 @@ def contact_access(request: Request, db: Session = Depends(get_db),
         )
     except sessions.InvalidSession as exc:
         raise SessionEnded(CONTACT_SESSION_ENDED, "/contact/login") from exc
-    _check_api_csrf(request, from_cookie)
+    if csrf:
+        _check_api_csrf(request, from_cookie)
     return ContactAccess(case_id=opened.subject, case_key=opened.secret)
 
 

@@ -15,10 +15,20 @@ FORM_EXPIRED = "This form has expired. Go back, reload the page and send it agai
 
 async def checked_form(request: Request) -> FormData:
     """The submitted form, once its CSRF token matches this browser's."""
-    form = await request.form(max_files=0, max_fields=20, max_part_size=64 * 1024)
+    form = await read_form(request)
+    check_csrf(request, form)
+    return form
+
+
+async def read_form(request: Request) -> FormData:
+    """The submitted form, not checked yet: call `check_csrf` before acting on it."""
+    return await request.form(max_files=0, max_fields=20, max_part_size=64 * 1024)
+
+
+def check_csrf(request: Request, form: FormData) -> None:
+    """Refuse a form whose CSRF token does not match this browser's."""
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         raise Forbidden(FORM_EXPIRED)
-    return form
 
 
 def check_csrf_fields(request: Request) -> Callable[[dict[str, str]], None]:
