@@ -32,6 +32,8 @@ ACTIONS = frozenset({
     "change_password", "new_authenticator", "reset_account", "remove_account", "shred",
     # the caseworker responsible for a case
     "assign", "unassign",
+    # the testimony studio: a look that quotes findings, and the steps of a job
+    "view_testimony", "review_testimony", "cancel_testimony", "retry_testimony", "approve_testimony",
 })
 
 

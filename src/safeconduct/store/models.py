@@ -9,17 +9,19 @@ from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.retention_models import CaseRetention
 from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.contact.models import SpentStartToken
+from safeconduct.jobs.models import Job, JobSeal, Worker
 from safeconduct.ledger.models import LedgerEntry, LogState, MerkleNode, TreeHead
 from safeconduct.notifications.models import MailOptIn, Notification
 from safeconduct.org.canned_models import CannedReply
 from safeconduct.org.models import Organisation
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
+from safeconduct.testimony.studio.models import Testimony
 
 __all__ = [
     "AuthSession", "Base", "Case", "CaseFile", "CaseKeySeal", "Message", "Organisation", "ReadMark",
     "StaffMember", "Upload", "LedgerEntry", "LogState", "MerkleNode", "TreeHead",
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
-    "CannedReply",
+    "CannedReply", "Job", "JobSeal", "Worker", "Testimony",
 ]
