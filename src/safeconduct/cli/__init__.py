@@ -7,7 +7,7 @@ so `safeconduct --help` stays instant.
 
 from __future__ import annotations
 
-from safeconduct.cli import backup, dossier, keys, ledger, retention, server, testimony, text, voice
+from safeconduct.cli import backup, dossier, keys, ledger, retention, server, testimony, text, voice, worker
 from safeconduct.cli.output import typer_app
 
 app = typer_app(
@@ -26,6 +26,7 @@ app.add_typer(voice.app, name="voice", help="Voice anonymization and its privacy
 app.add_typer(text.app, name="text", help="Redaction of identifying details in text.")
 app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymization pipeline.")
 app.add_typer(retention.app, name="retention")
+app.add_typer(worker.app, name="worker")
 
 
 def main() -> None:

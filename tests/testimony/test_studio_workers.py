@@ -1,0 +1,158 @@
+"""The testimony studio on PostgreSQL: `safeconduct worker` processes run the jobs through Procrastinate.
+
+The whole journey over HTTP with the worker in a separate process, and a worker killed with kill -9
+mid-job whose job a second worker takes over and finishes: nothing lost, nothing done twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from safeconduct.jobs.models import Job
+from safeconduct.testimony.studio import storage
+from safeconduct.testimony.studio.models import Testimony as TestimonyRow
+from tests.conftest import Installation, client_for, make_installation, postgres_available, postgres_database
+from tests.flows import bearer
+from tests.processes import safeconduct_command
+from tests.support import require
+from tests.testimony import studio_support as support
+
+
+@pytest.fixture
+def pg_studio(tmp_path: Path) -> Iterator[Installation]:
+    require(postgres_available(), "PostgreSQL is not running at 127.0.0.1:5432")
+    scratch = support.scratch_settings_for(tmp_path.name)
+    with postgres_database() as url:
+        inst = make_installation(tmp_path / "data", url, "postgres", **scratch)
+        yield inst
+        inst.runtime.engine.dispose()
+    shutil.rmtree(scratch["worker_scratch"], ignore_errors=True)
+
+
+def _env(inst: Installation) -> dict[str, str]:
+    return {**os.environ, "SAFECONDUCT_DATABASE_URL": inst.settings.database_url,
+            "SAFECONDUCT_SCRATCH": inst.settings.worker_scratch, "COLUMNS": "200", "NO_COLOR": "1"}
+
+
+def _enrol(inst: Installation, data: Path) -> None:
+    done = subprocess.run(safeconduct_command() + ["worker", "enrol", "--data", str(data)], env=_env(inst),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Enrolled worker" in done.stdout
+
+
+@contextlib.contextmanager
+def _worker(inst: Installation, data: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as sink:
+        process = subprocess.Popen(safeconduct_command() + ["worker", "--data", str(data)], env=_env(inst),
+                                   stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _get(client, case_id: str, tid: str, staff: str) -> dict:
+    r = client.get(f"/api/v1/staff/cases/{case_id}/testimonies/{tid}", headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _state_in(client, case_id, tid, staff, *states: str):  # type: ignore[no-untyped-def]
+    return lambda: (v := _get(client, case_id, tid, staff))["state"] in states and v
+
+
+def _worker_data(inst: Installation, name: str) -> Path:
+    """A worker's own data folder: its key apart, the installation's stored files shared (as over NFS)."""
+    folder = inst.settings.data_dir.parent / name
+    folder.mkdir()
+    for shared in ("files", "testimonies"):
+        target = inst.settings.data_dir / shared
+        target.mkdir(exist_ok=True)
+        (folder / shared).symlink_to(target)
+    return folder
+
+
+@pytest.mark.slow
+def test_a_worker_process_runs_the_journey_on_postgresql(pg_studio: Installation, tmp_path: Path) -> None:
+    inst = pg_studio
+    clip = support.make_clip(tmp_path / "clip")
+    login = inst.add_staff("alice")
+    data = _worker_data(inst, "worker-a")
+    _enrol(inst, data)
+    with client_for(inst) as client, _worker(inst, data, tmp_path / "worker.log") as worker:
+        case_id, file_id, staff = support.send_clip(client, login, clip.read_bytes())
+        r = client.post(f"/api/v1/staff/cases/{case_id}/testimonies", json={"file_id": file_id}, headers=bearer(staff))
+        assert r.status_code == 202, r.text
+        tid = r.json()["id"]
+        view = support.wait_for(_state_in(client, case_id, tid, staff, "review", "failed"), timeout=180)
+        assert view["state"] == "review", (view, (tmp_path / "worker.log").read_text())
+        alarm = [f for f in view["findings"] if f["text"] == support.FALSE_ALARM]
+        r = client.put(f"/api/v1/staff/cases/{case_id}/testimonies/{tid}/review", headers=bearer(staff),
+                       json={"rejected": [f["id"] for f in alarm], "added": [{"kind": "PERSON", "text": support.MISSED}]})
+        assert r.status_code == 200, r.text
+        view = support.wait_for(_state_in(client, case_id, tid, staff, "done", "failed"))
+        assert view["state"] == "done", (view, (tmp_path / "worker.log").read_text())
+        assert support.NAME not in view["redacted_transcript"]
+        assert client.post(f"/api/v1/staff/cases/{case_id}/testimonies/{tid}/approve",
+                           headers=bearer(staff)).json()["approved"] is True
+        assert worker.poll() is None
+    assert list(Path(inst.settings.worker_scratch).iterdir()) == []
+    stored = b"\n".join(p.read_bytes() for p in inst.settings.data_dir.rglob("*") if p.is_file())
+    assert support.NAME.encode() not in stored
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_job_is_taken_over_by_another(pg_studio: Installation, tmp_path: Path) -> None:
+    inst = pg_studio
+    clip = support.make_clip(tmp_path / "clip", " ".join([support.SPEECH] * 4))  # long enough to kill it mid-way
+    login = inst.add_staff("alice")
+    first, second = _worker_data(inst, "worker-a"), _worker_data(inst, "worker-b")
+    _enrol(inst, first)
+    _enrol(inst, second)
+    with client_for(inst) as client:
+        case_id, file_id, staff = support.send_clip(client, login, clip.read_bytes())
+        tid = client.post(f"/api/v1/staff/cases/{case_id}/testimonies", json={"file_id": file_id},
+                          headers=bearer(staff)).json()["id"]
+        with _worker(inst, first, tmp_path / "a.log") as a:
+            support.wait_for(_state_in(client, case_id, tid, staff, "review", "failed"), timeout=180)
+            client.put(f"/api/v1/staff/cases/{case_id}/testimonies/{tid}/review", headers=bearer(staff),
+                       json={"rejected": [], "added": []})
+            # the apply phase: killed once its voice stage runs (probe, transcribe, detect are checkpointed)
+            support.wait_for(lambda: (v := _get(client, case_id, tid, staff))["stage"] in ("voice", "faces")
+                             and v["state"] == "running", every=0.1)
+            os.kill(a.pid, signal.SIGKILL)
+            a.wait()
+        assert _get(client, case_id, tid, staff)["state"] == "running"  # held by a dead worker
+        assert any(Path(inst.settings.worker_scratch).iterdir())  # what kill -9 left in memory
+        with _worker(inst, second, tmp_path / "b.log"):
+            view = support.wait_for(_state_in(client, case_id, tid, staff, "done", "failed"))
+        assert view["state"] == "done", (view, (tmp_path / "b.log").read_text())
+        assert support.NAME not in view["redacted_transcript"]
+    with inst.runtime.db() as db:
+        job = db.get(Job, tid)
+        assert job is not None and job.attempts >= 3  # detect, apply killed, apply taken over
+        row = db.get(TestimonyRow, tid)
+        assert row is not None and row.checkpoint is None
+        jobs = db.scalars(select(Job.id)).all()
+    assert jobs == [tid]
+    # nothing done twice: exactly the committed outputs are stored, no orphan of the killed run
+    outputs = len(view["outputs"])
+    assert len(list(storage.folder(inst.settings).glob("*.enc"))) == outputs
+    # the second worker wiped what the killed one left in its scratch space
+    assert list(Path(inst.settings.worker_scratch).iterdir()) == []
