@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from safeconduct.jobs.models import Job
 from safeconduct.testimony.studio import storage
-from safeconduct.testimony.studio.models import Testimony as TestimonyRow
+from safeconduct.testimony.studio.models import Testimony as StoredTestimony
 from tests.conftest import Installation, client_for, make_installation, postgres_available, postgres_database
 from tests.flows import bearer
 from tests.processes import safeconduct_command
@@ -147,7 +147,7 @@ def test_a_worker_killed_mid_job_is_taken_over_by_another(pg_studio: Installatio
     with inst.runtime.db() as db:
         job = db.get(Job, tid)
         assert job is not None and job.attempts >= 3  # detect, apply killed, apply taken over
-        row = db.get(TestimonyRow, tid)
+        row = db.get(StoredTestimony, tid)
         assert row is not None and row.checkpoint is None
         jobs = db.scalars(select(Job.id)).all()
     assert jobs == [tid]
