@@ -387,6 +387,10 @@ SEALED_OR_HASHED = {
     # kind, case and exact time sealed to the staff member's public key; the address under a key derived
     # from the signing key (outside the database)
     "notifications": {"sealed"}, "notification_mail": {"address_ciphertext"},
+    # the testimony studio: a worker's public key; the case key sealed to it for one job; the error in words,
+    # everything a testimony says (file name, findings, review, outputs' keys, report) under the case key
+    "workers": {"public_key"}, "job_seals": {"sealed"}, "jobs": {"error_ciphertext"},
+    "testimonies": {"meta_ciphertext", "findings_ciphertext", "result_ciphertext"},
 }
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
@@ -418,6 +422,13 @@ CLEAR = {
               "totp_secret", "last_totp_counter"},
     "notifications": {"id", "staff_id", "created_on", "read", "mailed"},
     "notification_mail": {"staff_id", "language"},
+    # the testimony studio (jobs/models.py): state and stage names, a progress fraction, a short error code,
+    # counters (beat: liveness without a time), random ids; dates only to the day
+    "workers": {"id", "enrolled_on", "kind", "active"}, "job_seals": {"job_id", "worker_id"},
+    "jobs": {"id", "kind", "case_id", "state", "phase", "stage", "progress", "stages_done", "error_code",
+             "error_stage", "cancel_requested", "attempts", "holder", "worker_id", "beat", "engine_ref",
+             "created_on"},
+    "testimonies": {"id", "case_id", "created_on", "approved", "checkpoint"},
 }
 
 
