@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from safeconduct.testimony import studio
 from tests.conftest import Installation, client_for, make_installation
@@ -83,6 +85,17 @@ def test_a_contact_video_is_prepared_reviewed_and_approved_on_the_embedded_worke
         report = json.loads(b"".join(studio.open_output(db, inst.settings, case_id=case_id, case_key=key,
                                                         testimony_id=tid, name="report.json").iter_bytes()))
         assert support.NAME not in json.dumps(report)
+        # the approval is a case event committing to the outputs' hashes, which a dossier may disclose
+        from safeconduct.cases import consent
+        from safeconduct.ledger.commitments import commitment_of
+        from safeconduct.ledger.models import LedgerEntry
+
+        [item] = [i for i in consent.disclosable_items(db, case_id=case_id, case_key=key) if i.id == f"t:{tid}"]
+        committed = json.loads(item.plaintext)
+        assert {o["name"]: o["sha256"] for o in committed["outputs"]}["testimony.mp4"] == media.sha256
+        assert hashlib.sha256(data).hexdigest() == media.sha256
+        assert db.scalar(select(LedgerEntry).where(LedgerEntry.case_id == case_id,
+                                                   LedgerEntry.commitment == commitment_of(item.nonce, item.plaintext)))
     out = tmp_path / "testimony.mp4"
     out.write_bytes(data)
     tags = json.loads(subprocess.run(["exiftool", "-j", "-Title", str(out)], capture_output=True, text=True,

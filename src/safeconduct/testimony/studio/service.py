@@ -392,11 +392,14 @@ def approve(db: Session, settings: Settings, *, case_id: str, case_key: bytes, t
     result = open_part(case_key, "result", case_id, testimony_id, row.result_ciphertext) or {}
     outputs = [{"name": o["name"], "sha256": o["sha256"], "size": o["size"]} for o in result.get("outputs", [])]
     signing = _signing(db, settings, signing_key)
-    nonce = events.record(
-        db, case_id=case_id, case_key=case_key, signing_key=signing, kind="testimony_approved",
-        plaintext=json.dumps({"testimony": testimony_id, "outputs": outputs}, sort_keys=True).encode(), at=_now())
+    at = _now()
+    plaintext = json.dumps({"testimony": testimony_id, "outputs": outputs}, sort_keys=True)
+    nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing, kind="testimony_approved",
+                          plaintext=plaintext.encode(), at=at)
     meta = open_part(case_key, "meta", case_id, testimony_id, row.meta_ciphertext)
     meta["nonces"]["approved"] = base64.b64encode(nonce).decode()
+    # what the ledger committed to, exactly, so that a dossier can disclose it with the person's consent
+    meta["approved"] = {"plaintext": plaintext, "at": at.isoformat(), "names": [o["name"] for o in outputs]}
     meta["approved_by"] = staff_id
     row.meta_ciphertext = seal_part(case_key, "meta", case_id, testimony_id, meta)
     row.approved = True
@@ -419,3 +422,15 @@ def open_output(db: Session, settings: Settings, *, case_id: str, case_key: byte
                 _path=storage.path(settings, output["file"]), _file_id=output["file"].encode(),
                 _key=base64.b64decode(output["key"]))
     raise NotFound("No such output of this testimony.")
+
+
+def approved_disclosures(db: Session, *, case_id: str, case_key: bytes) -> list[tuple[str, str, dt.datetime, bytes, bytes]]:
+    """(id, preview, at, nonce, plaintext) of each approved testimony: the outputs' hashes the ledger committed."""
+    found = []
+    for row in db.scalars(select(Testimony).where(Testimony.case_id == case_id, Testimony.approved.is_(True))):
+        meta = open_part(case_key, "meta", case_id, row.id, row.meta_ciphertext)
+        approved = meta.get("approved")
+        if approved and meta.get("nonces", {}).get("approved"):
+            found.append((row.id, ", ".join(approved["names"]), dt.datetime.fromisoformat(approved["at"]),
+                          base64.b64decode(meta["nonces"]["approved"]), approved["plaintext"].encode()))
+    return found
