@@ -3,7 +3,8 @@
 `make_clip` makes a few seconds of video from scikit-image's astronaut and espeak-ng speech in which a
 made-up person names himself (`NAME`), mentions a false alarm (`FALSE_ALARM`, a month) and a nickname the
 detector misses (`MISSED`). `send_clip` sends it as a contact file through the ordinary upload path and
-returns (case id, file id, staff token). `run_until_idle` runs every queued job to its next stop in this
+returns (case id, file id, staff token). On PostgreSQL call `enrol_worker` before preparing.
+`run_until_idle` runs every queued job to its next stop in this
 process (the embedded worker's loop on SQLite, a Procrastinate worker on PostgreSQL).
 """
 
@@ -59,6 +60,20 @@ def send_clip(client: Any, login: Any, body: bytes, name: str = "interview.mp4",
     staff = staff_token(client, login)
     case_id = only_case_id(client, staff)
     return case_id, sent.json()["id"], staff
+
+
+def enrol_worker(settings: Settings) -> None:
+    """Enrol this process as a worker, BEFORE preparing on PostgreSQL: a job's key is sealed to the workers
+    enrolled when it is queued. (On SQLite the embedded worker is enrolled automatically.)"""
+    from safeconduct.jobs import workers
+    from safeconduct.runtime import Runtime
+
+    runtime = Runtime.open(settings)
+    try:
+        with runtime.db() as db:
+            workers.enrol(db, settings)
+    finally:
+        runtime.engine.dispose()
 
 
 def run_until_idle(settings: Settings, timeout: float = 600.0) -> int:

@@ -156,3 +156,59 @@ def test_a_worker_killed_mid_job_is_taken_over_by_another(pg_studio: Installatio
     assert len(list(storage.folder(inst.settings).glob("*.enc"))) == outputs
     # the second worker wiped what the killed one left in its scratch space
     assert list(Path(inst.settings.worker_scratch).iterdir()) == []
+
+
+def test_a_job_stranded_by_a_pruned_worker_is_queued_again(pg_studio: Installation, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dead worker's row pruned and its Procrastinate job gone: our row alone says "running". The recovery
+    loop sees its heartbeat counter stand still, releases it and defers it again; a worker then runs it."""
+    import asyncio
+
+    import psycopg
+
+    from safeconduct.jobs import procrastinate_engine as pe
+    from safeconduct.jobs import workers
+    from safeconduct.testimony import studio
+    from tests.testimony.test_studio_journey import _case_key
+
+    inst = pg_studio
+    login = inst.add_staff("alice")
+    with inst.runtime.db() as db:
+        workers.enrol(db, inst.settings)
+    with client_for(inst) as client:
+        case_id, file_id, _staff = support.send_clip(client, login, support.make_clip(tmp_path / "c").read_bytes())
+    key = _case_key(inst, login, case_id)
+    with inst.runtime.db() as db:
+        tid = studio.prepare(db, inst.settings, case_id=case_id, case_key=key, staff_id=login.staff_id,
+                             file_id=file_id).id
+        job = db.get(Job, tid)
+        assert job is not None and job.engine_ref is not None
+        job.state, job.holder = "running", "a-worker-that-died"
+        db.commit()
+    with psycopg.connect(pe.conninfo(inst.settings.database_url), autocommit=True) as conn:
+        conn.execute("DELETE FROM procrastinate_jobs")
+    clock = [1000.0]
+    monkeypatch.setattr(pe.time, "monotonic", lambda: clock[0])
+    app = pe.app_for(inst.settings.database_url)
+
+    async def two_sweeps() -> None:
+        watch = pe._Watch()
+        async with app.open_async():
+            await pe._recover_once(app, inst.runtime, watch)  # first sight: the counter is noted
+            with inst.runtime.db() as db:
+                assert db.get(Job, tid, populate_existing=True).state == "running"  # type: ignore[union-attr]
+            clock[0] += pe.STALL_SECONDS * 2 + 1
+            await pe._recover_once(app, inst.runtime, watch)  # it stood still: released and deferred again
+
+    asyncio.run(two_sweeps())
+    with inst.runtime.db() as db:
+        job = db.get(Job, tid, populate_existing=True)
+        assert job is not None and job.state == "queued" and job.holder is None
+    with psycopg.connect(pe.conninfo(inst.settings.database_url)) as conn:
+        waiting = conn.execute("SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' AND args->>'job_id' = %s",
+                               (tid,)).fetchone()
+    assert waiting == (1,)
+    monkeypatch.undo()
+    support.run_until_idle(inst.settings)
+    with inst.runtime.db() as db:
+        assert db.get(Job, tid, populate_existing=True).state == "review"  # type: ignore[union-attr]
