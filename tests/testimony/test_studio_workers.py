@@ -104,7 +104,8 @@ def test_a_worker_process_runs_the_journey_on_postgresql(pg_studio: Installation
         assert view["state"] == "review", (view, (tmp_path / "worker.log").read_text())
         alarm = [f for f in view["findings"] if f["text"] == support.FALSE_ALARM]
         r = client.put(f"/api/v1/staff/cases/{case_id}/testimonies/{tid}/review", headers=bearer(staff),
-                       json={"rejected": [f["id"] for f in alarm], "added": [{"kind": "PERSON", "text": support.MISSED}]})
+                       json={"rejected": [f["id"] for f in alarm],
+                             "added": [{"kind": "PERSON", "text": support.MISSED}]})
         assert r.status_code == 200, r.text
         view = support.wait_for(_state_in(client, case_id, tid, staff, "done", "failed"))
         assert view["state"] == "done", (view, (tmp_path / "worker.log").read_text())

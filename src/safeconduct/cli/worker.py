@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,7 +14,11 @@ app = typer_app(help="Run background jobs (testimony preparation) on this machin
                 invoke_without_command=True)
 
 
-def _runtime(data: Path):  # type: ignore[no-untyped-def]
+if TYPE_CHECKING:
+    from safeconduct.runtime import Runtime
+
+
+def _runtime(data: Path) -> Runtime:
     from safeconduct.config import load_settings
     from safeconduct.runtime import Runtime
 

@@ -118,7 +118,7 @@ def defer(db: Session, settings: Settings, job_id: str) -> None:
 
 def abort(db: Session, engine_ref: int) -> None:
     """Ask Procrastinate to cancel (waiting) or abort (running) its job; our row's flag does the rest."""
-    settings_url = str(db.get_bind().url.render_as_string(hide_password=False))
+    settings_url = db.get_bind().engine.url.render_as_string(hide_password=False)
     with contextlib.suppress(Exception):
         sync_app_for(settings_url).job_manager.cancel_job_by_id(engine_ref, abort=True)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from safeconduct.config import Settings
 
-DEFAULT_ROOT = "/dev/shm"
+DEFAULT_ROOT = "/dev/shm"  # noqa: S108 - memory, on purpose; each run gets its own 0700 mkdtemp folder
 MEMORY_FILESYSTEMS = {"tmpfs", "ramfs"}
 PREFIX = "safeconduct-job-"
 

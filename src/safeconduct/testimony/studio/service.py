@@ -424,7 +424,8 @@ def open_output(db: Session, settings: Settings, *, case_id: str, case_key: byte
     raise NotFound("No such output of this testimony.")
 
 
-def approved_disclosures(db: Session, *, case_id: str, case_key: bytes) -> list[tuple[str, str, dt.datetime, bytes, bytes]]:
+def approved_disclosures(db: Session, *, case_id: str, case_key: bytes
+                         ) -> list[tuple[str, str, dt.datetime, bytes, bytes]]:
     """(id, preview, at, nonce, plaintext) of each approved testimony: the outputs' hashes the ledger committed."""
     found = []
     for row in db.scalars(select(Testimony).where(Testimony.case_id == case_id, Testimony.approved.is_(True))):
