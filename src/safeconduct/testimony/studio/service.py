@@ -26,6 +26,7 @@ from safeconduct.cases.content import FileView
 from safeconduct.config import Settings
 from safeconduct.crypto import aead, filestream
 from safeconduct.errors import Conflict, InvalidInput, NotFound
+from safeconduct.i18n_markers import N_
 from safeconduct.jobs import engine as job_engine
 from safeconduct.jobs.models import Job
 from safeconduct.testimony.studio import storage
@@ -53,12 +54,12 @@ OUTPUT_TYPES = {
 }
 #: Error codes stored in the clear, and what they say when no detail could be stored under the case key.
 ERRORS = {
-    "stage_failed": "The stage %(stage)s failed.",
-    "no_worker_key": "No enrolled worker holds a key for this job: a worker needs enrolling "
-                     "(`safeconduct worker enrol --data DIR`), then retry.",
-    "cancelled": "Cancelled by a caseworker.",
-    "interrupted": "The worker stopped during the stage %(stage)s.",
-    "scratch_full": "The worker's scratch space filled up during the stage %(stage)s.",
+    "stage_failed": N_("The stage %(stage)s failed."),
+    "no_worker_key": N_("No enrolled worker holds a key for this job: a worker needs enrolling "
+                        "(`safeconduct worker enrol --data DIR`), then retry."),
+    "cancelled": N_("Cancelled by a caseworker."),
+    "interrupted": N_("The worker stopped during the stage %(stage)s."),
+    "scratch_full": N_("The worker's scratch space filled up during the stage %(stage)s."),
 }
 
 
