@@ -78,9 +78,10 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def throughput(jobs: int, workers: int) -> None:
+    from tests.testimony import studio_support as support
+
     from safeconduct.jobs.models import Job
     from safeconduct.testimony import studio
-    from tests.testimony import studio_support as support
 
     with tempfile.TemporaryDirectory() as tmp, postgres_url() as url:
         folder = Path(tmp)
@@ -121,10 +122,11 @@ def throughput(jobs: int, workers: int) -> None:
 
 def latency(seconds: float) -> None:
     """A contact posts messages one after another (in-process server) while a worker is idle, then busy."""
-    from safeconduct.testimony import studio
     from tests.conftest import client_for
     from tests.flows import bearer, start_contact
     from tests.testimony import studio_support as support
+
+    from safeconduct.testimony import studio
 
     def measure(inst, label: str) -> None:  # type: ignore[no-untyped-def]
         times = []
