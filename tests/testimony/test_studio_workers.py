@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from safeconduct.jobs.models import Job
+from safeconduct.jobs.models import Job, JobSeal
 from safeconduct.testimony.studio import storage
 from safeconduct.testimony.studio.models import Testimony as StoredTestimony
 from tests.conftest import Installation, client_for, make_installation, postgres_available, postgres_database
@@ -114,8 +114,13 @@ def test_a_worker_process_runs_the_journey_on_postgresql(pg_studio: Installation
                            headers=bearer(staff)).json()["approved"] is True
         assert worker.poll() is None
     assert list(Path(inst.settings.worker_scratch).iterdir()) == []
-    stored = b"\n".join(p.read_bytes() for p in inst.settings.data_dir.rglob("*") if p.is_file())
+    # the canary scan covers the worker's disk too: its data folder, its log
+    scanned = [*inst.settings.data_dir.rglob("*"), *data.rglob("*"), tmp_path / "worker.log"]
+    stored = b"\n".join(p.read_bytes() for p in scanned if p.is_file())
     assert support.NAME.encode() not in stored
+    assert clip.read_bytes()[2000:2064] not in stored
+    with inst.runtime.db() as db:
+        assert db.scalars(select(JobSeal)).all() == []  # the seals went with the job
 
 
 @pytest.mark.slow
