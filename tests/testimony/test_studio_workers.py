@@ -218,3 +218,26 @@ def test_a_job_stranded_by_a_pruned_worker_is_queued_again(pg_studio: Installati
     support.run_until_idle(inst.settings)
     with inst.runtime.db() as db:
         assert db.get(Job, tid, populate_existing=True).state == "review"  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_a_job_cancelled_while_a_worker_process_runs_it_stops(pg_studio: Installation, tmp_path: Path) -> None:
+    """The cancel reaches a separate worker (our row's flag, and Procrastinate's abort): the job ends
+    cancelled, never at the review, its seals gone and its scratch wiped."""
+    inst = pg_studio
+    clip = support.make_clip(tmp_path / "clip", " ".join([support.SPEECH] * 3))
+    login = inst.add_staff("alice")
+    data = _worker_data(inst, "worker-a")
+    _enrol(inst, data)
+    with client_for(inst) as client, _worker(inst, data, tmp_path / "worker.log"):
+        case_id, file_id, staff = support.send_clip(client, login, clip.read_bytes())
+        url = f"/api/v1/staff/cases/{case_id}/testimonies"
+        tid = client.post(url, json={"file_id": file_id}, headers=bearer(staff)).json()["id"]
+        support.wait_for(lambda: _get(client, case_id, tid, staff)["state"] != "queued", every=0.1)
+        r = client.post(f"{url}/{tid}/cancel", headers=bearer(staff))
+        assert r.status_code == 200, r.text
+        view = support.wait_for(_state_in(client, case_id, tid, staff, "cancelled", "review", "failed"))
+        assert view["state"] == "cancelled", (view, (tmp_path / "worker.log").read_text())
+        assert support.wait_for(lambda: list(Path(inst.settings.worker_scratch).iterdir()) == [])
+    with inst.runtime.db() as db:
+        assert db.scalars(select(JobSeal)).all() == []

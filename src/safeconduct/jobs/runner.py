@@ -79,6 +79,22 @@ class Context:
         result = db.execute(update(Job).where(Job.id == self.job_id, Job.holder == self.holder).values(**changes))
         return bool(getattr(result, "rowcount", 0))
 
+    def finish(self, db: Session, **values: Any) -> None:
+        """The run's last write (review reached, outputs committed): only if still held and not cancelled.
+
+        Raises `JobStopped` ("cancelled" when a cancel came in meanwhile, "lost" when taken over); the caller
+        rolls back whatever it added in the same transaction.
+        """
+        result = db.execute(update(Job).where(Job.id == self.job_id, Job.holder == self.holder,
+                                              Job.cancel_requested.is_(False)).values(**values))
+        if getattr(result, "rowcount", 0) == 1:
+            return
+        db.rollback()
+        job = db.get(Job, self.job_id, populate_existing=True)
+        if job is not None and job.holder == self.holder:
+            raise JobStopped("cancelled")
+        raise JobStopped("lost")
+
     def add_check(self, check: Callable[[], None]) -> None:
         """A check run at every tick (e.g. the scratch space's size limit); it raises to stop the run."""
         self._checks.append(check)

@@ -233,10 +233,10 @@ def _stop_for_review(ctx: Context, out: Path, review: Path) -> str:
     found = {"findings": findings, "transcript": text, "input": data.get("input")}
     with ctx.db() as db:
         row = db.get(Testimony, ctx.job_id, populate_existing=True)
-        if row is None or not ctx.held(db, state="review", holder=None, stage="detect", progress=1.0,
-                                       stages_done=",".join(ctx.stages_done)):
-            db.rollback()
+        if row is None:
             raise JobStopped("lost")
+        ctx.finish(db, state="review", holder=None, stage="detect", progress=1.0,
+                   stages_done=",".join(ctx.stages_done))
         row.findings_ciphertext = seal_part(ctx.case_key, "findings", ctx.case_id, ctx.job_id, found)
         engine.drop_seals(db, ctx.job_id)
         db.commit()
@@ -307,10 +307,10 @@ def _commit_outputs(ctx: Context, out: Path, report: dict[str, Any], suffix: str
         result = {"outputs": outputs, "report": public, "transcript": transcript}
         with ctx.db() as db:
             row = db.get(Testimony, ctx.job_id, populate_existing=True)
-            if row is None or not ctx.held(db, state="done", holder=None, stage="outputs", progress=1.0,
-                                           stages_done=",".join(ctx.stages_done), cancel_requested=False):
-                db.rollback()
+            if row is None:
                 raise JobStopped("lost")
+            ctx.finish(db, state="done", holder=None, stage="outputs", progress=1.0,
+                       stages_done=",".join(ctx.stages_done))
             old = row.checkpoint
             row.result_ciphertext = seal_part(ctx.case_key, "result", ctx.case_id, ctx.job_id, result)
             row.checkpoint = None
