@@ -36,6 +36,11 @@ class Settings:
     inbox_overdue_days: int = 3  # a message unread this many days makes the case "overdue" in the inbox
     organisation: dict[str, Any] = field(default_factory=dict)
     mail: dict[str, Any] = field(default_factory=dict)  # [mail]: notification e-mails (notifications/mail.py)
+    # [worker] (jobs/scratch.py): the private scratch space a worker decrypts a recording into. Empty: /dev/shm
+    # (memory). A folder on a persistent disk is refused unless `scratch_on_disk = true` says so explicitly.
+    worker_scratch: str = ""
+    worker_scratch_on_disk: bool = False
+    worker_scratch_limit_bytes: int = 0  # at most this much scratch per job (0: what the tmpfs holds)
 
     @property
     def files_dir(self) -> Path:
@@ -70,6 +75,12 @@ def load_settings(data_dir: Path | str, **overrides: Any) -> Settings:
         values.update({k: v for k, v in limits.items() if k in Settings.__dataclass_fields__})
         values["organisation"] = parsed.get("organisation", {})
         values["mail"] = parsed.get("mail", {})
+        worker = parsed.get("worker", {})
+        values.update({f"worker_{k}": v for k, v in worker.items() if f"worker_{k}" in Settings.__dataclass_fields__})
+    if os.environ.get("SAFECONDUCT_SCRATCH"):
+        values["worker_scratch"] = os.environ["SAFECONDUCT_SCRATCH"]
+    if os.environ.get("SAFECONDUCT_SCRATCH_ON_DISK") == "1":
+        values["worker_scratch_on_disk"] = True
     url = os.environ.get("SAFECONDUCT_DATABASE_URL") or default_database_url(data)
     values.update(overrides)
     values.setdefault("database_url", url)

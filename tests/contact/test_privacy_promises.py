@@ -393,6 +393,10 @@ SEALED_OR_HASHED = {
     # which partner, what was sent, who writes, which other case, a task's title: sealed under the case key
     "case_referrals": {"ciphertext"}, "case_writers": {"ciphertext"}, "case_links": {"ciphertext"},
     "case_tasks": {"ciphertext"},
+    # the testimony studio: a worker's public key; the case key sealed to it for one job; the error in words,
+    # everything a testimony says (file name, findings, review, outputs' keys, report) under the case key
+    "workers": {"public_key"}, "job_seals": {"sealed"}, "jobs": {"error_ciphertext"},
+    "testimonies": {"meta_ciphertext", "findings_ciphertext", "result_ciphertext"},
 }
 CLEAR = {
     "auth_sessions": {"kind", "subject", "expires_at"},  # subject: the staff account; "" for a contact
@@ -433,6 +437,13 @@ CLEAR = {
     "case_links": {"id", "case_id", "created_on"},
     # due_on: the day only; done: whether it still waits (the inbox and reminders find due work unopened)
     "case_tasks": {"id", "case_id", "created_on", "due_on", "done", "reminded_on"},
+    # the testimony studio (jobs/models.py): state and stage names, a progress fraction, a short error code,
+    # counters (beat: liveness without a time), random ids; dates only to the day
+    "workers": {"id", "enrolled_on", "kind", "active"}, "job_seals": {"job_id", "worker_id"},
+    "jobs": {"id", "kind", "case_id", "state", "phase", "stage", "progress", "stages_done", "error_code",
+             "error_stage", "cancel_requested", "attempts", "holder", "worker_id", "beat", "engine_ref",
+             "created_on"},
+    "testimonies": {"id", "case_id", "created_on", "approved", "checkpoint"},
 }
 
 

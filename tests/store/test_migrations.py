@@ -40,7 +40,7 @@ def test_migrations_match_the_models_on_postgres() -> None:
 
 
 def _backfill(url: str) -> None:
-    """0017 gives every existing chain its head row and every case its latest message id."""
+    """0018 gives every existing chain its head row and every case its latest message id."""
     from sqlalchemy import text
 
     engine = make_engine(url)
@@ -69,12 +69,12 @@ def _backfill(url: str) -> None:
     assert latest == {"a" * 32: top, "b" * 32: 0}
 
 
-def test_migration_0017_fills_chain_heads_and_latest_messages_on_sqlite(tmp_path: Path) -> None:
+def test_migration_0018_fills_chain_heads_and_latest_messages_on_sqlite(tmp_path: Path) -> None:
     _backfill(f"sqlite:///{tmp_path / 'db.sqlite'}")
 
 
 @pytest.mark.postgres
-def test_migration_0017_fills_chain_heads_and_latest_messages_on_postgres() -> None:
+def test_migration_0018_fills_chain_heads_and_latest_messages_on_postgres() -> None:
     require(postgres_available(), "PostgreSQL is not running at 127.0.0.1:5432")
     with postgres_database() as url:
         _backfill(url)

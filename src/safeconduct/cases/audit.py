@@ -34,6 +34,8 @@ ACTIONS = frozenset({
     "assign", "unassign",
     # referrals, relatives' links and follow-up tasks (referrals/)
     "refer", "referral_status", "referral_package", "propose_link", "confirm_link", "add_task", "task_done",
+    # the testimony studio: a look that quotes findings, and the steps of a job
+    "view_testimony", "review_testimony", "cancel_testimony", "retry_testimony", "approve_testimony",
 })
 
 

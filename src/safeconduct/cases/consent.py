@@ -109,7 +109,8 @@ def _aad(case_id: str) -> bytes:
 
 
 def disclosable_items(db: Session, *, case_id: str, case_key: bytes) -> list[Disclosable]:
-    """Every message and file of the case with its ledger nonce and committed plaintext, oldest first."""
+    """Every message, file and approved testimony (its outputs' hashes) of the case with its ledger nonce and
+    committed plaintext, oldest first."""
     items: list[Disclosable] = []
     for msg in db.scalars(select(Message).where(Message.case_id == case_id).order_by(Message.id)):
         data = json.loads(aead.decrypt(case_key, msg.ciphertext, _message_aad(case_id)))
@@ -127,6 +128,11 @@ def disclosable_items(db: Session, *, case_id: str, case_key: bytes) -> list[Dis
         items.append(Disclosable(
             id=f"f:{row.id}", kind="file", author=_author(meta), preview=meta["name"],
             at=dt.datetime.fromisoformat(meta["at"]), nonce=base64.b64decode(meta["nonce"]), plaintext=plaintext))
+    from safeconduct.testimony.studio.service import approved_disclosures
+
+    for testimony_id, names, at, nonce, plaintext in approved_disclosures(db, case_id=case_id, case_key=case_key):
+        items.append(Disclosable(id=f"t:{testimony_id}", kind="testimony", author="caseworker", preview=names,
+                                 at=at, nonce=nonce, plaintext=plaintext))
     return sorted(items, key=lambda i: i.at)
 
 

@@ -7,7 +7,20 @@ so `safeconduct --help` stays instant.
 
 from __future__ import annotations
 
-from safeconduct.cli import backup, dossier, keys, ledger, partners, retention, rights, server, testimony, text, voice
+from safeconduct.cli import (
+    backup,
+    dossier,
+    keys,
+    ledger,
+    partners,
+    retention,
+    rights,
+    server,
+    testimony,
+    text,
+    voice,
+    worker,
+)
 from safeconduct.cli.output import typer_app
 
 app = typer_app(
@@ -28,6 +41,7 @@ app.add_typer(testimony.app, name="testimony", help="The whole testimony anonymi
 app.add_typer(retention.app, name="retention")
 app.add_typer(rights.app, name="rights")
 app.add_typer(partners.app, name="partners")
+app.add_typer(worker.app, name="worker")
 
 
 def main() -> None:

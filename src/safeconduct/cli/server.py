@@ -66,6 +66,13 @@ def init(
         pdf_certificate(runtime.settings, name)
     except ImportError:  # the [ledger] extra is not installed: dossiers cannot be exported anyway
         err.print("Note: the dossier packages are not installed (pip install 'safeconduct[ledger]').")
+    from safeconduct.jobs.engine import uses_procrastinate
+
+    if not uses_procrastinate(runtime.settings.database_url):  # SQLite: the server's own worker, enrolled now
+        from safeconduct.jobs import workers
+
+        with runtime.db() as db:
+            workers.enrol(db, runtime.settings, kind="embedded")
     console.print(f"Installation created in [bold]{runtime.settings.data_dir}[/].")
     from safeconduct.cli.keys import fingerprint_lines
 

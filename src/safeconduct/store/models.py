@@ -9,6 +9,7 @@ from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.retention_models import CaseRetention
 from safeconduct.cases.vetting_models import VettingClaim, VettingRisk
 from safeconduct.contact.models import SpentStartToken
+from safeconduct.jobs.models import Job, JobSeal, Worker
 from safeconduct.ledger.models import ChainHead, LedgerEntry, LogState, MerkleNode, TreeHead
 from safeconduct.notifications.models import MailOptIn, Notification
 from safeconduct.org.canned_models import CannedReply
@@ -16,6 +17,7 @@ from safeconduct.org.models import Organisation
 from safeconduct.referrals.models import CaseLink, CaseTask, CaseWriter, Partner, Referral
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
+from safeconduct.testimony.studio.models import Testimony
 from safeconduct.testimony.terms_models import RedactionTermRow
 
 __all__ = [
@@ -24,4 +26,5 @@ __all__ = [
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
     "CannedReply", "RedactionTermRow", "Partner", "Referral", "CaseWriter", "CaseLink", "CaseTask", "ChainHead",
+    "Job", "JobSeal", "Worker", "Testimony",
 ]

@@ -79,7 +79,8 @@ class TransitionOut(BaseModel):
 
 
 class ConsentItemOut(BaseModel):
-    id: str = Field(description="'m:<message id>' or 'f:<file id>'.")
+    id: str = Field(description="'m:<message id>', 'f:<file id>' or 't:<testimony id>' (an approved testimony's "
+                    "outputs and their hashes).")
     kind: str
     author: str
     preview: str

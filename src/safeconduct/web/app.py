@@ -28,6 +28,7 @@ from safeconduct.web import (
     api_referrals,
     api_retention,
     api_staff,
+    api_testimony,
     api_vetting,
     canned_pages,
     casework_pages,
@@ -95,13 +96,31 @@ def _lifespan(runtime: Runtime,
             mailer = Mailer(mail, db=runtime.db, signing_key=runtime.org.signing_key,
                             translate=lambda lang, message: i18n.gettext_for(lang).gettext(message))
             tasks.append(asyncio.create_task(every(MAIL_SECONDS, mailer.run_once)))
+        embedded = None
+        if embedded_worker_wanted(runtime):  # SQLite: the server runs jobs itself (jobs/embedded.py)
+            from safeconduct.jobs.embedded import EmbeddedWorker
+
+            embedded = EmbeddedWorker(runtime)
+            embedded.start()
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
+            if embedded is not None:
+                await run_in_threadpool(embedded.stop)
 
     return lifespan
+
+
+def embedded_worker_wanted(runtime: Runtime) -> bool:
+    """On SQLite the server runs one worker itself, unless SAFECONDUCT_EMBEDDED_WORKER=0 turns it off."""
+    import os
+
+    from safeconduct.jobs.engine import uses_procrastinate
+
+    return not uses_procrastinate(runtime.settings.database_url) and \
+        os.environ.get("SAFECONDUCT_EMBEDDED_WORKER", "1") != "0"
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -138,6 +157,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(referral_pages.router)
     app.include_router(referral_pages.staff_router)
     app.include_router(api_vetting.router)
+    app.include_router(api_testimony.router)
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)
     app.include_router(stats_pages.router)

@@ -1,6 +1,6 @@
 """referrals: partner organisations, referrals, who writes (a relative), links between cases, follow-up tasks
 
-Revision ID: 0019
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-11-24 20:00:00
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019'
+revision = '0017'
 down_revision = '0016'
 branch_labels = None
 depends_on = None

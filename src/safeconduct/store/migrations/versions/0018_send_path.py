@@ -1,15 +1,15 @@
 """send path and inbox: a per-case chain head (the ledger's sequencer row), each case's latest message id
 
-Revision ID: 0017
-Revises: 0019
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-24 20:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017'
-down_revision = '0019'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
