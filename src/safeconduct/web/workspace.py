@@ -98,4 +98,11 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
                        dossier_items=[i for i in consent.items(db, case_id=case_id, case_key=key)
                                       if choice.covers(i.id)],
                        dossier_form=dossier_form or {"workflow": False, "sections": {}})
+    elif tab == "files":
+        from safeconduct.testimony import studio
+        from safeconduct.web.studio_pages import STATE_NAMES, choices
+
+        context.update(media=studio.media_files(db, case_id=case_id, case_key=key),
+                       testimonies=studio.list_for_case(db, case_id=case_id, case_key=key),
+                       testimony_states=STATE_NAMES, **choices())
     return render(request, "staff/workspace.html", context, status_code=status_code)
