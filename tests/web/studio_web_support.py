@@ -73,3 +73,14 @@ def finish(s: Studio, **options: str) -> str:
     s.run_jobs()
     assert s.api(tid)["state"] == "done", s.api(tid)
     return tid
+
+
+def page_login(client: TestClient, login: StaffLogin) -> str:
+    """Log in through the console's form with the next window's code (the session's token took this one)."""
+    from tests.flows import csrf_of
+
+    csrf = csrf_of(client.get("/staff/login").text)
+    r = client.post("/staff/login", data={"csrf_token": csrf, "username": login.username,
+                                          "password": login.password, "totp": login.next_code()})
+    assert r.status_code == 303, r.text
+    return csrf

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from safeconduct.web.api_testimony_outputs import NOT_SATISFIABLE, parse_range
-from tests.flows import bearer, staff_page_login, staff_token
+from tests.flows import bearer, staff_token
 from tests.testimony import studio_support as support
-from tests.web.studio_web_support import Studio, finish, studio
+from tests.web.studio_web_support import Studio, finish, page_login, studio
 
 pytestmark = pytest.mark.slow
 
@@ -118,7 +118,7 @@ def test_a_range_works_on_any_output_not_only_the_media(done: tuple[Studio, str,
 def test_the_console_cookie_session_reads_outputs_as_a_media_element_does(
         done: tuple[Studio, str, dict[str, bytes]]) -> None:
     s, tid, whole = done
-    staff_page_login(s.client, s.login)
+    page_login(s.client, s.login)
     try:
         r = s.client.get(_url(s, tid, "testimony.mp4"), headers={"Range": "bytes=0-"})
         assert r.status_code == 206 and r.content == whole["testimony.mp4"]
