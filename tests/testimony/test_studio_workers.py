@@ -241,3 +241,28 @@ def test_a_job_cancelled_while_a_worker_process_runs_it_stops(pg_studio: Install
         assert support.wait_for(lambda: list(Path(inst.settings.worker_scratch).iterdir()) == [])
     with inst.runtime.db() as db:
         assert db.scalars(select(JobSeal)).all() == []
+
+
+@pytest.mark.slow
+def test_a_worker_stopped_mid_job_hands_it_back_to_the_queue(pg_studio: Installation, tmp_path: Path) -> None:
+    """SIGINT: the job stops at its next tick, goes back to the queue, and another worker finishes it."""
+    inst = pg_studio
+    clip = support.make_clip(tmp_path / "clip", " ".join([support.SPEECH] * 3))
+    login = inst.add_staff("alice")
+    first, second = _worker_data(inst, "worker-a"), _worker_data(inst, "worker-b")
+    _enrol(inst, first)
+    _enrol(inst, second)
+    with client_for(inst) as client:
+        case_id, file_id, staff = support.send_clip(client, login, clip.read_bytes())
+        tid = client.post(f"/api/v1/staff/cases/{case_id}/testimonies", json={"file_id": file_id},
+                          headers=bearer(staff)).json()["id"]
+        with _worker(inst, first, tmp_path / "a.log") as a:
+            support.wait_for(lambda: _get(client, case_id, tid, staff)["state"] == "running", every=0.1)
+            a.send_signal(signal.SIGINT)
+            assert a.wait(timeout=120) == 0, (tmp_path / "a.log").read_text()
+        view = _get(client, case_id, tid, staff)
+        assert view["state"] in ("queued", "review"), view  # handed back (or it had just reached the review)
+        with _worker(inst, second, tmp_path / "b.log"):
+            view = support.wait_for(_state_in(client, case_id, tid, staff, "review", "failed"))
+        assert view["state"] == "review", (view, (tmp_path / "b.log").read_text())
+    assert list(Path(inst.settings.worker_scratch).iterdir()) == []

@@ -37,6 +37,19 @@ class EmbeddedWorker:
         if self._thread is not None:
             self._thread.join(timeout=timeout)
 
+    def _requeue_interrupted(self) -> None:
+        """Put back in the queue the jobs a previous server left "running": those whose heartbeat counter
+        stands still for a few beats (another live server process on the same database keeps its own)."""
+        with self.runtime.db() as db:
+            seen = dict(db.execute(select(Job.id, Job.beat).where(Job.state == "running")).tuples().all())
+        if not seen or self._stopping.wait(runner.HEARTBEAT_SECONDS * 2.5):
+            return
+        with self.runtime.db() as db:
+            for job_id, beat in seen.items():
+                db.execute(update(Job).where(Job.id == job_id, Job.state == "running", Job.beat == beat)
+                           .values(state="queued", holder=None))
+            db.commit()
+
     def _loop(self) -> None:
         """Enrols (on first need), requeues what a previous server left running, then runs queued jobs.
 
@@ -44,10 +57,7 @@ class EmbeddedWorker:
         """
         worker = None
         try:
-            with self.runtime.db() as db:
-                if db.scalar(select(Job.id).where(Job.state == "running").limit(1)) is not None:
-                    db.execute(update(Job).where(Job.state == "running").values(state="queued", holder=None))
-                    db.commit()
+            self._requeue_interrupted()
             scratch.wipe_dead(self.runtime.settings)
         except Exception:
             log.exception("the embedded worker could not start")

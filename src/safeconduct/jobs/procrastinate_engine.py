@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import threading
 import time
 from typing import Any
@@ -126,9 +127,12 @@ def abort(db: Session, engine_ref: int) -> None:
 def _run_here(context: Any, job_id: str) -> str:
     worker: Identity = _current["identity"]
     runtime: Runtime = _current["runtime"]
-    return runner.run(runtime.settings, runtime.sessions, job_id, worker,
-                      should_abort=lambda: bool(context.should_abort()),
-                      interrupted=_current["stopping"].is_set)
+    outcome = runner.run(runtime.settings, runtime.sessions, job_id, worker,
+                         should_abort=lambda: bool(context.should_abort()),
+                         interrupted=_current["stopping"].is_set)
+    if outcome == "interrupted":  # this worker is stopping: queue it for another one now
+        _defer_again(runtime, job_id)
+    return outcome
 
 
 class _Watch:
@@ -208,7 +212,9 @@ async def work(runtime: Runtime, identity: Identity, *, until_idle: bool = False
         watch = _Watch()
 
         async def recovery() -> None:
-            while True:
+            # stops with the worker: a stopping worker's heartbeats end before its job has handed itself back,
+            # and its own sweep must not mistake that job for a dead worker's
+            while not stopping.is_set():
                 try:
                     await _recover_once(app, runtime, watch)
                 except Exception:
@@ -223,11 +229,24 @@ async def work(runtime: Runtime, identity: Identity, *, until_idle: bool = False
                     update_heartbeat_interval=HEARTBEAT_SECONDS, stalled_worker_timeout=STALL_SECONDS,
                 ), timeout=timeout)
             else:
-                await app.run_worker_async(
-                    queues=[QUEUE], concurrency=1, delete_jobs="always", install_signal_handlers=True,
+                # Our own stop signals: the running job stops at its next progress tick and goes back to the
+                # queue (resumed elsewhere from its last stage), then Procrastinate's worker shuts down.
+                running = asyncio.create_task(app.run_worker_async(
+                    queues=[QUEUE], concurrency=1, delete_jobs="always", install_signal_handlers=False,
                     update_heartbeat_interval=HEARTBEAT_SECONDS, stalled_worker_timeout=STALL_SECONDS,
                     fetch_job_polling_interval=2.0, abort_job_polling_interval=1.0,
-                )
+                ))
+                loop = asyncio.get_running_loop()
+
+                def stop() -> None:
+                    log.info("stop requested: the running job goes back to the queue at its next tick")
+                    stopping.set()
+                    running.cancel()
+
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(sig, stop)
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
         finally:
             stopping.set()
             sweeper.cancel()

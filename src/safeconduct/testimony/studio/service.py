@@ -161,12 +161,15 @@ def media_files(db: Session, *, case_id: str, case_key: bytes) -> list[FileView]
     return [f for f in content.list_files(db, case_id=case_id, case_key=case_key) if is_media(f)]
 
 
-def _stage_list(job: Job) -> list[tuple[str, str]]:
+def _stage_list(job: Job, options: dict[str, str] | None = None) -> list[tuple[str, str]]:
     done = set(filter(None, job.stages_done.split(",")))
+    options = options or {}
+    skipped = {"voice"} if options.get("voice_method") == "none" else set()
+    skipped |= {"faces"} if options.get("faces") == "keep" else set()
     out = []
     for stage in STAGES:
         if stage in done:
-            status = "done"
+            status = "skipped" if stage in skipped else "done"
         elif job.state == "running" and stage == job.stage:
             status = "running"
         elif job.state == "failed" and stage == (job.error_stage or job.stage):
@@ -204,7 +207,7 @@ def _view(job: Job, row: Testimony, case_key: bytes) -> TestimonyView:
     state = job.state
     return TestimonyView(
         id=row.id, case_id=row.case_id, file_id=meta["file_id"], file_name=meta["file_name"], state=state,
-        stage=job.stage, progress=float(job.progress), stages=_stage_list(job),
+        stage=job.stage, progress=float(job.progress), stages=_stage_list(job, meta["options"]),
         error=_error(job, case_key, row.case_id), options=dict(meta["options"]), findings=findings,
         outputs=[o["name"] for o in result.get("outputs", [])] if state == "done" else [],
         redacted_transcript=result.get("transcript") if state == "done" else None,
