@@ -4,8 +4,8 @@ job on a page that refreshes itself, review with CSRF, preview, approve; refusal
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 
@@ -75,7 +75,7 @@ def test_preparing_queues_a_job_and_its_page_refreshes_itself(s: Studio, state: 
     assert REFRESH in page and '<script src="/static/studio.js" defer></script>' in page
     assert "The testimony is queued" in page and 'data-state="queued"' in page
     assert page.count('<li class="stage stage-waiting"') == 8 and "Transcribing" in page
-    assert 'action="/staff/cases/%s/testimonies/%s/cancel"' % (s.case_id, tid) in page
+    assert f'action="/staff/cases/{s.case_id}/testimonies/{tid}/cancel"' in page
     files = s.client.get(f"/staff/cases/{s.case_id}/work?tab=files").text
     assert f'href="/staff/cases/{s.case_id}/testimonies/{tid}"' in files and "Queued" in files
 
@@ -164,3 +164,16 @@ def test_someone_without_the_case_sees_nothing(s: Studio, state: dict[str, str])
                      headers={"Authorization": f"Bearer {token}"})
     assert r.status_code in (403, 404)
     assert support.FALSE_ALARM not in r.text and "interview.mp4" not in r.text
+
+
+def test_a_stock_job_error_is_shown_in_the_reader_s_language() -> None:
+    from types import SimpleNamespace
+
+    from safeconduct.web.studio_pages import error_in_words
+
+    request = SimpleNamespace(query_params={"lang": "fr"}, cookies={}, headers={})
+    failed = error_in_words(request, "The stage transcribe failed.")  # type: ignore[arg-type]
+    assert failed != "The stage transcribe failed." and "Transcription" in str(failed)
+    assert error_in_words(request, "Cancelled by a caseworker.") != "Cancelled by a caseworker."  # type: ignore[arg-type]
+    assert error_in_words(request, "voice: no model") == "voice: no model"  # type: ignore[arg-type]
+    assert error_in_words(request, None) is None  # type: ignore[arg-type]

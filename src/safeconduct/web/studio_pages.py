@@ -9,6 +9,7 @@ plain `def` routes (they run in the threadpool) with the CSRF-checked form as a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ from safeconduct.errors import Forbidden, Refusal
 from safeconduct.i18n_markers import N_
 from safeconduct.staff.service import StaffAccess
 from safeconduct.testimony import studio
-from safeconduct.testimony.studio.service import FACE_MODES, KINDS, LANGUAGES, STAGES, VOICE_METHODS
+from safeconduct.testimony.studio.service import ERRORS, FACE_MODES, KINDS, LANGUAGES, STAGES, VOICE_METHODS
 from safeconduct.web.deps import get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import FORM_EXPIRED, checked_form
@@ -80,13 +81,30 @@ def _media(view: studio.TestimonyView) -> tuple[str | None, str | None]:
     return None, None
 
 
+def error_in_words(request: Request, error: str | None) -> str | None:
+    """A job's error in the reader's language when it is one of the domain's stock sentences (they come
+    formatted in English, naming the stage); a detail stored with the job is shown as it was written."""
+    if not error:
+        return error
+    for message in ERRORS.values():
+        pattern = re.escape(message).replace(re.escape("%(stage)s"), r"(\w+)")
+        found = re.fullmatch(pattern, error)
+        if found:
+            if "%(stage)s" not in message:
+                return translate(request, message)
+            stage = found.group(1)
+            return translate(request, message, stage=translate(request, STAGE_NAMES.get(stage, stage)))
+    return error
+
+
 def testimony_page(request: Request, db: Session, staff: StaffAccess, case_id: str, testimony_id: str, *,
                    error: str | None = None, status_code: int = 200) -> Response:
     case, key = inbox.open_case(db, staff, case_id)
     view = studio.view(db, case_id=case_id, case_key=key, testimony_id=testimony_id, staff_id=staff.staff_id)
     media, media_kind = _media(view)
     return render(request, "staff/testimony.html", {
-        "staff": staff, "case": case, "t": view, "error": error, "stage_names": STAGE_NAMES,
+        "staff": staff, "case": case, "t": view, "error": error, "job_error": error_in_words(request, view.error),
+        "stage_names": STAGE_NAMES,
         "status_names": STATUS_NAMES, "state_names": STATE_NAMES, "voice_names": VOICE_NAMES,
         "face_names": FACE_NAMES, "language_names": LANGUAGE_NAMES, "kinds": KINDS, "kind_names": KIND_NAMES,
         "added_rows": ADDED_ROWS, "media": media, "media_kind": media_kind,
