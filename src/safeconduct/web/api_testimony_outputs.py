@@ -29,7 +29,7 @@ from safeconduct.cases import inbox
 from safeconduct.staff.service import StaffAccess
 from safeconduct.testimony import studio
 from safeconduct.web.deps import get_db, runtime, staff_access
-from safeconduct.web.errors import refusals
+from safeconduct.web.errors import ErrorOut, refusals
 
 router = APIRouter()
 STAFF = "/api/v1/staff"
@@ -71,7 +71,8 @@ def _stream(output: studio.StoredOutput, start: int, end: int | None) -> Iterato
                                               "content": {"video/mp4": {}, "audio/mp4": {},
                                                           "text/vtt": {}, "application/json": {}}},
                        206: {"description": "One byte range of the output (`Range: bytes=…`)."},
-                       416: {"description": "The range starts beyond the output; `Content-Range: bytes */size`."}},
+                       416: {"model": ErrorOut,
+                             "description": "The range starts beyond the output; `Content-Range: bytes */size`."}},
             response_class=Response)
 def get_output(case_id: str, testimony_id: str, name: str, request: Request,
                staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
@@ -83,7 +84,10 @@ def get_output(case_id: str, testimony_id: str, name: str, request: Request,
                "Content-Disposition": "inline"}
     wanted = parse_range(request.headers.get("range"), output.size)
     if wanted == NOT_SATISFIABLE:
-        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{output.size}"})
+        body = ErrorOut(error="range_not_satisfiable", message="The range asked for starts beyond the end of "
+                        "this output.").model_dump_json()
+        return Response(body, status_code=416, media_type="application/json",
+                        headers={**headers, "Content-Range": f"bytes */{output.size}"})
     if wanted is None:
         headers["Content-Length"] = str(output.size)
         return StreamingResponse(_stream(output, 0, None), media_type=output.content_type, headers=headers)
