@@ -168,3 +168,21 @@ def test_parse_range_edge_cases() -> None:
     assert parse_range("BYTES=0-1", 10) is None  # the unit is case-sensitive: ignored
 
 
+
+
+def test_the_case_key_and_the_decryption_stay_off_the_event_loop(done: tuple[Studio, str, dict[str, bytes]],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from safeconduct.cases import inbox
+    from safeconduct.crypto import filestream
+    from safeconduct.testimony.studio import service
+    from tests.web.test_event_loop import LoopWatch
+
+    s, tid, whole = done
+    watch = LoopWatch(monkeypatch)
+    for owner, name in ((inbox, "open_case"), (service, "open_output"), (filestream, "_open_record")):
+        watch.watch(owner, name)
+    r = _get(s, tid, "testimony.mp4", "bytes=100-")
+    assert r.status_code == 206 and r.content == whole["testimony.mp4"][100:]
+    assert set(watch.calls) == {"safeconduct.cases.inbox.open_case", "safeconduct.testimony.studio.service.open_output",
+                                "safeconduct.crypto.filestream._open_record"}, watch.calls
+    assert watch.on_loop() == []
