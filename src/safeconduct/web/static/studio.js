@@ -40,7 +40,7 @@
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}, cache: "no-store"})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (data === null || update(data)) window.setTimeout(poll, 1500);
+        if (data === null || update(data)) window.setTimeout(poll, 2500);
       })
       .catch(function () { window.setTimeout(poll, 5000); });
   }
