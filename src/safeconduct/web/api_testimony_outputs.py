@@ -76,7 +76,12 @@ def _stream(output: studio.StoredOutput, start: int, end: int | None) -> Iterato
             response_class=Response)
 def get_output(case_id: str, testimony_id: str, name: str, request: Request,
                staff: StaffAccess = Depends(staff_access), db: Session = Depends(get_db)) -> Response:
-    """One output of a finished testimony, decrypted as it streams; one byte range when asked (seeking)."""
+    """One output of a finished testimony, decrypted as it streams; one byte range when asked (seeking).
+
+    `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` gets 206 with `Content-Range`; a range starting beyond the
+    output gets 416 with `Content-Range: bytes */size`. A malformed Range header is ignored (RFC 9110), and
+    several ranges in one header are answered with the whole output (200): no multipart bodies.
+    """
     _, key = inbox.open_case(db, staff, case_id)
     output = studio.open_output(db, runtime(request).settings, case_id=case_id, case_key=key,
                                 testimony_id=testimony_id, name=name)
