@@ -75,8 +75,11 @@ def test_cli_init_staff_add_print_what_the_administrator_needs(tmp_path) -> None
     result = CliRunner().invoke(app, ["init", "--data", data])
     assert result.exit_code == 0 and "SCRK-" in result.output
     keys_dir = tmp_path / "fresh" / "keys"
-    assert {p.name for p in keys_dir.iterdir()} == {"ledger-signing.key", "dossier-pdf.key", "dossier-pdf.crt"}
+    # worker.key: the embedded (SQLite) server's own worker, enrolled at init (jobs/workers.py)
+    assert {p.name for p in keys_dir.iterdir()} == {"ledger-signing.key", "dossier-pdf.key", "dossier-pdf.crt",
+                                                    "worker.key"}
     assert (keys_dir / "dossier-pdf.key").stat().st_mode & 0o077 == 0  # readable by the server's user only
+    assert (keys_dir / "worker.key").stat().st_mode & 0o077 == 0
     result = CliRunner().invoke(app, ["staff", "add", "--data", data, "--username", "omar", "--role", "admin",
                                       "--password-stdin"], input="a long enough password\n")
     assert result.exit_code == 0, result.output

@@ -34,6 +34,9 @@ def pg_studio(tmp_path: Path) -> Iterator[Installation]:
     with postgres_database() as url:
         inst = make_installation(tmp_path / "data", url, "postgres", **scratch)
         yield inst
+        from safeconduct.jobs import procrastinate_engine
+
+        procrastinate_engine.close(inst.settings.database_url)
         inst.runtime.engine.dispose()
     shutil.rmtree(scratch["worker_scratch"], ignore_errors=True)
 

@@ -265,3 +265,13 @@ def run_until_idle(runtime: Runtime, *, timeout: float = 600.0) -> int:
             _defer_again(runtime, job_id)
     asyncio.run(work(runtime, identity, until_idle=True, timeout=timeout))
     return pending
+
+
+def close(database_url: str | None = None) -> None:
+    """Close the synchronous connection pools (all, or one database's): at shutdown, or before a test drops
+    its database."""
+    with _lock:
+        for url in [u for u in _sync_apps if database_url in (None, u)]:
+            with contextlib.suppress(Exception):
+                _sync_apps.pop(url).close()
+            _schema_ready.discard(url)
