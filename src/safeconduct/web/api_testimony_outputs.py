@@ -90,7 +90,7 @@ def get_output(case_id: str, testimony_id: str, name: str, request: Request,
     wanted = parse_range(request.headers.get("range"), output.size)
     if wanted == NOT_SATISFIABLE:
         body = ErrorOut(error="range_not_satisfiable", message="The range asked for starts beyond the end of "
-                        "this output.").model_dump_json()
+                        "this output.", details=None).model_dump_json(exclude_none=True)
         return Response(body, status_code=416, media_type="application/json",
                         headers={**headers, "Content-Range": f"bytes */{output.size}"})
     if wanted is None:
