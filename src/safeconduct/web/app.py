@@ -29,6 +29,7 @@ from safeconduct.web import (
     api_retention,
     api_staff,
     api_testimony,
+    api_testimony_outputs,
     api_vetting,
     canned_pages,
     casework_pages,
@@ -43,6 +44,7 @@ from safeconduct.web import (
     rights_pages,
     staff_pages,
     stats_pages,
+    studio_pages,
     tus,
 )
 from safeconduct.web.security import SecurityHeaders
@@ -158,6 +160,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(referral_pages.staff_router)
     app.include_router(api_vetting.router)
     app.include_router(api_testimony.router)
+    app.include_router(api_testimony_outputs.router)
+    app.include_router(studio_pages.router)
     app.include_router(casework_pages.router)
     app.include_router(casework_pages.staff_router)
     app.include_router(stats_pages.router)

@@ -103,4 +103,11 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
 
         context.update(section_context(db, tab, case_id=case_id, case_key=key,
                                        other_key_for=lambda other: inbox.open_case(db, staff, other)[1]))
+    elif tab == "files":
+        from safeconduct.testimony import studio
+        from safeconduct.web.studio_pages import STATE_NAMES, choices
+
+        context.update(media=studio.media_files(db, case_id=case_id, case_key=key),
+                       testimonies=studio.list_for_case(db, case_id=case_id, case_key=key),
+                       testimony_states=STATE_NAMES, **choices())
     return render(request, "staff/workspace.html", context, status_code=status_code)
