@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from safeconduct.event_loop import run_coroutine
 from safeconduct.jobs.models import Job, JobSeal
 from safeconduct.testimony.studio import storage
 from safeconduct.testimony.studio.models import Testimony as StoredTestimony
@@ -171,7 +172,6 @@ def test_a_job_stranded_by_a_pruned_worker_is_queued_again(pg_studio: Installati
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A dead worker's row pruned and its Procrastinate job gone: our row alone says "running". The recovery
     loop sees its heartbeat counter stand still, releases it and defers it again; a worker then runs it."""
-    import asyncio
 
     import psycopg
 
@@ -209,7 +209,7 @@ def test_a_job_stranded_by_a_pruned_worker_is_queued_again(pg_studio: Installati
             clock[0] += pe.STALL_SECONDS * 2 + 1
             await pe._recover_once(app, inst.runtime, watch)  # it stood still: released and deferred again
 
-    asyncio.run(two_sweeps())
+    run_coroutine(two_sweeps)  # a browser test's loop may still run in this thread
     with inst.runtime.db() as db:
         job = db.get(Job, tid, populate_existing=True)
         assert job is not None and job.state == "queued" and job.holder is None

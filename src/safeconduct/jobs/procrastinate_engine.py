@@ -30,6 +30,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from safeconduct.config import Settings
+from safeconduct.event_loop import run_coroutine
 from safeconduct.jobs import runner, scratch
 from safeconduct.jobs.models import Job
 from safeconduct.jobs.workers import Identity
@@ -263,7 +264,7 @@ def run_until_idle(runtime: Runtime, *, timeout: float = 600.0) -> int:
         pending = len(db.scalars(select(Job.id).where(Job.state == "queued")).all())
         for job_id in db.scalars(select(Job.id).where(Job.state == "queued")):
             _defer_again(runtime, job_id)
-    asyncio.run(work(runtime, identity, until_idle=True, timeout=timeout))
+    run_coroutine(lambda: work(runtime, identity, until_idle=True, timeout=timeout))
     return pending
 
 

@@ -10,19 +10,16 @@ the chain.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import datetime as dt
 import io
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-T = TypeVar("T")
+from safeconduct.event_loop import outside_event_loop
 
 
 class PdfSignatureError(Exception):
@@ -86,18 +83,8 @@ def sign_pdf(pdf: bytes, *, key_pem: bytes, cert_pem: bytes, reason: str = "Case
     meta = signers.PdfSignatureMetadata(field_name="Dossier", md_algorithm="sha256", reason=reason,
                                         subfilter=fields.SigSeedSubFilter.PADES)
     out = io.BytesIO()
-    _outside_event_loop(signers.sign_pdf, writer, meta, signer=_signer(key_pem, cert_pem), output=out)
+    outside_event_loop(signers.sign_pdf, writer, meta, signer=_signer(key_pem, cert_pem), output=out)
     return out.getvalue()
-
-
-def _outside_event_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """pyHanko's synchronous API calls asyncio.run(): run it in a worker thread when this one has a loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return fn(*args, **kwargs)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
 
 
 def check_pdf_signature(pdf: bytes, *, cert_pem: bytes) -> str:
@@ -117,7 +104,7 @@ def check_pdf_signature(pdf: bytes, *, cert_pem: bytes) -> str:
     if not sigs:
         raise PdfSignatureError("the PDF carries no signature")
     try:
-        status = _outside_event_loop(validate_pdf_signature, sigs[0], ValidationContext(trust_roots=[cert]))
+        status = outside_event_loop(validate_pdf_signature, sigs[0], ValidationContext(trust_roots=[cert]))
     except Exception as exc:  # noqa: BLE001
         raise PdfSignatureError(f"the PDF signature cannot be checked: {exc}") from exc
     if not status.intact or not status.valid:
