@@ -282,8 +282,12 @@ def prepare(db: Session, settings: Settings, *, case_id: str, case_key: bytes, s
               progress=0.0, stages_done="", cancel_requested=False, attempts=0, beat=0, created_on=at.date())
     db.add(job)
     db.flush()
+    from safeconduct.testimony.studio.case_knowledge import gather
+
     meta = {"file_id": file.id, "file_name": file.name, "options": options, "staff_id": staff_id,
-            "nonces": {"prepared": base64.b64encode(nonce).decode()}}
+            "nonces": {"prepared": base64.b64encode(nonce).decode()},
+            # what the case already knows, hidden in the testimony whatever the models say
+            "knowledge": gather(db, case_id=case_id, case_key=case_key, signing_key=signing)}
     row = Testimony(id=testimony_id, case_id=case_id, created_on=at.date(), approved=False,
                     meta_ciphertext=seal_part(case_key, "meta", case_id, testimony_id, meta))
     db.add(row)
