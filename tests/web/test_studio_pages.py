@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from safeconduct.cases import audit
-from tests.flows import csrf_of, staff_token
+from tests.flows import bearer, csrf_of, staff_token
 from tests.testimony import studio_support as support
 from tests.web.studio_web_support import Studio, page_login, studio
 
@@ -91,6 +91,24 @@ def test_the_review_form_lists_findings_with_context(s: Studio, state: dict[str,
     assert page.count('name="add_text"') == 3
     with s.inst.runtime.db() as db:  # reading the findings was audited
         assert audit.entries(db, case_id=s.case_id, action="view_testimony")
+
+
+def test_a_progress_poll_and_the_list_quote_nothing_and_leave_no_audit_trail(s: Studio, state: dict[str, str]) -> None:
+    base = f"/api/v1/staff/cases/{s.case_id}/testimonies"
+    with s.inst.runtime.db() as db:
+        before = len(audit.entries(db, case_id=s.case_id, action="view_testimony"))
+    poll = s.client.get(f"{base}/{state['tid']}?progress=true", headers=bearer(s.staff))
+    assert poll.status_code == 200 and poll.json()["state"] == "review"
+    assert poll.json()["findings"] == [] and poll.json().get("report") is None
+    listed = s.client.get(base, headers=bearer(s.staff)).json()["testimonies"]
+    assert listed and all(t["findings"] == [] for t in listed)
+    assert support.FALSE_ALARM not in poll.text + str(listed)
+    with s.inst.runtime.db() as db:
+        assert len(audit.entries(db, case_id=s.case_id, action="view_testimony")) == before
+    full = s.api(state["tid"])  # the ordinary read quotes the findings, and is audited
+    assert full["findings"]
+    with s.inst.runtime.db() as db:
+        assert len(audit.entries(db, case_id=s.case_id, action="view_testimony")) == before + 1
 
 
 def test_a_review_without_csrf_or_with_a_word_not_spoken_changes_nothing(s: Studio, state: dict[str, str]) -> None:

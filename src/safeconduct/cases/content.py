@@ -65,6 +65,8 @@ class FileView:
     author: Author
     at: dt.datetime
     sha256: str
+    #: the organisation's own (an interview it recorded): in the case for its staff, never shown to the contact
+    internal: bool = False
 
 
 def _now() -> dt.datetime:
@@ -243,8 +245,8 @@ class FileSink:
     """Receives a file body piece by piece, encrypting as it goes; `finish` stores it, `abort` forgets it."""
 
     def __init__(self, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
-                 author: Author, name: str, content_type: str) -> None:
-        self._settings, self._signing_key = settings, signing_key
+                 author: Author, name: str, content_type: str, internal: bool = False) -> None:
+        self._settings, self._signing_key, self.internal = settings, signing_key, internal
         self.case_id, self._case_key, self.author = case_id, case_key, author
         self.name, self.content_type = clean_filename(name), clean_content_type(content_type)
         self.file_id = secrets.token_hex(16)
@@ -278,7 +280,7 @@ class FileSink:
                     db, self._settings, case=get_case(db, self.case_id), case_key=self._case_key,
                     signing_key=self._signing_key, file_id=self.file_id,
                     file_key=self._file_key, name=self.name, content_type=self.content_type, size=size,
-                    sha256=self._sha.hexdigest(), author=self.author,
+                    sha256=self._sha.hexdigest(), author=self.author, internal=self.internal,
                 )
         except BaseException:
             self.abort()
@@ -292,7 +294,7 @@ def _too_large_message() -> str:
 def _store_finished(
     db: Session, settings: Settings, *, case: Case, case_key: bytes, signing_key: SigningKey, file_id: str,
     file_key: bytes, name: str,
-    content_type: str, size: int, sha256: str, author: Author,
+    content_type: str, size: int, sha256: str, author: Author, internal: bool = False,
 ) -> FileView:
     """Move the sealed body into place and record the file in one transaction."""
     at = _now()
@@ -305,7 +307,7 @@ def _store_finished(
     )
     meta = {"v": 1, "name": name, "size": size, "content_type": content_type, "sha256": sha256,
             "key": base64.b64encode(file_key).decode(), "author": author.to_json(), "at": at.isoformat(),
-            "nonce": base64.b64encode(nonce).decode()}
+            "nonce": base64.b64encode(nonce).decode(), "internal": internal}
     settings.files_dir.mkdir(parents=True, exist_ok=True)
     final = final_path(settings, file_id)
     os.replace(part_path(settings, file_id), final)
@@ -321,14 +323,15 @@ def _store_finished(
         db.rollback()
         final.unlink(missing_ok=True)
         raise
-    return FileView(id=file_id, name=name, size=size, content_type=content_type, author=author, at=at, sha256=sha256)
+    return FileView(id=file_id, name=name, size=size, content_type=content_type, author=author, at=at, sha256=sha256,
+                    internal=internal)
 
 
 def _file_view(case_id: str, case_key: bytes, row: CaseFile) -> tuple[FileView, bytes]:
     meta = json.loads(aead.decrypt(case_key, row.meta_ciphertext, _meta_aad(case_id, row.id)))
     view = FileView(id=row.id, name=meta["name"], size=meta["size"], content_type=meta["content_type"],
                     author=Author.from_json(meta["author"]), at=dt.datetime.fromisoformat(meta["at"]),
-                    sha256=meta["sha256"])
+                    sha256=meta["sha256"], internal=bool(meta.get("internal", False)))
     return view, base64.b64decode(meta["key"])
 
 
@@ -336,6 +339,11 @@ def list_files(db: Session, *, case_id: str, case_key: bytes) -> list[FileView]:
     rows = db.scalars(select(CaseFile).where(CaseFile.case_id == case_id).order_by(CaseFile.created_on))
     views = [_file_view(case_id, case_key, row)[0] for row in rows]
     return sorted(views, key=lambda v: v.at)
+
+
+def files_for_contact(db: Session, *, case_id: str, case_key: bytes) -> list[FileView]:
+    """What the contact sees: every file of the conversation, not the organisation's own recordings."""
+    return [f for f in list_files(db, case_id=case_id, case_key=case_key) if not f.internal]
 
 
 def open_file(db: Session, settings: Settings, *, case_id: str, case_key: bytes,

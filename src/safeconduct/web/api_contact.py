@@ -73,7 +73,7 @@ def log_out(request: Request, db: Session = Depends(get_db), _: ContactAccess = 
 def conversation(access: ContactAccess = Depends(contact_access), db: Session = Depends(get_db)) -> ConversationOut:
     """The whole conversation, replies included, decrypted in memory."""
     messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
-    files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
+    files = content.files_for_contact(db, case_id=access.case_id, case_key=access.case_key)
     return ConversationOut(messages=[MessageOut.of(m, for_staff=False) for m in messages],
                            files=[FileOut.of(f) for f in files])
 
@@ -95,7 +95,7 @@ async def send(body: TextIn, request: Request, bearer: Bearer = Security(CONTACT
 
 @router.get("/files", response_model=list[FileOut])
 def files(access: ContactAccess = Depends(contact_access), db: Session = Depends(get_db)) -> list[FileOut]:
-    return [FileOut.of(f) for f in content.list_files(db, case_id=access.case_id, case_key=access.case_key)]
+    return [FileOut.of(f) for f in content.files_for_contact(db, case_id=access.case_id, case_key=access.case_key)]
 
 
 @router.post("/files", response_model=FileOut, status_code=201, responses=refusals(413),
@@ -110,7 +110,8 @@ async def upload(request: Request, access: ContactAccess = Depends(contact_acces
 
 
 async def receive_file(request: Request, db: Session, access: ContactAccess | tuple[str, bytes],
-                       author: content.Author, check_fields: object = None) -> content.FileView:
+                       author: content.Author, check_fields: object = None, *,
+                       internal: bool = False) -> content.FileView:
     """Stream a multipart upload into encrypted storage and record it (shared by API and pages)."""
     settings = runtime(request).settings
     case_id, case_key = (access.case_id, access.case_key) if isinstance(access, ContactAccess) else access
@@ -120,7 +121,7 @@ async def receive_file(request: Request, db: Session, access: ContactAccess | tu
 
     def open_sink(name: str, content_type: str) -> FileSink:
         return FileSink(settings, case_id=case_id, case_key=case_key, signing_key=runtime(request).org.signing_key,
-                        author=author, name=name, content_type=content_type)
+                        author=author, name=name, content_type=content_type, internal=internal)
 
     form = await read_form(request, open_sink)
     if callable(check_fields):

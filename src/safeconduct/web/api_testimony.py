@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -125,10 +125,14 @@ def list_testimonies(case_id: str, staff: StaffAccess = Depends(staff_access),
 @router.get(f"{STAFF}/cases/{{case_id}}/testimonies/{{testimony_id}}", response_model=TestimonyOut,
             tags=["testimony"], responses=refusals(404))
 def get_testimony(case_id: str, testimony_id: str, staff: StaffAccess = Depends(staff_access),
-                  db: Session = Depends(get_db)) -> TestimonyOut:
+                  db: Session = Depends(get_db),
+                  progress_only: bool = Query(False, alias="progress", description=(
+                      "true: state and progress only, no finding, transcript or report (a poll that is not "
+                      "audited)"))) -> TestimonyOut:
     """Where the job stands; once detection is done, the findings (this read is audited)."""
     _, key = inbox.open_case(db, staff, case_id)
-    return _out(studio.view(db, case_id=case_id, case_key=key, testimony_id=testimony_id, staff_id=staff.staff_id))
+    return _out(studio.view(db, case_id=case_id, case_key=key, testimony_id=testimony_id, staff_id=staff.staff_id,
+                            quote=not progress_only))
 
 
 @router.put(f"{STAFF}/cases/{{case_id}}/testimonies/{{testimony_id}}/review", response_model=TestimonyOut,

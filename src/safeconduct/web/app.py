@@ -43,6 +43,7 @@ from safeconduct.web import (
     referral_pages,
     rights_pages,
     staff_pages,
+    staff_uploads,
     stats_pages,
     studio_pages,
     tus,
@@ -169,6 +170,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(canned_pages.router)
     app.include_router(org_pages.router)
     app.include_router(rights_pages.router)
+    app.include_router(staff_uploads.api)
+    app.include_router(staff_uploads.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     openapi.install(app)
     app.add_middleware(SecurityHeaders)

@@ -85,7 +85,7 @@ def conversation_page(request: Request, db: Session, access: ContactAccess, *, e
                       draft: str = "", status_code: int = 200) -> Response:
     contact_language.remember(db, access.case_id, choose_language(request), allowed=set(LANGUAGES))
     messages = content.read_messages(db, case_id=access.case_id, case_key=access.case_key)
-    files = content.list_files(db, case_id=access.case_id, case_key=access.case_key)
+    files = content.files_for_contact(db, case_id=access.case_id, case_key=access.case_key)
     choice = consent.current(db, case_id=access.case_id, case_key=access.case_key)
     status = contact_status.describe(content.get_case(db, access.case_id).state,
                                      caseworker_replied=any(m.author.kind != "contact" for m in messages))

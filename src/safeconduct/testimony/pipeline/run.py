@@ -68,6 +68,10 @@ class Options:
     ner_model: str | None = None
     audio_cover: str = "tone"
     keep_work: bool = False
+    #: hidden wherever said, whatever the models say (the case's own knowledge, the reviewers' list)
+    extra_terms: tuple[Any, ...] = ()
+    #: reviewers' rejected false alarms: left readable unless also an extra term
+    rejected_terms: tuple[str, ...] = ()
 
 
 def _asr_language(language: str) -> str | None:
@@ -278,7 +282,8 @@ def _detect(transcript: Transcript, options: Options, log: StageLog, outdir: Pat
         log.previous = log.key("detect", applied=fingerprint(options.apply))
         return findings, options.language
     try:
-        result = redact_text(transcript.text, options.language, ner_model=options.ner_model)
+        result = redact_text(transcript.text, options.language, ner_model=options.ner_model,
+                             extra_terms=options.extra_terms, rejected=options.rejected_terms)
     except RedactionError as error:
         raise PipelineError(f"detect: {error}") from error
     log.previous = log.key(

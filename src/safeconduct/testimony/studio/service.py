@@ -194,10 +194,13 @@ def _error(job: Job, case_key: bytes, case_id: str) -> str | None:
     return text % {"stage": job.error_stage or job.stage or "probe"}
 
 
-def _view(job: Job, row: Testimony, case_key: bytes) -> TestimonyView:
+def _view(job: Job, row: Testimony, case_key: bytes, *, quote: bool = True) -> TestimonyView:
+    """`quote=False` (lists, progress polls): state and progress only, no finding or transcript decrypted."""
     meta = open_part(case_key, "meta", row.case_id, row.id, row.meta_ciphertext)
-    found = open_part(case_key, "findings", row.case_id, row.id, row.findings_ciphertext) or {}
+    found = (open_part(case_key, "findings", row.case_id, row.id, row.findings_ciphertext) or {}) if quote else {}
     result = open_part(case_key, "result", row.case_id, row.id, row.result_ciphertext) or {}
+    if not quote:
+        result = {**result, "transcript": None, "report": None}
     findings = [
         FindingView(id=f["id"], kind=f["kind"], text=f["text"], start=float(f.get("start", 0.0)),
                     end=float(f.get("end", 0.0)), accepted=bool(f.get("accepted", True)),
@@ -217,22 +220,24 @@ def _view(job: Job, row: Testimony, case_key: bytes) -> TestimonyView:
 
 
 def list_for_case(db: Session, *, case_id: str, case_key: bytes) -> list[TestimonyView]:
-    """The case's testimonies, newest first (no findings are quoted in a list, but they are decrypted)."""
+    """The case's testimonies, newest first: a list quotes no finding and no transcript (open one to read them,
+    audited), so listing a case's testimonies leaves no audit trail to explain."""
     content.get_case(db, case_id)
     rows = db.scalars(select(Testimony).where(Testimony.case_id == case_id)).all()
     views = []
     for row in rows:
         job = db.get(Job, row.id, populate_existing=True)
         if job is not None:
-            views.append(_view(job, row, case_key))
+            views.append(_view(job, row, case_key, quote=False))
     return sorted(views, key=lambda v: (v.created_on, v.id), reverse=True)
 
 
-def view(db: Session, *, case_id: str, case_key: bytes, testimony_id: str, staff_id: int | None = None
-         ) -> TestimonyView:
-    """One testimony; when it quotes findings and `staff_id` is given, the read is audited."""
+def view(db: Session, *, case_id: str, case_key: bytes, testimony_id: str, staff_id: int | None = None,
+         quote: bool = True) -> TestimonyView:
+    """One testimony; when it quotes findings and `staff_id` is given, the read is audited. A progress poll
+    passes `quote=False`: nothing identifying is decrypted, so nothing needs auditing."""
     job, row = _rows(db, case_id, testimony_id)
-    result = _view(job, row, case_key)
+    result = _view(job, row, case_key, quote=quote)
     if staff_id is not None and (result.findings or result.redacted_transcript):
         audit.record(db, staff_id=staff_id, action="view_testimony", case_id=case_id, target=testimony_id)
         db.commit()
@@ -277,8 +282,12 @@ def prepare(db: Session, settings: Settings, *, case_id: str, case_key: bytes, s
               progress=0.0, stages_done="", cancel_requested=False, attempts=0, beat=0, created_on=at.date())
     db.add(job)
     db.flush()
+    from safeconduct.testimony.studio.case_knowledge import gather
+
     meta = {"file_id": file.id, "file_name": file.name, "options": options, "staff_id": staff_id,
-            "nonces": {"prepared": base64.b64encode(nonce).decode()}}
+            "nonces": {"prepared": base64.b64encode(nonce).decode()},
+            # what the case already knows, hidden in the testimony whatever the models say
+            "knowledge": gather(db, case_id=case_id, case_key=case_key, signing_key=signing)}
     row = Testimony(id=testimony_id, case_id=case_id, created_on=at.date(), approved=False,
                     meta_ciphertext=seal_part(case_key, "meta", case_id, testimony_id, meta))
     db.add(row)

@@ -192,8 +192,12 @@ def run(ctx: Context) -> str:
                   "faces": options["faces"], "keep_work": True}
         try:
             if ctx.phase == "detect":
+                from safeconduct.testimony.studio.case_knowledge import terms_for
+
+                known, kept = terms_for(meta.get("knowledge"), options["language"])
                 try:
-                    anonymize_testimony(source, out, Options(review=True, **common), progress)
+                    anonymize_testimony(source, out, Options(review=True, extra_terms=known, rejected_terms=kept,
+                                                             **common), progress)
                 except ReviewPending as pending:
                     return _stop_for_review(ctx, out, Path(pending.path))
                 raise JobFailed("detect", "The pipeline did not stop for the review.")
