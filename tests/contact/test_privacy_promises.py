@@ -390,6 +390,8 @@ SEALED_OR_HASHED = {
     "notifications": {"sealed"}, "notification_mail": {"address_ciphertext"},
     # the reviewers' redaction list: kind, words and action under a key derived from the signing key
     "redaction_terms": {"ciphertext"},
+    # the person's real identity: the fields, its named readers, whether a request used it
+    "case_identities": {"ciphertext"},
     # which partner, what was sent, who writes, which other case, a task's title: sealed under the case key
     "case_referrals": {"ciphertext"}, "case_writers": {"ciphertext"}, "case_links": {"ciphertext"},
     "case_tasks": {"ciphertext"},
@@ -431,6 +433,8 @@ CLEAR = {
     "notifications": {"id", "staff_id", "created_on", "read", "mailed"},
     "notification_mail": {"staff_id", "language"},
     "redaction_terms": {"id"},
+    # which cases gave an identity (no date, nothing else)
+    "case_identities": {"case_id"},
     # the organisation's address book of partner organisations (never about a person)
     "partners": {"id", "name", "kind", "country", "public_key", "created_on", "active"},
     "case_referrals": {"id", "case_id", "created_on"}, "case_writers": {"case_id"},

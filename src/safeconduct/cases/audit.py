@@ -35,6 +35,8 @@ ACTIONS = frozenset({
     # referrals, relatives' links and follow-up tasks (referrals/)
     "refer", "referral_status", "referral_package", "propose_link", "confirm_link", "add_task", "task_done",
     # the testimony studio: a look that quotes findings, and the steps of a job
+    # the sealed identity (cases/identity.py): who was named, who read it (never what it says)
+    "name_identity_readers", "view_identity",
     "view_testimony", "review_testimony", "cancel_testimony", "retry_testimony", "approve_testimony",
 })
 

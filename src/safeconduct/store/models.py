@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from safeconduct.auth.models import AuthSession
 from safeconduct.cases.casework_models import AuditRecord, CaseNote, Consent, StateChange, TransitionProposal
+from safeconduct.cases.identity_models import CaseIdentity
 from safeconduct.cases.models import Case, CaseFile, CaseKeySeal, Message, ReadMark, Upload
 from safeconduct.cases.reshare_models import PendingReshare
 from safeconduct.cases.retention_models import CaseRetention
@@ -26,5 +27,5 @@ __all__ = [
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
     "CannedReply", "RedactionTermRow", "Partner", "Referral", "CaseWriter", "CaseLink", "CaseTask", "ChainHead",
-    "Job", "JobSeal", "Worker", "Testimony",
+    "Job", "JobSeal", "Worker", "Testimony", "CaseIdentity",
 ]

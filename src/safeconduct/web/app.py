@@ -25,6 +25,7 @@ from safeconduct.web import (
     api_accounts,
     api_casework,
     api_contact,
+    api_identity,
     api_referrals,
     api_retention,
     api_staff,
@@ -36,6 +37,7 @@ from safeconduct.web import (
     contact_pages,
     errors,
     i18n,
+    identity_pages,
     inbox_pages,
     notification_pages,
     openapi,
@@ -152,6 +154,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(admin_pages.router)
     app.include_router(api_accounts.router)
     app.include_router(api_contact.router)
+    app.include_router(api_identity.router)
+    app.include_router(identity_pages.router)
     app.include_router(tus.router)
     app.include_router(api_staff.router)
     app.include_router(api_retention.router)
