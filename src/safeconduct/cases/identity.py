@@ -114,6 +114,16 @@ def for_contact(db: Session, *, case_id: str, case_key: bytes) -> IdentityView |
     return _view(_open(row, case_key)) if row is not None else None
 
 
+def summary(db: Session, *, case_id: str, case_key: bytes) -> IdentityView | None:
+    """Whether an identity was given, its readers and whether it was used: the fields themselves left out,
+    so that showing this on the case page is not a read of the identity."""
+    row = _row(db, case_id)
+    if row is None:
+        return None
+    data = _open(row, case_key)
+    return IdentityView(fields={}, readers=list(data.get("readers", [])), used=bool(data.get("used", False)))
+
+
 def withdraw(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey) -> None:
     """The person takes their identity back: the record is deleted, unless a request already used it."""
     row = _row(db, case_id)

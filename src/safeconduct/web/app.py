@@ -37,6 +37,7 @@ from safeconduct.web import (
     contact_pages,
     errors,
     i18n,
+    identity_console,
     identity_pages,
     inbox_pages,
     notification_pages,
@@ -156,6 +157,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_contact.router)
     app.include_router(api_identity.router)
     app.include_router(identity_pages.router)
+    app.include_router(identity_console.router)
     app.include_router(tus.router)
     app.include_router(api_staff.router)
     app.include_router(api_retention.router)

@@ -64,9 +64,16 @@ def pathway(state: str) -> tuple[list[Step], str | None]:
     return [Step(s, "done" if i < at else "current" if i == at else "next") for i, s in enumerate(MAIN_PATH)], None
 
 
+def identity_labels() -> dict[str, str]:
+    from safeconduct.web.identity_pages import LABELS
+
+    return LABELS
+
+
 def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, tab: str = "conversation",
                    error: str | None = None, draft: str = "", canned_lang: str | None = None,
-                   dossier_form: Mapping[str, Any] | None = None, status_code: int = 200) -> Response:
+                   dossier_form: Mapping[str, Any] | None = None, status_code: int = 200,
+                   identity_shown: Any = None) -> Response:
     """Render the page; showing the conversation is a read of case content, so it is recorded (custody):
     one audit row and one ledger event per look at the page, naming the section shown."""
     rt = runtime(request)
@@ -87,6 +94,10 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
         view = transitions.overview(db, rt.settings, case=case, case_key=key)
         steps, exit_state = pathway(view.state)
         context.update(view=view, steps=steps, exit_state=exit_state, default_labels=DEFAULT_LABELS)
+        from safeconduct.web.identity_console import identity_context
+
+        context.update(identity_context(db, case=case, case_key=key, staff=staff), identity_shown=identity_shown,
+                       identity_labels=identity_labels())
     elif tab == "vetting":
         context.update(vetting=vetting.overview(db, case_id=case_id, case_key=key),
                        topics=vetting.TOPICS, statuses=vetting.STATUSES)
