@@ -47,6 +47,8 @@ def log_in(page, server: Server, who: Caseworker) -> None:  # type: ignore[no-un
 
 
 def shown_secret(page) -> str:  # type: ignore[no-untyped-def]
+    # the form's POST is still loading right after the click on a busy machine: wait for the page, not a guess
+    page.locator(".qr svg").first.wait_for(state="attached")
     assert page.locator(".qr svg").count() == 1  # drawn inline by the server
     return str(page.locator("code[dir=ltr]").inner_text())
 
