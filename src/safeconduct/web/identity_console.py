@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from safeconduct.cases import identity, inbox
 from safeconduct.cases.models import Case, CaseKeySeal
 from safeconduct.cases.transitions import Actor
-from safeconduct.errors import Forbidden, Refusal
+from safeconduct.errors import Refusal
 from safeconduct.staff.models import StaffMember
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web.deps import get_db, runtime, staff_access
@@ -69,9 +69,6 @@ def readers(case_id: str, request: Request, staff: StaffAccess = Depends(staff_a
                               actor=Actor(staff.staff_id, staff.username), staff_ids=chosen)
     except Refusal as exc:
         db.rollback()
-        if isinstance(exc, Forbidden):
-            return _page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
-                         status_code=403)
         return _page(request, db, staff, case_id, error=translate(request, exc.message, **exc.params),
                      status_code=status_for(exc))
     return RedirectResponse(f"/staff/cases/{case_id}/work?tab=pathway&readers=1#identity", status_code=303)

@@ -26,9 +26,8 @@ from safeconduct.testimony import studio
 from safeconduct.testimony.studio.service import ERRORS, FACE_MODES, KINDS, LANGUAGES, STAGES, VOICE_METHODS
 from safeconduct.web.deps import get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
-from safeconduct.web.forms import FORM_EXPIRED, checked_form
+from safeconduct.web.forms import check_csrf, checked_form
 from safeconduct.web.render import render, translate
-from safeconduct.web.security import CSRF_FIELD, csrf_ok
 from safeconduct.web.workspace import workspace_page
 
 router = APIRouter(prefix="/staff/cases/{case_id}/testimonies", include_in_schema=False)
@@ -180,8 +179,7 @@ def retry(case_id: str, testimony_id: str, request: Request, staff: StaffAccess 
 async def review_form(request: Request) -> FormData:
     """The review form, CSRF-checked: one checkbox per finding, so a larger field limit than other forms."""
     form = await request.form(max_files=0, max_fields=MAX_FINDINGS + 4 * ADDED_ROWS + 4, max_part_size=64 * 1024)
-    if not csrf_ok(request, form.get(CSRF_FIELD)):
-        raise Forbidden(FORM_EXPIRED)
+    check_csrf(request, form)
     return form
 
 

@@ -64,12 +64,6 @@ def pathway(state: str) -> tuple[list[Step], str | None]:
     return [Step(s, "done" if i < at else "current" if i == at else "next") for i, s in enumerate(MAIN_PATH)], None
 
 
-def identity_labels() -> dict[str, str]:
-    from safeconduct.web.identity_pages import LABELS
-
-    return LABELS
-
-
 def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: str, *, tab: str = "conversation",
                    error: str | None = None, draft: str = "", canned_lang: str | None = None,
                    dossier_form: Mapping[str, Any] | None = None, status_code: int = 200,
@@ -95,9 +89,10 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
         steps, exit_state = pathway(view.state)
         context.update(view=view, steps=steps, exit_state=exit_state, default_labels=DEFAULT_LABELS)
         from safeconduct.web.identity_console import identity_context
+        from safeconduct.web.identity_pages import LABELS as identity_labels
 
         context.update(identity_context(db, case=case, case_key=key, staff=staff), identity_shown=identity_shown,
-                       identity_labels=identity_labels())
+                       identity_labels=identity_labels)
     elif tab == "vetting":
         context.update(vetting=vetting.overview(db, case_id=case_id, case_key=key),
                        topics=vetting.TOPICS, statuses=vetting.STATUSES)
