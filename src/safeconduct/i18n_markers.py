@@ -58,6 +58,8 @@ CONSTANTS = (
     "safeconduct.web.errors:WRONG_METHOD",
     "safeconduct.staff.accounts:WRONG_PASSWORD",
     "safeconduct.referrals.service:NO_CONSENT",
+    "safeconduct.returns.requests:NO_CONSENT",
+    "safeconduct.returns.requests:NO_IDENTITY",
     "safeconduct.referrals.relatives:UNKNOWN_WRITER",
     "safeconduct.referrals.relatives:RELATIVE_NOT_AGREED",
     "safeconduct.referrals.relatives:PERSON_NOT_AGREED",

@@ -392,6 +392,8 @@ SEALED_OR_HASHED = {
     "redaction_terms": {"ciphertext"},
     # the person's real identity: the fields, its named readers, whether a request used it
     "case_identities": {"ciphertext"},
+    # a request to the authorities: template, addressee, fields, steps; the signed letter (it holds the identity)
+    "authority_requests": {"ciphertext", "pdf_ciphertext"},
     # which partner, what was sent, who writes, which other case, a task's title: sealed under the case key
     "case_referrals": {"ciphertext"}, "case_writers": {"ciphertext"}, "case_links": {"ciphertext"},
     "case_tasks": {"ciphertext"},
@@ -435,6 +437,8 @@ CLEAR = {
     "redaction_terms": {"id"},
     # which cases gave an identity (no date, nothing else)
     "case_identities": {"case_id"},
+    # that a case had a request to the authorities prepared, and the day
+    "authority_requests": {"id", "case_id", "created_on"},
     # the organisation's address book of partner organisations (never about a person)
     "partners": {"id", "name", "kind", "country", "public_key", "created_on", "active"},
     "case_referrals": {"id", "case_id", "created_on"}, "case_writers": {"case_id"},

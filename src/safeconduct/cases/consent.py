@@ -10,10 +10,12 @@ Items are every message and file of the conversation, the organisation's replies
 words are often answers, and whether the other side of the exchange is shown is theirs to decide too.
 Item ids: ``m:<message id>`` and ``f:<file id>``.
 
-The record has a second, separate part: whether the person agrees to be referred to partner organisations
+The record has separate parts. Whether the person agrees to be referred to partner organisations
 (a lawyer, an exit programme, a reintegration service: ``referrals/service.py``). It is a "consent_referrals"
 event of its own, disclosed in every referral package, and it can be given and withdrawn at any time (a
 dossier's export does not fix it). Which items a referral package may show is still the dossier choice.
+Whether they agree that the organisation asks their country's authorities for a travel document in their
+name ("consent_authority_request", ``returns/requests.py``) works the same way.
 
 A caseworker may ask for the choice (`request_consent`): the request is kept in the same sealed record, is
 a "consent_request" event in the ledger and an audit row, and the person sees it on their next visit until
@@ -189,7 +191,7 @@ def set_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: Sign
     _store(db, case_id=case_id, case_key=case_key, at=at,
            data={"v": 1, "all": bool(all_items), "items": chosen, "exported": False,
                  "nonce": base64.b64encode(nonce).decode(), "event": event, "at": at.isoformat(),
-                 **({"referrals": kept["referrals"]} if "referrals" in kept else {})})
+                 **{name: kept[name] for name in PARTS if name in kept}})
     notifications.notify(db, case_id=case_id, kind=notifications.Kind.CONSENT, at=at)
     db.commit()
     return current(db, case_id=case_id, case_key=case_key)
@@ -217,32 +219,54 @@ def request_consent(db: Session, *, case_id: str, case_key: bytes, signing_key: 
     return current(db, case_id=case_id, case_key=case_key)
 
 
-def referrals(db: Session, *, case_id: str, case_key: bytes) -> ReferralConsent:
-    """Whether the person agrees to be referred to partner organisations (no answer: no)."""
+#: The separate yes/no parts of the record, each with the ledger event kind that records a change.
+PARTS = {"referrals": "consent_referrals", "authority_request": "consent_authority_request"}
+
+
+def part(db: Session, *, case_id: str, case_key: bytes, name: str) -> ReferralConsent:
+    """The person's answer to one separate part (`PARTS`); no answer is no."""
     row = db.get(Consent, case_id)
-    part = None if row is None else open_record(case_key, row.ciphertext, _aad(case_id)).get("referrals")
-    if not part:
+    value = None if row is None else open_record(case_key, row.ciphertext, _aad(case_id)).get(name)
+    if not value:
         return NO_REFERRALS
-    return ReferralConsent(given=bool(part["given"]), nonce=base64.b64decode(part["nonce"]), event=part["event"])
+    return ReferralConsent(given=bool(value["given"]), nonce=base64.b64decode(value["nonce"]), event=value["event"])
 
 
-def set_referrals(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, given: bool,
-                  commit: bool = True) -> ReferralConsent:
-    """Give or withdraw consent to referrals: a "consent_referrals" event, kept in the sealed record."""
+def set_part(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, name: str, given: bool,
+             commit: bool = True) -> ReferralConsent:
+    """Give or withdraw one separate part: its own ledger event, kept in the sealed record."""
     row = db.get(Consent, case_id)
     data: dict[str, Any] = ({"v": 1, "all": False, "items": [], "exported": False, "nonce": None, "event": None}
                             if row is None else open_record(case_key, row.ciphertext, _aad(case_id)))
     at = dt.datetime.now(dt.UTC)
-    event = json.dumps({"referrals": bool(given)}, sort_keys=True)
+    event = json.dumps({name: bool(given)}, sort_keys=True)
     nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing_key,
-                          kind="consent_referrals", plaintext=event.encode(), at=at)
-    data["referrals"] = {"given": bool(given), "nonce": base64.b64encode(nonce).decode(), "event": event,
-                         "at": at.isoformat()}
+                          kind=PARTS[name], plaintext=event.encode(), at=at)
+    data[name] = {"given": bool(given), "nonce": base64.b64encode(nonce).decode(), "event": event,
+                  "at": at.isoformat()}
     _store(db, case_id=case_id, case_key=case_key, at=at, data=data)
     notifications.notify(db, case_id=case_id, kind=notifications.Kind.CONSENT, at=at)
     if commit:
         db.commit()
     return ReferralConsent(given=bool(given), nonce=nonce, event=event)
+
+
+def referrals(db: Session, *, case_id: str, case_key: bytes) -> ReferralConsent:
+    """Whether the person agrees to be referred to partner organisations (no answer: no)."""
+    return part(db, case_id=case_id, case_key=case_key, name="referrals")
+
+
+def set_referrals(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, given: bool,
+                  commit: bool = True) -> ReferralConsent:
+    """Give or withdraw consent to referrals: a "consent_referrals" event, kept in the sealed record."""
+    return set_part(db, case_id=case_id, case_key=case_key, signing_key=signing_key, name="referrals",
+                    given=given, commit=commit)
+
+
+def authority_request(db: Session, *, case_id: str, case_key: bytes) -> ReferralConsent:
+    """Whether the person agrees that the organisation asks their country's authorities for a travel document
+    in their name, with the identity they gave (no answer: no)."""
+    return part(db, case_id=case_id, case_key=case_key, name="authority_request")
 
 
 def mark_exported(db: Session, *, case_id: str, case_key: bytes) -> None:

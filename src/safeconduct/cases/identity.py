@@ -167,8 +167,10 @@ def name_readers(db: Session, *, case_id: str, case_key: bytes, signing_key: Sig
     return _view(data)
 
 
-def read(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, actor: Actor) -> IdentityView:
-    """A named caseworker reads the identity; every read is a ledger event and an audit row."""
+def read(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey, actor: Actor,
+         commit: bool = True) -> IdentityView:
+    """A named caseworker reads the identity; every read is a ledger event and an audit row (committed with the
+    caller's work when `commit` is false: a letter that uses the identity)."""
     get_case(db, case_id)
     row = _row(db, case_id)
     if row is None:
@@ -179,7 +181,8 @@ def read(db: Session, *, case_id: str, case_key: bytes, signing_key: SigningKey,
     _event(db, case_id=case_id, case_key=case_key, signing_key=signing_key, kind="identity_viewed",
            detail={"by": actor.username}, at=dt.datetime.now(dt.UTC))
     audit.record(db, staff_id=actor.staff_id, action="view_identity", case_id=case_id)
-    db.commit()
+    if commit:
+        db.commit()
     return _view(data)
 
 

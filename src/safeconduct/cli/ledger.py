@@ -59,8 +59,40 @@ def not_confirmed_message(fingerprint: str, command: str) -> str:
             f"`{command} --expect-key FINGERPRINT` with the fingerprint from that channel")
 
 
+def _is_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False
+
+
+def _verify_letter(path: Path, pins: Pins | None, as_json: bool) -> None:
+    """A signed letter (a request to the authorities): its PDF signature, statement and attachments."""
+    from safeconduct.ledger.signed_letter import LetterError, check
+
+    try:
+        report = check(path.read_bytes(), pins=pins)
+    except (LetterError, OSError) as exc:
+        if as_json:
+            typer.echo(json.dumps({"verified": False, "status": "invalid", "error": str(exc)}))
+        else:
+            typer.echo(f"NOT VERIFIED: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    if as_json:
+        status = "verified" if report.key_confirmed else "key_not_confirmed"
+        typer.echo(json.dumps({**report.to_json(), "status": status}, indent=1))
+    elif report.key_confirmed:
+        typer.echo(f"VERIFIED: {report.summary()}")
+    else:
+        typer.echo(not_confirmed_message(report.fingerprint, f"safeconduct verify {path}"), err=True)
+    if not report.key_confirmed:
+        raise typer.Exit(EXIT_KEY_NOT_CONFIRMED)
+
+
 def verify(
-    bundle: Path = typer.Argument(..., help="The dossier download (.zip), the folder it unzips to, or its bundle.zip."),
+    bundle: Path = typer.Argument(..., help="The dossier download (.zip), the folder it unzips to, its bundle.zip, "
+                                    "or a signed letter (.pdf)."),
     expect_key: str | None = ExpectKeyOption,
     trusted_keys: Path | None = TrustedKeysOption,
     tsa_root: Path | None = typer.Option(
@@ -76,6 +108,9 @@ def verify(
     from safeconduct.ledger.verify import VerificationError, verify_file
 
     pins = _pins(expect_key, trusted_keys)
+    if _is_pdf(bundle):
+        _verify_letter(bundle, pins, as_json)
+        return
     try:
         roots = tsa_root.read_bytes() if tsa_root else None
     except OSError as exc:

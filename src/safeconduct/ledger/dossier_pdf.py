@@ -112,7 +112,7 @@ def _searchable_cmap(original: Callable[[str, list[int]], str]) -> Callable[[str
     return make
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -164,7 +164,7 @@ def visual_lines(text: str, width: float, font: str = "DejaVu", size: float = 10
     from bidi.algorithm import get_display
     from reportlab.lib.utils import simpleSplit
 
-    _register_fonts()
+    register_fonts()
     reshaper = ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": False})
     out: list[tuple[str, bool]] = []
     for paragraph in _renderable(text).splitlines() or [""]:
@@ -296,7 +296,7 @@ def render_pdf(
         TableStyle,
     )
 
-    _register_fonts()
+    register_fonts()
     text = text or DossierText()
     _ = text.gettext
     words = _Words(text)

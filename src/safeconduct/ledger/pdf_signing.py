@@ -71,7 +71,8 @@ def _signer(key_pem: bytes, cert_pem: bytes) -> Any:
                                 cert_registry=SimpleCertificateStore.from_certs([cert]))
 
 
-def sign_pdf(pdf: bytes, *, key_pem: bytes, cert_pem: bytes, reason: str = "Case dossier issued") -> bytes:
+def sign_pdf(pdf: bytes, *, key_pem: bytes, cert_pem: bytes, reason: str = "Case dossier issued",
+             field_name: str = "Dossier") -> bytes:
     """Return `pdf` with a PAdES-B-B signature appended (incremental update; the original bytes stay)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -80,7 +81,7 @@ def sign_pdf(pdf: bytes, *, key_pem: bytes, cert_pem: bytes, reason: str = "Case
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     except Exception as exc:  # noqa: BLE001 — pyHanko raises several types for unreadable input
         raise PdfSignatureError(f"cannot sign: not a readable PDF ({exc})") from exc
-    meta = signers.PdfSignatureMetadata(field_name="Dossier", md_algorithm="sha256", reason=reason,
+    meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256", reason=reason,
                                         subfilter=fields.SigSeedSubFilter.PADES)
     out = io.BytesIO()
     outside_event_loop(signers.sign_pdf, writer, meta, signer=_signer(key_pem, cert_pem), output=out)

@@ -16,6 +16,7 @@ from safeconduct.notifications.models import MailOptIn, Notification
 from safeconduct.org.canned_models import CannedReply
 from safeconduct.org.models import Organisation
 from safeconduct.referrals.models import CaseLink, CaseTask, CaseWriter, Partner, Referral
+from safeconduct.returns.models import AuthorityRequest
 from safeconduct.staff.models import StaffMember
 from safeconduct.store.base import Base
 from safeconduct.testimony.studio.models import Testimony
@@ -27,5 +28,5 @@ __all__ = [
     "AuditRecord", "CaseNote", "Consent", "StateChange", "TransitionProposal", "CaseRetention",
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
     "CannedReply", "RedactionTermRow", "Partner", "Referral", "CaseWriter", "CaseLink", "CaseTask", "ChainHead",
-    "Job", "JobSeal", "Worker", "Testimony", "CaseIdentity",
+    "Job", "JobSeal", "Worker", "Testimony", "CaseIdentity", "AuthorityRequest",
 ]

@@ -94,6 +94,8 @@ class ConsentOut(BaseModel):
     requested: bool = Field(False, description="A caseworker asked for a choice that was not saved since.")
     referrals: bool = Field(False, description="You agree to be referred to partner organisations (a lawyer, an "
                             "exit programme, a reintegration service); they receive only items chosen here.")
+    authority_request: bool = Field(False, description="You agree that the organisation asks your country's "
+                                    "authorities for a travel document in your name, with the identity you gave.")
     items: list[ConsentItemOut]
 
 
@@ -102,6 +104,8 @@ class ConsentIn(_Strict):
     items: list[str] | None = Field(None, max_length=10_000, description="Exactly these items ([] withdraws).")
     referrals: bool | None = Field(None, description="true: you agree to be referred to partner organisations; "
                                    "false withdraws it. Alone, it leaves the dossier choice as it is.")
+    authority_request: bool | None = Field(None, description="true: you agree that a request for a travel document "
+                                           "is made in your name; false withdraws it. Alone, it leaves the rest.")
 
 
 class DossierIn(_Strict):
@@ -207,6 +211,8 @@ def _consent_out(db: Session, access: ContactAccess) -> ConsentOut:
     return ConsentOut(all=choice.all, exported=choice.exported,
                       requested=choice.requested_at is not None and not choice.exported,
                       referrals=consent.referrals(db, case_id=access.case_id, case_key=access.case_key).given,
+                      authority_request=consent.authority_request(db, case_id=access.case_id,
+                                                                  case_key=access.case_key).given,
                       items=[ConsentItemOut(**vars(i)) for i in listed])
 
 
@@ -220,14 +226,17 @@ def consent_get(access: ContactAccess = Depends(contact_access), db: Session = D
 def consent_put(body: ConsentIn, request: Request, access: ContactAccess = Depends(contact_access),
                 db: Session = Depends(get_db)) -> ConsentOut:
     """Choose `{"all": true}` or `{"items": [ids]}`; you can change it until a dossier is exported.
-    `{"referrals": true}` (alone or with the rest) agrees to referrals to partner organisations."""
+    `{"referrals": true}` (alone or with the rest) agrees to referrals to partner organisations;
+    `{"authority_request": true}` to a request for a travel document in your name."""
     signing_key = runtime(request).org.signing_key
-    if body.all is not None or body.items is not None or body.referrals is None:
+    parts = {"referrals": body.referrals, "authority_request": body.authority_request}
+    if body.all is not None or body.items is not None or all(v is None for v in parts.values()):
         consent.set_consent(db, case_id=access.case_id, case_key=access.case_key, signing_key=signing_key,
                             all_items=body.all, item_ids=body.items)
-    if body.referrals is not None:
-        consent.set_referrals(db, case_id=access.case_id, case_key=access.case_key, signing_key=signing_key,
-                              given=body.referrals)
+    for name, given in parts.items():
+        if given is not None:
+            consent.set_part(db, case_id=access.case_id, case_key=access.case_key, signing_key=signing_key,
+                             name=name, given=given)
     return _consent_out(db, access)
 
 

@@ -23,6 +23,7 @@ from safeconduct.web import (
     account_pages,
     admin_pages,
     api_accounts,
+    api_authority,
     api_casework,
     api_contact,
     api_identity,
@@ -163,6 +164,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_retention.router)
     app.include_router(api_casework.router)
     app.include_router(api_referrals.router)
+    app.include_router(api_authority.router)
     app.include_router(referral_pages.router)
     app.include_router(referral_pages.staff_router)
     app.include_router(api_vetting.router)
