@@ -33,6 +33,7 @@ from safeconduct.web import (
     api_testimony,
     api_testimony_outputs,
     api_vetting,
+    authority_pages,
     canned_pages,
     casework_pages,
     contact_pages,
@@ -165,6 +166,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_casework.router)
     app.include_router(api_referrals.router)
     app.include_router(api_authority.router)
+    app.include_router(authority_pages.router)
     app.include_router(referral_pages.router)
     app.include_router(referral_pages.staff_router)
     app.include_router(api_vetting.router)

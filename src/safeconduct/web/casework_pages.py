@@ -38,6 +38,8 @@ def consent_page(request: Request, db: Session, access: ContactAccess, *, error:
     return render(request, "contact/consent.html",
                   {"items": items, "all": choice.all, "exported": choice.exported, "error": error,
                    "referrals": consent.referrals(db, case_id=access.case_id, case_key=access.case_key).given,
+                   "authority_request": consent.authority_request(db, case_id=access.case_id,
+                                                                  case_key=access.case_key).given,
                    "links": [link for link in relatives.links(db, case_id=access.case_id, case_key=access.case_key)
                              if link.state != "gone"]},
                   status_code=status_code)

@@ -88,11 +88,13 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
         view = transitions.overview(db, rt.settings, case=case, case_key=key)
         steps, exit_state = pathway(view.state)
         context.update(view=view, steps=steps, exit_state=exit_state, default_labels=DEFAULT_LABELS)
+        from safeconduct.web.authority_pages import authority_context
         from safeconduct.web.identity_console import identity_context
         from safeconduct.web.identity_pages import LABELS as identity_labels
 
         context.update(identity_context(db, case=case, case_key=key, staff=staff), identity_shown=identity_shown,
                        identity_labels=identity_labels)
+        context.update(authority_context(db, rt.settings, case_id=case_id, case_key=key, staff=staff))
     elif tab == "vetting":
         context.update(vetting=vetting.overview(db, case_id=case_id, case_key=key),
                        topics=vetting.TOPICS, statuses=vetting.STATUSES)
