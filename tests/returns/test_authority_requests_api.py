@@ -252,3 +252,25 @@ def test_an_organisation_template_replaces_the_shipped_one_and_a_broken_one_is_r
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Nous demandons un laissez-passer pour " + REAL_NAME in text
     assert "1999-02-03" not in io.StringIO(text).getvalue()
+
+
+def test_the_letter_never_reaches_the_disk_in_the_clear(world) -> None:  # type: ignore[no-untyped-def]
+    inst, client, contact, tokens, case_id, _ = world
+    client.put("/api/v1/contact/consent", json={"authority_request": True}, headers=bearer(contact))
+    r = client.post(f"/api/v1/staff/cases/{case_id}/authority-requests", json=_body(),
+                    headers=bearer(tokens["karim"]))
+    assert r.status_code == 201
+    secrets = (REAL_NAME.encode(), b"19AB48213", b"Erbil")
+    with inst.runtime.db() as db:
+        rows = db.execute(select(AuthorityRequest.__table__)).all()
+    assert rows
+    for row in rows:
+        for value in row:
+            raw = bytes(value) if isinstance(value, (bytes, memoryview)) else str(value).encode()
+            assert not any(s in raw for s in secrets), row
+    inst.runtime.engine.dispose()
+    files = [p for p in inst.runtime.settings.data_dir.rglob("*") if p.is_file()]
+    assert files  # the keys and files folders at least; the SQLite database too on that backend
+    for path in files:
+        data = path.read_bytes()
+        assert not any(s in data for s in secrets), path
