@@ -394,6 +394,8 @@ SEALED_OR_HASHED = {
     "case_identities": {"ciphertext"},
     # a request to the authorities: template, addressee, fields, steps; the signed letter (it holds the identity)
     "authority_requests": {"ciphertext", "pdf_ciphertext"},
+    # a publication: which testimony, its themes, each step and who took it, the public entry's id
+    "case_publications": {"ciphertext"},
     # which partner, what was sent, who writes, which other case, a task's title: sealed under the case key
     "case_referrals": {"ciphertext"}, "case_writers": {"ciphertext"}, "case_links": {"ciphertext"},
     "case_tasks": {"ciphertext"},
@@ -439,6 +441,11 @@ CLEAR = {
     "case_identities": {"case_id"},
     # that a case had a request to the authorities prepared, and the day
     "authority_requests": {"id", "case_id", "created_on"},
+    "case_publications": {"id", "case_id", "created_on"},
+    # the public archive: what it shows anyway (signed entry, transcript as published, themes, language,
+    # duration, days published and withdrawn); no case, testimony or recording date
+    "archive_entries": {"id", "published_on", "withdrawn_on", "language", "duration_s", "themes", "transcript",
+                        "entry", "signature", "withdrawal", "withdrawal_signature"},
     # the organisation's address book of partner organisations (never about a person)
     "partners": {"id", "name", "kind", "country", "public_key", "created_on", "active"},
     "case_referrals": {"id", "case_id", "created_on"}, "case_writers": {"case_id"},

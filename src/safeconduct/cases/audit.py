@@ -38,6 +38,8 @@ ACTIONS = frozenset({
     # the sealed identity (cases/identity.py): who was named, who read it (never what it says)
     "name_identity_readers", "view_identity",
     # requests to the authorities (returns/requests.py): prepared, downloaded (a read of the identity), sent, answered
+    # the prevention archive (archive/publications.py)
+    "propose_publication", "publish", "withdraw_publication",
     "prepare_authority_request", "download_authority_request", "authority_request_sent", "authority_request_answer",
     "view_testimony", "review_testimony", "cancel_testimony", "retry_testimony", "approve_testimony",
 })

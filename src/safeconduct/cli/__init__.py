@@ -8,6 +8,7 @@ so `safeconduct --help` stays instant.
 from __future__ import annotations
 
 from safeconduct.cli import (
+    archive,
     backup,
     dossier,
     keys,
@@ -42,6 +43,7 @@ app.add_typer(retention.app, name="retention")
 app.add_typer(rights.app, name="rights")
 app.add_typer(partners.app, name="partners")
 app.add_typer(worker.app, name="worker")
+app.add_typer(archive.app, name="archive")
 
 
 def main() -> None:

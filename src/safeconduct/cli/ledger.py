@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -71,9 +72,21 @@ def _verify_letter(path: Path, pins: Pins | None, as_json: bool) -> None:
     """A signed letter (a request to the authorities): its PDF signature, statement and attachments."""
     from safeconduct.ledger.signed_letter import LetterError, check
 
+    _verify_other(path, lambda: check(path.read_bytes(), pins=pins), (LetterError, OSError), as_json)
+
+
+def _verify_archive_file(path: Path, pins: Pins | None, as_json: bool) -> None:
+    """A file downloaded from the prevention archive, against the signed entry beside it."""
+    from safeconduct.archive.verify import ArchiveVerificationError, verify_file
+
+    _verify_other(path, lambda: verify_file(path, pins=pins), (ArchiveVerificationError,), as_json)
+
+
+def _verify_other(path: Path, check: Callable[[], Any], errors: tuple[type[Exception], ...], as_json: bool) -> None:
+    """Print and exit like a dossier's check: VERIFIED (0), KEY NOT CONFIRMED (3), NOT VERIFIED (1)."""
     try:
-        report = check(path.read_bytes(), pins=pins)
-    except (LetterError, OSError) as exc:
+        report = check()
+    except errors as exc:
         if as_json:
             typer.echo(json.dumps({"verified": False, "status": "invalid", "error": str(exc)}))
         else:
@@ -92,7 +105,7 @@ def _verify_letter(path: Path, pins: Pins | None, as_json: bool) -> None:
 
 def verify(
     bundle: Path = typer.Argument(..., help="The dossier download (.zip), the folder it unzips to, its bundle.zip, "
-                                    "or a signed letter (.pdf)."),
+                                    "a signed letter (.pdf), or a file from the archive (beside its entry.json)."),
     expect_key: str | None = ExpectKeyOption,
     trusted_keys: Path | None = TrustedKeysOption,
     tsa_root: Path | None = typer.Option(
@@ -110,6 +123,11 @@ def verify(
     pins = _pins(expect_key, trusted_keys)
     if _is_pdf(bundle):
         _verify_letter(bundle, pins, as_json)
+        return
+    from safeconduct.archive.verify import has_entry
+
+    if has_entry(bundle):
+        _verify_archive_file(bundle, pins, as_json)
         return
     try:
         roots = tsa_root.read_bytes() if tsa_root else None

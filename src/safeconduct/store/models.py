@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from safeconduct.archive.models import ArchiveEntry, Publication
 from safeconduct.auth.models import AuthSession
 from safeconduct.cases.casework_models import AuditRecord, CaseNote, Consent, StateChange, TransitionProposal
 from safeconduct.cases.identity_models import CaseIdentity
@@ -29,4 +30,5 @@ __all__ = [
     "VettingClaim", "VettingRisk", "SpentStartToken", "MailOptIn", "Notification", "PendingReshare",
     "CannedReply", "RedactionTermRow", "Partner", "Referral", "CaseWriter", "CaseLink", "CaseTask", "ChainHead",
     "Job", "JobSeal", "Worker", "Testimony", "CaseIdentity", "AuthorityRequest",
+    "Publication", "ArchiveEntry",
 ]

@@ -27,12 +27,14 @@ from safeconduct.web import (
     api_casework,
     api_contact,
     api_identity,
+    api_publications,
     api_referrals,
     api_retention,
     api_staff,
     api_testimony,
     api_testimony_outputs,
     api_vetting,
+    archive_pages,
     authority_pages,
     canned_pages,
     casework_pages,
@@ -166,6 +168,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_casework.router)
     app.include_router(api_referrals.router)
     app.include_router(api_authority.router)
+    app.include_router(api_publications.router)
+    app.include_router(archive_pages.router)
     app.include_router(authority_pages.router)
     app.include_router(referral_pages.router)
     app.include_router(referral_pages.staff_router)
