@@ -20,7 +20,7 @@ from safeconduct.ledger.dossier_pdf import (
     DossierError,
     DossierText,
     Thumbnail,
-    _register_fonts,
+    register_fonts,
     is_rtl,
     render_pdf,
     visual_lines,
@@ -103,7 +103,7 @@ def test_arabic_lines_are_shaped_and_reordered_for_display() -> None:
 def test_text_the_bidi_algorithm_cannot_order_is_still_rendered() -> None:
     # found by schemathesis (tests/web/test_api_fuzz.py): a message holding an unassigned code point or a
     # bidi isolate made the dossier export a 500
-    _register_fonts()
+    register_fonts()
     assert visual_lines("a\u2066b\u2069 \u0378 c", width=400) == [("ab \ufffd c", False)]
     assert visual_lines("\u2067أريد\u2069", width=400)[0][1]
 
