@@ -20,8 +20,8 @@ from safeconduct.ledger.dossier_pdf import (
     DossierError,
     DossierText,
     Thumbnail,
-    register_fonts,
     is_rtl,
+    register_fonts,
     render_pdf,
     visual_lines,
 )
