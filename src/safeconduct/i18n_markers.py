@@ -58,6 +58,8 @@ CONSTANTS = (
     "safeconduct.web.errors:WRONG_METHOD",
     "safeconduct.staff.accounts:WRONG_PASSWORD",
     "safeconduct.referrals.service:NO_CONSENT",
+    "safeconduct.archive.publications:NOT_APPROVED",
+    "safeconduct.archive.publications:OWN_PROPOSAL",
     "safeconduct.returns.requests:NO_CONSENT",
     "safeconduct.returns.requests:NO_IDENTITY",
     "safeconduct.referrals.relatives:UNKNOWN_WRITER",

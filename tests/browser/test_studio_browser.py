@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.browser.conftest import DESK, PHONE, Requests, Server, log_in_to_console
+from tests.browser.conftest import DESK, PHONE, Caseworker, Requests, Server, log_in_to_console
+from tests.browser.test_accounts_browser import add_staff, log_in
 from tests.flows import bearer, staff_token, start_contact
 from tests.testimony import studio_support as support
 
@@ -25,6 +26,8 @@ WAIT_MS = 600_000  # the pipeline on a loaded 2-core machine: generous, never a 
 class Sent:
     case_id: str
     file_id: str
+    codename: str
+    second: Caseworker
     testimony_url: str = ""
 
 
@@ -32,8 +35,9 @@ class Sent:
 def sent(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Sent:
     """A contact sends the short spoken video (through the API, as the contact's app would)."""
     body = support.make_clip(tmp_path_factory.mktemp("studio-clip")).read_bytes()
+    second = add_staff(server, "bruno")  # the second pair of eyes for publication, holding the case from the start
     with httpx.Client(base_url=server.url, timeout=60) as client:
-        _codename, token = start_contact(client)
+        codename, token = start_contact(client)
         r = client.post("/api/v1/contact/files", files={"file": ("interview.mp4", body, "video/mp4")},
                         headers=bearer(token))
         assert r.status_code == 201, r.text
@@ -42,7 +46,7 @@ def sent(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Sent:
         for case in client.get("/api/v1/staff/cases", headers=bearer(staff)).json():
             files = client.get(f"/api/v1/staff/cases/{case['id']}/messages", headers=bearer(staff)).json()["files"]
             if any(f["id"] == file_id for f in files):
-                return Sent(case["id"], file_id)
+                return Sent(case["id"], file_id, codename, second)
     pytest.fail("the contact's video is in no case of the inbox")
 
 
@@ -153,3 +157,85 @@ def test_follow_live_preview_and_approve_with_javascript_on(browser, server: Ser
         context.close()
 
 
+
+
+def test_publish_it_to_the_archive_and_read_it_with_javascript_off(browser, server: Server, sent: Sent,  # type: ignore[no-untyped-def]
+                                                                   shot) -> None:
+    """Issue 15: proposed by the first caseworker, agreed by the person on their page, checked and published by
+    the second; then read in the served archive (two clicks to a theme in a language, then the short ones)."""
+    assert sent.testimony_url, "the testimony was not approved"
+    requests = Requests()
+    console = browser.new_context(java_script_enabled=False, viewport=DESK)
+    console.on("request", requests)
+    page = console.new_page()
+    log_in_to_console(page, server)
+    page.goto(sent.testimony_url + "?lang=en")
+    section = page.locator("#publication")
+    section.get_by_label("Corruption").check()
+    section.get_by_label("The way out").check()
+    section.get_by_role("button", name="Propose for publication").click()
+    page.wait_for_url(re.compile(r"#publication$"))
+    assert "waiting for the person's answer" in page.locator("#publication").inner_text()
+    console.close()
+
+    contact = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    contact.on("request", requests)
+    person = contact.new_page()
+    person.goto(server.url + "/contact/login?lang=en")
+    person.locator("#codename").fill(sent.codename)
+    person.locator("form[action='/contact/login'] button[type=submit]").click()
+    person.wait_for_url(re.compile(r"/contact/conversation$"))
+    person.locator("p.publication-link a").click()
+    person.wait_for_url(re.compile(r"/contact/publications$"))
+    transcript = person.locator(".publication .transcript").inner_text()
+    assert support.NAME not in transcript and "[PERSON" in transcript
+    assert person.locator(".publication video").count() == 1
+    _both_widths(person, shot, "110-contact-publication")
+    person.goto(server.url + "/contact/publications?lang=ar")
+    assert person.locator("html").get_attribute("dir") == "rtl"
+    shot(person, "111-contact-publication-ar-390")
+    person.goto(server.url + "/contact/publications?lang=en")
+    person.get_by_role("button", name="Yes, it may be published").click()
+    person.wait_for_url(re.compile(r"saved=1"))
+    assert "agreed by the person" in person.locator(".publication").inner_text()
+    contact.close()
+
+    second = browser.new_context(java_script_enabled=False, viewport=DESK)
+    second.on("request", requests)
+    desk = second.new_page()
+    log_in(desk, server, sent.second)
+    desk.goto(sent.testimony_url + "?lang=en")
+    desk.get_by_role("button", name="Check and publish").click()
+    desk.wait_for_url(re.compile(r"#publication$"), timeout=WAIT_MS)
+    text = desk.locator("#publication").inner_text()
+    assert "published" in text and "✗" not in text and text.count("✓") == 5, text
+    _both_widths(desk, shot, "112-staff-publication-checked")
+    entry_url = desk.locator("#publication a", has_text="Open in the archive").get_attribute("href")
+    assert entry_url
+    second.close()
+
+    reader = browser.new_context(java_script_enabled=False, viewport=PHONE)  # no session, no cookie
+    reader.on("request", requests)
+    visit = reader.new_page()
+    visit.goto(server.url + "/archive/")
+    visit.get_by_role("link", name="Français").click()
+    visit.wait_for_url(re.compile(r"/archive/fr/index.html$"))
+    _both_widths(visit, shot, "113-archive-index-fr")
+    visit.locator("p.themes").get_by_role("link", name="Corruption").click()  # one
+    filters = visit.locator("p.filters")
+    filters.get_by_role("link", name="English").click()  # two: the language it is spoken in
+    visit.wait_for_url(re.compile(r"theme-corruption-language-en.html$"))
+    visit.locator("p.filters").get_by_role("link", name="Moins de 5 minutes").click()  # and only the short ones
+    visit.wait_for_url(re.compile(r"theme-corruption-language-en-short.html$"))
+    visit.locator("ul.entries li a").first.click()
+    visit.wait_for_url(re.compile(r"/t-[0-9a-f]+.html$"))
+    assert visit.locator("video track[kind=captions]").count() == 1
+    assert support.NAME not in visit.locator(".transcript").inner_text()
+    _both_widths(visit, shot, "114-archive-testimony-fr")
+    visit.goto(server.url + "/archive/ar/index.html")
+    assert visit.locator("html").get_attribute("dir") == "rtl"
+    _both_widths(visit, shot, "115-archive-index-ar")
+    cookies = reader.cookies()
+    reader.close()
+    assert cookies == []  # the archive sets no cookie: nothing ties a reader to the contact channel
+    assert requests.urls and not requests.foreign(server), requests.foreign(server)

@@ -47,6 +47,7 @@ from safeconduct.web import (
     notification_pages,
     openapi,
     org_pages,
+    publication_pages,
     referral_pages,
     rights_pages,
     staff_pages,
@@ -170,6 +171,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(api_authority.router)
     app.include_router(api_publications.router)
     app.include_router(archive_pages.router)
+    app.include_router(publication_pages.router)
     app.include_router(authority_pages.router)
     app.include_router(referral_pages.router)
     app.include_router(referral_pages.staff_router)

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from safeconduct.archive import publications
 from safeconduct.auth import sessions
 from safeconduct.cases import consent, contact_language, contact_status, content
 from safeconduct.cases.content import CONTACT
@@ -95,6 +96,8 @@ def conversation_page(request: Request, db: Session, access: ContactAccess, *, e
                    "consent_requested": choice.requested_at is not None and not choice.exported,
                    "link_proposed": any(link.state == "proposed" and not link.consented_here for link in
                                         relatives.links(db, case_id=access.case_id, case_key=access.case_key)),
+                   "publications_waiting": any(p.state == "awaiting_consent" for p in publications.list_for_case(
+                       db, case_id=access.case_id, case_key=access.case_key)),
                    "max_upload_bytes": runtime(request).settings.max_upload_bytes},
                   status_code=status_code)
 

@@ -27,6 +27,8 @@ from safeconduct.testimony.studio.service import ERRORS, FACE_MODES, KINDS, LANG
 from safeconduct.web.deps import get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import check_csrf, checked_form
+from safeconduct.web.i18n import choose_language
+from safeconduct.web.publication_pages import publication_context
 from safeconduct.web.render import render, translate
 from safeconduct.web.workspace import workspace_page
 
@@ -114,6 +116,9 @@ def testimony_page(request: Request, db: Session, staff: StaffAccess, case_id: s
         "live": view.state in ("queued", "running"),
         "outputs_url": f"/api/v1/staff/cases/{case_id}/testimonies/{testimony_id}/outputs",
         "stage_count": len(STAGES),
+        **(publication_context(db, runtime(request).settings, case_id=case_id, case_key=key,
+                               testimony_id=testimony_id, staff=staff, language=choose_language(request))
+           if view.approved else {}),
     }, status_code=status_code)
 
 
