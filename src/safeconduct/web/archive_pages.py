@@ -22,6 +22,8 @@ from safeconduct.web.deps import get_db, runtime
 from safeconduct.web.i18n import gettext_for
 
 router = APIRouter(prefix="/archive", include_in_schema=False)
+#: The newest testimonies a served list shows (search narrows further; the static build lists them all).
+LIST_LIMIT = 200
 _ENTRY_PAGE = re.compile(r"^t-(?P<id>[0-9a-f]{1,32})$")
 
 
@@ -125,4 +127,6 @@ def page(language: str, page: str, request: Request, q: str | None = None,
     if parsed is None:
         raise NotFound("There is no such page in the archive.")
     theme, spoken, short = parsed
-    return _html(site.list_page(archive, language, entries.published(db), theme=theme, spoken=spoken, short=short))
+    found = entries.search(db, theme=theme, language=spoken, max_minutes=site.SHORT_MINUTES if short else 0,
+                           limit=LIST_LIMIT)
+    return _html(site.list_page(archive, language, found, theme=theme, spoken=spoken, short=short))
