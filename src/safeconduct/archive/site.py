@@ -131,6 +131,21 @@ def feed(site: Site, published: list[EntryView], *, updated: dt.date) -> str:
             f"<author><name>{escape(site.organisation)}</name></author>" + "".join(items) + "</feed>\n")
 
 
+def json_feed(site: Site, published: list[EntryView]) -> str:
+    """JSON Feed 1.1 for partner platforms: each testimony with its files (relative URLs), themes, language,
+    duration and the signed entry, so that an importer can check what it takes in."""
+    items = [{"id": e.id, "url": f"en/t-{e.id}.html", "date_published": f"{e.published_on.isoformat()}T00:00:00Z",
+              "language": e.language, "content_text": e.transcript,
+              "tags": [t.name("en") for t in site.themes if t.slug in e.themes],
+              "_safeconduct": {"themes": e.themes, "duration_s": e.duration_s, "voice": e.voice,
+                               "entry": json.loads(e.entry), "signature": e.signature},
+              "attachments": [{"url": f"media/{e.id}/{f.name}", "mime_type": f.content_type,
+                               "size_in_bytes": f.size} for f in e.files]}
+             for e in published]
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": site.organisation,
+                       "items": items}, ensure_ascii=False, indent=1)
+
+
 def log_document(all_entries: list[EntryView]) -> str:
     """Every entry ever published with its signature, and every withdrawal with its own."""
     return json.dumps([{"entry": json.loads(e.entry), "signature": e.signature,
@@ -159,6 +174,7 @@ def build(site: Site, data_dir: Path, out: Path, published: list[EntryView], all
     write(out / "style.css", STYLE.read_text(encoding="utf-8"))
     write(out / "feed.atom", feed(site, published, updated=dt.datetime.now(dt.UTC).date()))
     write(out / "log.json", log_document(all_entries))
+    write(out / "feed.json", json_feed(site, published))
     for entry in published:
         folder = out / "media" / entry.id
         entries.copy_media(data_dir, entry, folder)

@@ -61,6 +61,12 @@ def feed(request: Request, db: Session = Depends(get_db)) -> Response:
                     media_type="application/atom+xml")
 
 
+@router.get("/feed.json")
+def json_feed(request: Request, db: Session = Depends(get_db)) -> Response:
+    """The archive for partner platforms: JSON Feed 1.1 with each testimony's files and signed entry."""
+    return Response(site.json_feed(_site(request), entries.published(db)), media_type="application/feed+json")
+
+
 @router.get("/log.json")
 def log(db: Session = Depends(get_db)) -> Response:
     return Response(site.log_document(entries.everything(db)), media_type="application/json")
