@@ -108,6 +108,10 @@ def home_page(site: Site) -> str:
     return render(site, "home.html", "en")
 
 
+def missing_page(site: Site, language: str) -> str:
+    return render(site, "missing.html", language)
+
+
 def verify_page(site: Site, language: str) -> str:
     return render(site, "verify.html", language)
 

@@ -16,7 +16,6 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from safeconduct.archive import entries, site
-from safeconduct.errors import NotFound
 from safeconduct.runtime import Runtime
 from safeconduct.web.deps import get_db, runtime
 from safeconduct.web.i18n import gettext_for
@@ -41,8 +40,13 @@ def _site(request: Request) -> site.Site:
     return archive_site(runtime(request), served=True)
 
 
-def _html(text: str) -> HTMLResponse:
-    return HTMLResponse(text, headers={"Referrer-Policy": "no-referrer"})
+def _html(text: str, status_code: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status_code, headers={"Referrer-Policy": "no-referrer"})
+
+
+def _missing(request: Request, language: str = "en") -> HTMLResponse:
+    """The archive's own 404: its layout and links only, nothing of the contact side."""
+    return _html(site.missing_page(_site(request), language if language in site.LANGUAGES else "en"), 404)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -76,14 +80,14 @@ def log(db: Session = Depends(get_db)) -> Response:
 def media(entry_id: str, name: str, request: Request, db: Session = Depends(get_db)) -> Response:
     entry = entries.get(db, entry_id)
     if entry is None or entry.withdrawn_on is not None:
-        raise NotFound("There is no such testimony in the archive.")
+        return Response("Not found.\n", status_code=404, media_type="text/plain")
     if name == "entry.json":
         return Response(entry.entry, media_type="application/json")
     if name == "entry.sig":
         return Response(entry.signature + "\n", media_type="text/plain")
     found = entry.file(name)
     if found is None:
-        raise NotFound("There is no such file in this testimony.")
+        return Response("Not found.\n", status_code=404, media_type="text/plain")
     path = entries.media_path(runtime(request).settings.data_dir, found.sha256)
     return FileResponse(path, media_type=found.content_type, filename=found.name, content_disposition_type="inline")
 
@@ -115,7 +119,7 @@ def _parse(page: str, known: list[str]) -> tuple[str, str, bool] | None:
 def page(language: str, page: str, request: Request, q: str | None = None,
          db: Session = Depends(get_db)) -> Response:
     if language not in site.LANGUAGES:
-        raise NotFound("There is no such page in the archive.")
+        return _missing(request)
     archive = _site(request)
     if page == "verify":
         return _html(site.verify_page(archive, language))
@@ -127,11 +131,11 @@ def page(language: str, page: str, request: Request, q: str | None = None,
     if match:
         entry = entries.get(db, match["id"])
         if entry is None or entry.withdrawn_on is not None:
-            raise NotFound("There is no such testimony in the archive.")
+            return _missing(request, language)
         return _html(site.entry_page(archive, language, entry))
     parsed = _parse(page, [t.slug for t in archive.themes])
     if parsed is None:
-        raise NotFound("There is no such page in the archive.")
+        return _missing(request, language)
     theme, spoken, short = parsed
     found = entries.search(db, theme=theme, language=spoken, max_minutes=site.SHORT_MINUTES if short else 0,
                            limit=LIST_LIMIT)
