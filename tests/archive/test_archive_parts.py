@@ -121,3 +121,38 @@ def test_the_static_build_verifies_a_file_and_tells_forgeries_and_withdrawals_ap
         (tmp_path / "other" / "notes.txt").write_text("mine", encoding="utf-8")
         site.build(archive_site(inst.runtime), data, tmp_path / "other", published, everything)
     assert (tmp_path / "other" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_search_and_filters_on_both_databases(installation: Installation) -> None:
+    """LIKE with bound parameters and escaped wildcards, theme/language/length filters, withdrawn left out."""
+    key = installation.runtime.org.signing_key
+    data = installation.settings.data_dir
+    with installation.runtime.db() as db:
+        made = []
+        for i, (language, minutes, topics, text) in enumerate([
+                ("fr", 3, ["corruption"], "Les émirs gardaient l'argent 100% pour eux"),
+                ("en", 12, ["violence", "corruption"], "They beat us at the checkpoint; my_brother saw it"),
+                ("ar", 4, ["the-way-out"], "خرجت من المخيم ليلاً مع أخي")]):
+            txt = entries.store_file(data, [text.encode()])
+            made.append(entries.add(db, signing_key=key, organisation="Exit Network", entry_id=f"{i:016x}",
+                                    language=language, duration_s=minutes * 60, themes=topics, transcript=text,
+                                    voice="disguised", on=TODAY,
+                                    files=[entries.PublicFile("transcript.txt", txt[0], txt[1], "text/plain")]))
+        db.commit()
+
+        def ids(**kwargs: object) -> set[str]:
+            return {e.id for e in entries.search(db, **kwargs)}  # type: ignore[arg-type]
+
+        assert ids(query="émirs ARGENT") == {made[0].id}
+        assert ids(query="المخيم") == {made[2].id}
+        assert ids(query="100%") == {made[0].id} and ids(query="%") == {made[0].id}  # a literal percent sign
+        assert ids(query="my_brother") == {made[1].id} and ids(query="y_b") == {made[1].id}
+        assert ids(query="' OR 1=1 --") == set() and ids(query="<script>") == set()
+        assert ids(theme="corruption") == {made[0].id, made[1].id}
+        assert ids(theme="corruption", language="en") == {made[1].id}
+        assert ids(theme="corruption", max_minutes=5) == {made[0].id}
+        assert ids(theme="the-way") == set()  # a theme is matched whole, never as a prefix
+        entries.withdraw(db, data, signing_key=key, entry_id=made[0].id, on=TODAY)
+        db.commit()
+        assert ids(theme="corruption") == {made[1].id}
+        assert [e.id for e in entries.everything(db)] == [m.id for m in made]
