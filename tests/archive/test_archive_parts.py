@@ -82,15 +82,32 @@ def test_the_static_build_verifies_a_file_and_tells_forgeries_and_withdrawals_ap
     with inst.runtime.db() as db:
         entry = _publish(db, data, key)
         published, everything = entries.published(db), entries.everything(db)
+        proofs = entries.log_proofs(db, key, [entry.id])
+        db.commit()
     out = tmp_path / "site"
-    site.build(archive_site(inst.runtime), data, out, published, everything)
+    site.build(archive_site(inst.runtime), data, out, published, everything, proofs)
     feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
     assert feed["items"][0]["attachments"][0]["url"].startswith(f"media/{entry.id}/")
     assert feed["items"][0]["_safeconduct"]["signature"] == entry.signature
     assert 'dir="rtl"' in (out / "ar" / "index.html").read_text(encoding="utf-8")
     pins = Pins.of([fingerprint(bytes(key.verify_key))])
     media = out / "media" / entry.id / "testimony.mp4"
-    assert verify_file(media, pins=pins).name == "testimony.mp4"
+    report = verify_file(media, pins=pins)
+    assert report.name == "testimony.mp4" and report.logged and "of the organisation's log" in report.logged
+    # the proof of its place in the log: a changed tree head or path is caught
+    proof_path = out / "media" / entry.id / "entry.proof.json"
+    genuine = proof_path.read_text(encoding="utf-8")
+    proof = json.loads(genuine)
+    proof["leaf_index"] = proof["tree_size"] + 3
+    proof_path.write_text(json.dumps(proof), encoding="utf-8")
+    with pytest.raises(ArchiveVerificationError, match="entry.proof.json"):
+        verify_file(media, pins=pins)
+    proof = json.loads(genuine)
+    proof["root"] = "00" * 32
+    proof_path.write_text(json.dumps(proof), encoding="utf-8")
+    with pytest.raises(ArchiveVerificationError, match="tree head"):
+        verify_file(media, pins=pins)
+    proof_path.write_text(genuine, encoding="utf-8")
     with pytest.raises(ArchiveVerificationError, match="not by the key you gave"):
         verify_file(media, pins=Pins.of([fingerprint(bytes(SigningKey.generate().verify_key))]))
     # a forger re-signs an altered entry with their own key: the pinned key tells it apart

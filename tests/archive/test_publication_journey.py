@@ -139,6 +139,8 @@ def test_a_testimony_is_published_built_served_verified_and_withdrawn(  # type: 
         ranged = client.get(media_url, headers={"Range": "bytes=0-99"})
         assert ranged.status_code == 206 and len(ranged.content) == 100
         assert client.get("/archive/feed.atom").text.count("<entry>") == 1
+        proof = client.get(f"/archive/media/{entry_id}/entry.proof.json").json()
+        assert proof["leaf_index"] < proof["tree_size"] and proof["proof"] is not None
 
     # the static build: self-contained, no script, nothing external
     site = tmp_path / "site"
@@ -152,6 +154,7 @@ def test_a_testimony_is_published_built_served_verified_and_withdrawn(  # type: 
     published = site / "media" / entry_id / "testimony.mp4"
     result = CliRunner().invoke(cli_app, ["verify", str(published), "--expect-key", key])
     assert result.exit_code == 0 and result.output.startswith("VERIFIED"), result.output
+    assert "logged as leaf" in result.output  # entry.proof.json: its place in the organisation's Merkle log
     transcript = site / "media" / entry_id / "transcript.txt"
     assert CliRunner().invoke(cli_app, ["verify", str(transcript), "--expect-key", key]).exit_code == 0
     changed = bytearray(published.read_bytes())

@@ -22,7 +22,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from safeconduct.archive.models import ArchiveEntry
+from safeconduct.ledger import log
+from safeconduct.ledger import service as ledger
 from safeconduct.ledger.bundle import canonical_json
+from safeconduct.ledger.chain import SignedTreeHead
+from safeconduct.ledger.models import TreeHead
 
 ENTRY_KIND = "safeconduct archive entry"
 WITHDRAWAL_KIND = "safeconduct archive withdrawal"
@@ -116,8 +120,10 @@ def add(db: Session, *, signing_key: SigningKey, organisation: str, entry_id: st
                           for f in files}}
     body, signature = sign(signing_key, ENTRY_CONTEXT, document)
     row = ArchiveEntry(id=entry_id, published_on=on, language=language, duration_s=duration_s,
-                       themes=" ".join(themes), transcript=transcript, entry=body, signature=signature)
+                       themes=" ".join(themes), transcript=transcript, entry=body, signature=signature,
+                       log_index=ledger.log_public_record(db, hashlib.sha256(body.encode()).digest()))
     db.add(row)
+    log.sign_tree_head(db, signing_key, now=dt.datetime.now(dt.UTC))  # one that covers it, for its proof
     return _view(row)
 
 
@@ -129,11 +135,35 @@ def withdraw(db: Session, data_dir: Path, *, signing_key: SigningKey, entry_id: 
     body, signature = sign(signing_key, WITHDRAWAL_CONTEXT, {"kind": WITHDRAWAL_KIND, "v": 1, "id": entry_id,
                                                              "withdrawn": on.isoformat()})
     row.withdrawn_on, row.withdrawal, row.withdrawal_signature = on, body, signature
+    row.withdrawal_log_index = ledger.log_public_record(db, hashlib.sha256(body.encode()).digest())
     db.flush()
     still_used = {f.sha256 for other in published(db) for f in other.files}
     for f in _view(row).files:
         if f.sha256 not in still_used:
             media_path(data_dir, f.sha256).unlink(missing_ok=True)
+
+
+def log_proofs(db: Session, signing_key: SigningKey, wanted: list[str]) -> dict[str, dict[str, Any]]:
+    """The newest signed tree head of the organisation's log (a new one only when none covers the entries), and
+    for each entry (by id) its leaf's inclusion proof against it: what `entry.proof.json` holds, so a file's
+    publication can be checked as logged. A new tree head is remembered like any other (the caller commits)."""
+    rows = {r.id: r for r in db.scalars(select(ArchiveEntry).where(ArchiveEntry.id.in_(wanted)))} if wanted else {}
+    indexes = [r.log_index for r in rows.values() if r.log_index is not None]
+    if not indexes:
+        return {}
+    newest = db.scalars(select(TreeHead).order_by(TreeHead.id.desc()).limit(1)).first()
+    if newest is not None and newest.tree_size > max(indexes):  # a head already handed out covers them all
+        head = SignedTreeHead(newest.tree_size, bytes(newest.root_hash), newest.issued_at_ms, bytes(newest.signature))
+    else:
+        head = log.sign_tree_head(db, signing_key, now=dt.datetime.now(dt.UTC))
+    proofs = {}
+    for entry_id, row in rows.items():
+        if row.log_index is None or row.log_index >= head.tree_size:
+            continue
+        proofs[entry_id] = {"leaf_index": row.log_index, "tree_size": head.tree_size, "root": head.root_hash.hex(),
+                            "issued_at_ms": head.issued_at_ms, "signature": head.signature.hex(),
+                            "proof": [p.hex() for p in log.inclusion_proof(db, row.log_index, head.tree_size)]}
+    return proofs
 
 
 def get(db: Session, entry_id: str) -> EntryView | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from safeconduct.store.base import Base
@@ -46,3 +46,6 @@ class ArchiveEntry(Base):
     #: the signed withdrawal, once unpublished (the media files are deleted then)
     withdrawal: Mapped[str | None] = mapped_column(Text, nullable=True)
     withdrawal_signature: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    #: where the entry, and its withdrawal, are leaves of the organisation's Merkle log
+    log_index: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    withdrawal_log_index: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

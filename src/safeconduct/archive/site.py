@@ -158,8 +158,10 @@ def log_document(all_entries: list[EntryView]) -> str:
                       ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def build(site: Site, data_dir: Path, out: Path, published: list[EntryView], all_entries: list[EntryView]) -> int:
-    """Write the static site into `out` (replaced); return the number of files written."""
+def build(site: Site, data_dir: Path, out: Path, published: list[EntryView], all_entries: list[EntryView],
+          proofs: dict[str, dict[str, Any]] | None = None) -> int:
+    """Write the static site into `out` (replaced); return the number of files written. `proofs`: each entry's
+    place in the organisation's log (``entries.log_proofs``), written beside its files as entry.proof.json."""
     if out.exists():
         if not (out / ".safeconduct-archive").exists() and any(out.iterdir()):
             raise FileExistsError(f"{out} exists and is not an archive built by safeconduct; choose an empty folder")
@@ -185,6 +187,8 @@ def build(site: Site, data_dir: Path, out: Path, published: list[EntryView], all
         written += len(entry.files)
         write(folder / "entry.json", entry.entry)
         write(folder / "entry.sig", entry.signature + "\n")
+        if proofs and entry.id in proofs:
+            write(folder / "entry.proof.json", json.dumps(proofs[entry.id], indent=1, sort_keys=True))
     spoken = sorted({e.language for e in published})
     for language in LANGUAGES:
         folder = out / language

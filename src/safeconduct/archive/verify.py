@@ -35,20 +35,24 @@ class ArchiveReport:
     organisation: str
     public_key: bytes
     key_confirmed: bool
+    #: "leaf N of the organisation's log of M entries" when entry.proof.json was beside the file
+    logged: str | None = None
 
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.public_key)
 
     def summary(self) -> str:
+        logged = (f"; logged as {self.logged}" if self.logged else
+                  "; no entry.proof.json beside it, so its place in the organisation's log was not checked")
         return (f"{self.file} is {self.name} of the testimony {self.entry_id}, published {self.published} by "
-                f"{self.organisation}, unaltered; signed by key {self.fingerprint}")
+                f"{self.organisation}, unaltered; signed by key {self.fingerprint}{logged}")
 
     def to_json(self) -> dict[str, Any]:
         return {"verified": self.key_confirmed, "key_confirmed": self.key_confirmed, "kind": "archive",
                 "file": self.file, "name": self.name, "entry": self.entry_id, "published": self.published,
                 "organisation": self.organisation, "public_key": self.public_key.hex(),
-                "fingerprint": self.fingerprint}
+                "fingerprint": self.fingerprint, "logged": self.logged}
 
 
 def has_entry(path: Path) -> bool:
@@ -76,6 +80,31 @@ def _withdrawn(path: Path, entry_id: str, key: VerifyKey) -> str | None:
             continue  # a withdrawal nobody signed proves nothing either way
         return str(withdrawal.get("withdrawn"))
     return None
+
+
+def _logged(path: Path, raw_entry: bytes, key: VerifyKey) -> str | None:
+    """Check entry.proof.json, if present: the tree head's signature and the entry's inclusion under it."""
+    from safeconduct.ledger import merkle
+    from safeconduct.ledger.chain import tree_head_message
+    from safeconduct.ledger.service import public_record_message
+
+    proof_path = path.parent / "entry.proof.json"
+    if not proof_path.is_file():
+        return None
+    try:
+        proof = json.loads(proof_path.read_text(encoding="utf-8"))
+        size, index, root = int(proof["tree_size"]), int(proof["leaf_index"]), bytes.fromhex(proof["root"])
+        key.verify(tree_head_message(size, int(proof["issued_at_ms"]), root), bytes.fromhex(proof["signature"]))
+        leaf = merkle.leaf_hash(public_record_message(hashlib.sha256(raw_entry).digest()))
+        merkle.verify_inclusion(leaf, index, size, [bytes.fromhex(p) for p in proof["proof"]], root)
+    except nacl.exceptions.BadSignatureError:
+        raise ArchiveVerificationError("entry.proof.json was changed: the signature over its tree head does not "
+                                       "verify") from None
+    except merkle.ProofError as error:
+        raise ArchiveVerificationError(f"entry.proof.json does not place this entry in the log: {error}") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ArchiveVerificationError(f"entry.proof.json is malformed ({error})") from None
+    return f"leaf {index} of the organisation's log of {size} entries (root {root.hex()[:16]}…)"
 
 
 def verify_file(path: Path, *, pins: Pins | None) -> ArchiveReport:
@@ -119,4 +148,4 @@ def verify_file(path: Path, *, pins: Pins | None) -> ArchiveReport:
                                        "by the organisation")
     return ArchiveReport(file=path.name, name=name, entry_id=str(entry["id"]), published=str(entry["published"]),
                          organisation=str(entry.get("organisation", "")), public_key=public_key,
-                         key_confirmed=confirmed)
+                         key_confirmed=confirmed, logged=_logged(path, raw, key))

@@ -25,7 +25,9 @@ def build(data: Path = typer.Option(..., "--data", help="The data folder."),
     try:
         with runtime.db() as db:
             published, everything = entries.published(db), entries.everything(db)
-        files = site.build(archive_site(runtime), runtime.settings.data_dir, out, published, everything)
+            proofs = entries.log_proofs(db, runtime.org.signing_key, [e.id for e in published])
+            db.commit()  # the tree head the proofs lead to, if a new one was signed
+        files = site.build(archive_site(runtime), runtime.settings.data_dir, out, published, everything, proofs)
     except (ThemesError, FileExistsError) as error:
         err.print(f"not built: {error}")
         raise typer.Exit(1) from None

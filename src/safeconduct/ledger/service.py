@@ -101,6 +101,28 @@ def sequence_pending(db: Session, *, limit: int = 10_000) -> int:
     return len(pending)
 
 
+def log_public_record(db: Session, record_hash: bytes) -> int:
+    """Append a public record (an archive entry or its withdrawal: ``archive/entries.py``) to the org-wide log,
+    in the caller's transaction; return its leaf index. Its leaf is told apart from a chain head's by its own
+    prefix (`PUBLIC_RECORD`), so neither can pass for the other."""
+    size, frontier_blob = log.locked_state(db)
+    frontier = merkle.Frontier.from_bytes(size, frontier_blob)
+    index = frontier.size
+    nodes = [{"level": level, "index": i, "hash": node}
+             for level, i, node in frontier.append(merkle.leaf_hash(public_record_message(record_hash)))]
+    _bulk_insert(db, _NODES, nodes)
+    log.store_state(db, frontier)
+    return index
+
+
+#: The leaf of a public record: this prefix and the record's SHA-256 (a chain head's leaf has its own).
+PUBLIC_RECORD = b"safeconduct public record v1\0"
+
+
+def public_record_message(record_hash: bytes) -> bytes:
+    return PUBLIC_RECORD + record_hash
+
+
 def _locked_heads(db: Session, case_ids: set[str]) -> dict[str, tuple[int, bytes]]:
     """Last (seq, entry_hash) of each given case, its sequencer row locked until the caller commits.
 

@@ -9,6 +9,7 @@ ranges, so a player starts without downloading the whole file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from fastapi import APIRouter, Depends, Request
@@ -85,6 +86,12 @@ def media(entry_id: str, name: str, request: Request, db: Session = Depends(get_
         return Response(entry.entry, media_type="application/json")
     if name == "entry.sig":
         return Response(entry.signature + "\n", media_type="text/plain")
+    if name == "entry.proof.json":
+        proof = entries.log_proofs(db, runtime(request).org.signing_key, [entry.id]).get(entry.id)
+        db.commit()
+        if proof is None:
+            return Response("Not found.\n", status_code=404, media_type="text/plain")
+        return Response(json.dumps(proof, indent=1, sort_keys=True), media_type="application/json")
     found = entry.file(name)
     if found is None:
         return Response("Not found.\n", status_code=404, media_type="text/plain")

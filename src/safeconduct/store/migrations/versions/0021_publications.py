@@ -38,6 +38,8 @@ def upgrade() -> None:
         sa.Column('signature', sa.String(length=128), nullable=False),
         sa.Column('withdrawal', sa.Text(), nullable=True),
         sa.Column('withdrawal_signature', sa.String(length=128), nullable=True),
+        sa.Column('log_index', sa.BigInteger(), nullable=True),
+        sa.Column('withdrawal_log_index', sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_archive_entries_published_on', 'archive_entries', ['published_on'])
