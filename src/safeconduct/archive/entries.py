@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from safeconduct.archive.models import ArchiveEntry
@@ -33,6 +34,7 @@ WITHDRAWAL_KIND = "safeconduct archive withdrawal"
 ENTRY_CONTEXT = b"safeconduct archive entry v1\0"
 WITHDRAWAL_CONTEXT = b"safeconduct archive withdrawal v1\0"
 MAX_QUERY_CHARS = 200
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,9 @@ def add(db: Session, *, signing_key: SigningKey, organisation: str, entry_id: st
                        themes=" ".join(themes), transcript=transcript, entry=body, signature=signature,
                        log_index=ledger.log_public_record(db, hashlib.sha256(body.encode()).digest()))
     db.add(row)
+    if _sqlite(db):
+        db.execute(text("INSERT INTO archive_search (entry_id, transcript) VALUES (:id, :transcript)"),
+                   {"id": entry_id, "transcript": transcript})
     log.sign_tree_head(db, signing_key, now=dt.datetime.now(dt.UTC))  # one that covers it, for its proof
     return _view(row)
 
@@ -136,6 +141,8 @@ def withdraw(db: Session, data_dir: Path, *, signing_key: SigningKey, entry_id: 
                                                              "withdrawn": on.isoformat()})
     row.withdrawn_on, row.withdrawal, row.withdrawal_signature = on, body, signature
     row.withdrawal_log_index = ledger.log_public_record(db, hashlib.sha256(body.encode()).digest())
+    if _sqlite(db):
+        db.execute(text("DELETE FROM archive_search WHERE entry_id = :id"), {"id": entry_id})
     db.flush()
     still_used = {f.sha256 for other in published(db) for f in other.files}
     for f in _view(row).files:
@@ -183,14 +190,31 @@ def everything(db: Session) -> list[EntryView]:
     return [_view(r) for r in db.scalars(select(ArchiveEntry).order_by(ArchiveEntry.published_on, ArchiveEntry.id))]
 
 
+def _sqlite(db: Session) -> bool:
+    return db.get_bind().dialect.name == "sqlite"
+
+
+def words_of(query: str) -> list[str]:
+    """The words a search looks for: letters and digits of any script, at most ten."""
+    return _WORDS.findall(query[:MAX_QUERY_CHARS])[:10]
+
+
 def search(db: Session, *, query: str = "", theme: str = "", language: str = "", max_minutes: int = 0,
            limit: int = 100) -> list[EntryView]:
-    """Published entries matching words of the transcript (every word, any case), a theme, a language and a
-    longest duration. Bound parameters only: a query with SQL or markup in it is just words to look for."""
+    """Published entries whose transcript holds every word of `query` (full text: SQLite FTS5, PostgreSQL
+    `to_tsvector('simple', …)` with a GIN index; any case, any script), of a theme, a language and at most a
+    duration. Bound parameters only: SQL or markup in a query are just characters between words."""
     statement = select(ArchiveEntry).where(ArchiveEntry.withdrawn_on.is_(None))
-    for word in query[:MAX_QUERY_CHARS].split()[:10]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        statement = statement.where(ArchiveEntry.transcript.ilike(pattern, escape="\\"))
+    words = words_of(query)
+    if query.strip() and not words:
+        return []
+    if words and _sqlite(db):
+        phrase = " ".join('"' + w + '"' for w in words)  # each word quoted: FTS5 syntax never reaches the query
+        statement = statement.where(ArchiveEntry.id.in_(
+            text("SELECT entry_id FROM archive_search WHERE archive_search MATCH :phrase").bindparams(phrase=phrase)))
+    elif words:
+        statement = statement.where(func.to_tsvector("simple", ArchiveEntry.transcript).op("@@")(
+            func.plainto_tsquery("simple", " ".join(words))))
     if theme:
         statement = statement.where(or_(ArchiveEntry.themes == theme, ArchiveEntry.themes.like(f"{theme} %"),
                                         ArchiveEntry.themes.like(f"% {theme}"),

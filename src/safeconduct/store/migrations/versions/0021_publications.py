@@ -44,9 +44,20 @@ def upgrade() -> None:
     )
     op.create_index('ix_archive_entries_published_on', 'archive_entries', ['published_on'])
     op.create_index('ix_archive_entries_language', 'archive_entries', ['language'])
+    # full-text search of the published transcripts (archive/entries.py: search)
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute("CREATE VIRTUAL TABLE archive_search USING fts5(entry_id UNINDEXED, transcript, "
+                   "tokenize='unicode61 remove_diacritics 2')")
+    else:
+        op.execute("CREATE INDEX ix_archive_entries_fts ON archive_entries USING gin "
+                   "(to_tsvector('simple', transcript))")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute("DROP TABLE archive_search")
+    else:
+        op.execute("DROP INDEX ix_archive_entries_fts")
     op.drop_index('ix_archive_entries_language', table_name='archive_entries')
     op.drop_index('ix_archive_entries_published_on', table_name='archive_entries')
     op.drop_table('archive_entries')
