@@ -45,8 +45,8 @@ def test_verify_fails_non_zero_naming_the_broken_link(tmp_path: Path, db: Sessio
 def test_verify_of_a_file_that_is_not_a_zip_or_missing(tmp_path: Path) -> None:
     pdf = tmp_path / "dossier.pdf"
     pdf.write_bytes(b"%PDF-1.7\n")
-    result = CliRunner().invoke(app(), ["verify", str(pdf)])
-    assert result.exit_code == 1 and "not a zip archive" in result.output
+    result = CliRunner().invoke(app(), ["verify", str(pdf)])  # a PDF is checked as a signed letter
+    assert result.exit_code == 1 and "not a readable PDF" in result.output
     result = CliRunner().invoke(app(), ["verify", str(tmp_path / "nope.zip")])
     assert result.exit_code == 1 and "cannot read" in result.output
 

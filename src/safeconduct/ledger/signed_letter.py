@@ -170,7 +170,8 @@ def check(pdf: bytes, *, pins: Pins | None) -> LetterReport:
         raise LetterError("content was added to the PDF after it was signed")
     files = _embedded(reader)
     if STATEMENT not in files or SIGNATURE not in files:
-        raise LetterError("the PDF has no safeconduct statement attached: it is not a letter safeconduct issued")
+        raise LetterError("the PDF has no safeconduct statement attached, so it is not a signed letter; to check "
+                          "a dossier, give its .zip download (or the folder it unzips to): the bundle is the evidence")
     raw = files[STATEMENT]
     try:
         statement = json.loads(raw)
