@@ -32,20 +32,29 @@ from safeconduct.config import load_settings  # noqa: E402
 from safeconduct.org import service as org_service  # noqa: E402
 from safeconduct.runtime import Runtime  # noqa: E402
 
-WORDS = ("the group took our passports and we were told that leaving meant death but I found a way out "
-         "through the camp with my brother they lied about everything the money went to the emirs "
-         "corruption violence women fighters foreigners checkpoint hunger fear prison courage home").split()
+COMMON = ("the group took our passports and we were told that leaving meant death but I found a way out "
+          "through the camp with my brother they lied about everything the money went to the emirs "
+          "corruption violence women fighters foreigners checkpoint hunger fear prison courage home").split()
+
+
+def vocabulary(rnd: random.Random, size: int = 5000) -> tuple[list[str], list[float]]:
+    """The common words and `size` invented ones, weighted like a language (Zipf: the n-th word ∝ 1/n)."""
+    syllables = ["ka", "ri", "mo", "sa", "lu", "de", "na", "ti", "bo", "fe", "ya", "zu", "ha", "mi", "ro"]
+    invented = {"".join(rnd.choice(syllables) for _ in range(rnd.randint(2, 4))) for _ in range(size * 2)}
+    words = COMMON + sorted(invented - set(COMMON))[:size]
+    return words, [1.0 / (rank + 1) for rank in range(len(words))]
 
 
 def populate(runtime: Runtime, count: int, seed: int = 11) -> None:
     rnd = random.Random(seed)
+    words, weights = vocabulary(rnd)
     slugs = [t.slug for t in themes.load(runtime.settings.data_dir)]
     today = dt.datetime.now(dt.UTC).date()
     with runtime.db() as db:
         for i in range(count):
             body = secrets.token_bytes(rnd.randint(20_000, 60_000))  # a stand-in for the media
             digest, size = entries.store_file(runtime.settings.data_dir, [body])
-            text = " ".join(rnd.choice(WORDS) for _ in range(260))
+            text = " ".join(rnd.choices(words, weights, k=260))
             vtt = f"WEBVTT\n\n00:00.000 --> 00:05.000\n{text[:80]}\n".encode()
             vtt_digest, vtt_size = entries.store_file(runtime.settings.data_dir, [vtt])
             txt_digest, txt_size = entries.store_file(runtime.settings.data_dir, [text.encode()])
@@ -111,7 +120,10 @@ def main() -> None:
         client = stack.enter_context(TestClient(create_app(runtime), base_url="http://testserver"))
         with runtime.db() as db:
             some = entries.published(db)[0].id
-        for label, url in (("search, one word", "/archive/en/search.html?q=corruption"),
+        rare = vocabulary(random.Random(11))[0][-1]  # the rarest invented word: in a handful of transcripts
+        for label, url in (("search, a common word", "/archive/en/search.html?q=the"),
+                           ("search, a word in ~1 % of them", "/archive/en/search.html?q=corruption"),
+                           (f"search, a rare word ({rare})", f"/archive/en/search.html?q={rare}"),
                            ("search, three words", "/archive/en/search.html?q=passports+brother+camp"),
                            ("search, no match", "/archive/en/search.html?q=zzzzzz"),
                            ("theme + language + under 5 min", "/archive/fr/theme-corruption-language-fr-short.html"),

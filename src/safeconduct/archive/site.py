@@ -44,12 +44,12 @@ class Site:
     served: bool = False
 
 
-_ENVIRONMENTS: dict[tuple[int, str], Environment] = {}
+_ENVIRONMENTS: dict[tuple[Callable[[str], Callable[[str], str]], str], Environment] = {}
 
 
 def _environment(site: Site, language: str) -> Environment:
     """One environment per catalogue and language: gettext is installed once, never swapped under a reader."""
-    key = (id(site.gettext_for), language)
+    key = (site.gettext_for, language)
     env = _ENVIRONMENTS.get(key)
     if env is None:
         translate = site.gettext_for(language)

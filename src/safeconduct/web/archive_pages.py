@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -33,8 +34,13 @@ def archive_site(rt: Runtime, *, served: bool = False) -> site.Site:
     from safeconduct.ledger.trust import fingerprint
 
     return site.Site(organisation=rt.org.name, fingerprint=fingerprint(bytes(rt.org.signing_key.verify_key)),
-                     themes=themes.load(rt.settings.data_dir),
-                     gettext_for=lambda language: gettext_for(language).gettext, served=served)
+                     themes=themes.load(rt.settings.data_dir), gettext_for=catalogue, served=served)
+
+
+def catalogue(language: str) -> Callable[[str], str]:
+    """The site's translations (one function for the life of the process: the archive caches its templates
+    per catalogue and language, so a new function per request would compile them again each time)."""
+    return gettext_for(language).gettext
 
 
 def _site(request: Request) -> site.Site:
