@@ -174,3 +174,17 @@ def test_search_and_filters_on_both_databases(installation: Installation) -> Non
         db.commit()
         assert ids(theme="corruption") == {made[1].id}
         assert [e.id for e in entries.everything(db)] == [m.id for m in made]
+
+
+def test_a_voice_the_model_would_recognise_or_could_not_measure_is_not_published() -> None:
+    from types import SimpleNamespace
+
+    def with_voice(**voice: object) -> object:
+        return SimpleNamespace(report={"voice": voice})
+
+    assert checks._voice(with_voice(method="disguise", level="moderate", verdict="Moderate: 0.66")).passed
+    assert checks._voice(with_voice(method="revoice", level="strong", verdict="Strong")).passed
+    assert not checks._voice(with_voice(method="disguise", level="weak", verdict="Weak")).passed
+    assert "could not be measured" in checks._voice(with_voice(method="disguise", level="not measured")).detail
+    assert not checks._voice(with_voice(method="none")).passed
+    assert not checks._voice(SimpleNamespace(report=None)).passed

@@ -99,9 +99,17 @@ def voice_words(testimony: Any) -> str:
 
 
 def _voice(testimony: Any) -> Check:
+    """The re-identification risk the speaker model measured (the informed attacker of ``voice/report.py``):
+    a voice it would take for the original ("weak"), or one it could not measure, is not published."""
     voice = (testimony.report or {}).get("voice") or {}
     if str(voice.get("method") or "none") == "none":
         return Check("voice", False, "the voice was not disguised")
+    level = str(voice.get("level") or "")
+    if level == "weak":
+        return Check("voice", False, "the speaker model would take the disguised voice for the original")
+    if level == "not measured":
+        return Check("voice", False, "the voice's re-identification risk could not be measured; prepare it again "
+                     "with more speech or with revoice")
     return Check("voice", True, voice_words(testimony))
 
 
