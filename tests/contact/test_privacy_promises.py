@@ -445,7 +445,9 @@ CLEAR = {
     # the public archive: what it shows anyway (signed entry, transcript as published, themes, language,
     # duration, days published and withdrawn); no case, testimony or recording date
     "archive_entries": {"id", "published_on", "withdrawn_on", "language", "duration_s", "themes", "transcript",
-                        "entry", "signature", "withdrawal", "withdrawal_signature"},
+                        "entry", "signature", "withdrawal", "withdrawal_signature",
+                        # its place (and its withdrawal's) among the leaves of the org-wide Merkle log
+                        "log_index", "withdrawal_log_index"},
     # the organisation's address book of partner organisations (never about a person)
     "partners": {"id", "name", "kind", "country", "public_key", "created_on", "active"},
     "case_referrals": {"id", "case_id", "created_on"}, "case_writers": {"case_id"},
