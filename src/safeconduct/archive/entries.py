@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import Connection, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from safeconduct.archive.models import ArchiveEntry
@@ -192,6 +192,19 @@ def everything(db: Session) -> list[EntryView]:
 
 def _sqlite(db: Session) -> bool:
     return db.get_bind().dialect.name == "sqlite"
+
+
+def rebuild_search(connection: Connection) -> None:
+    """Fill SQLite's full-text index from the published entries (after a restore; PostgreSQL's index is an
+    expression index and needs nothing). A no-op where the index does not exist yet (an older schema)."""
+    if connection.dialect.name != "sqlite":
+        return
+    exists = connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'archive_search'")).first()
+    if exists is None:
+        return
+    connection.execute(text("DELETE FROM archive_search"))
+    connection.execute(text("INSERT INTO archive_search (entry_id, transcript) SELECT id, transcript "
+                            "FROM archive_entries WHERE withdrawn_on IS NULL"))
 
 
 def words_of(query: str) -> list[str]:

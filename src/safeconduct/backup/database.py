@@ -24,6 +24,9 @@ from safeconduct.store.db import make_engine
 
 VERSION_TABLE = "alembic_version"
 BATCH = 1000
+#: Tables derived from others and rebuilt after a restore, never copied: SQLite's full-text index of the
+#: archive (an FTS5 virtual table and its shadow tables, which PostgreSQL has as an expression index instead).
+DERIVED = ("archive_search",)
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -82,6 +85,9 @@ def load_into(snapshot_file: Path, connection: Connection, revision: str) -> Non
             copy_rows(source, connection)
     finally:
         source_engine.dispose()
+    from safeconduct.archive.entries import rebuild_search
+
+    rebuild_search(connection)
     if connection.dialect.name == "postgresql":
         _reset_sequences(connection)
     migrate.upgrade(connection)
@@ -90,10 +96,10 @@ def load_into(snapshot_file: Path, connection: Connection, revision: str) -> Non
 def copy_rows(source: Connection, target: Connection) -> None:
     """Copy every row of every table (parents first) from `source` into the same, empty tables of `target`."""
     source_meta, target_meta = MetaData(), MetaData()
-    source_meta.reflect(bind=source)
-    target_meta.reflect(bind=target)
+    source_meta.reflect(bind=source, only=lambda name, _meta: not name.startswith(DERIVED))
+    target_meta.reflect(bind=target, only=lambda name, _meta: not name.startswith(DERIVED))
     for table in target_meta.sorted_tables:
-        if table.name == VERSION_TABLE:
+        if table.name == VERSION_TABLE or table.name.startswith(DERIVED):
             continue
         origin = source_meta.tables[table.name]
         names = [c.name for c in table.columns if c.name in origin.columns]
