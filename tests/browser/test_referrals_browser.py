@@ -48,7 +48,7 @@ def test_a_relative_consents_and_the_partners_package_verifies(  # type: ignore[
     page.get_by_role("button", name="Save my choice").click()
     page.wait_for_url(re.compile(r"saved=1"))
     page.get_by_label("I agree to be referred to a partner organisation").check()
-    page.get_by_role("button", name="Save my answer").click()
+    page.locator("form[action='/contact/consent/referrals']").get_by_role("button", name="Save my answer").click()
     page.wait_for_url(re.compile(r"saved=1#referrals"))
     assert page.get_by_label("I agree to be referred to a partner organisation").is_checked()
     both_widths(page, shot, "101-consent-referrals")
