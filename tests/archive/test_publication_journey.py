@@ -99,6 +99,8 @@ def test_a_testimony_is_published_built_served_verified_and_withdrawn(  # type: 
         assert support.NAME not in listed[0]["transcript"] and "[PERSON" in listed[0]["transcript"]
         media = client.get(listed[0]["media"], headers=bearer(contact))
         assert media.status_code == 200 and media.headers["content-type"] == "video/mp4"
+        part = client.get(listed[0]["media"], headers={**bearer(contact), "Range": "bytes=10-59"})
+        assert part.status_code == 206 and part.content == media.content[10:60]  # the player can seek
 
         # no consent yet: the second caseworker cannot publish
         confirm = f"/api/v1/staff/publications/{pid}/confirm"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from safeconduct.cases.transitions import Actor
 from safeconduct.contact.service import ContactAccess
 from safeconduct.staff.service import StaffAccess
 from safeconduct.testimony.studio import service as studio
+from safeconduct.web.api_testimony_outputs import output_response
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import Strict
@@ -152,15 +152,16 @@ def contact_answer(publication_id: str, body: ContactAnswerIn, request: Request,
 
 
 @router.get("/api/v1/contact/publications/{publication_id}/media", tags=["contact"], response_class=Response,
-            responses={200: {"content": {"video/mp4": {}, "audio/mp4": {}}}, **refusals(404)})
+            responses={200: {"content": {"video/mp4": {}, "audio/mp4": {}}},
+                       206: {"description": "One byte range (`Range: bytes=…`), so a player can seek."},
+                       **refusals(404)})
 def contact_media(publication_id: str, request: Request, access: ContactAccess = Depends(contact_access),
                   db: Session = Depends(get_db)) -> Response:
-    """The anonymized recording as it would be published."""
+    """The anonymized recording as it would be published; one byte range when asked (seeking)."""
     v = publications.get(db, case_id=access.case_id, case_key=access.case_key, publication_id=publication_id)
     testimony = studio.view(db, case_id=access.case_id, case_key=access.case_key, testimony_id=v.testimony_id,
                             quote=False)
     name = next(n for n in testimony.outputs if n.startswith(publications.MEDIA_PREFIX))
     output = studio.open_output(db, runtime(request).settings, case_id=access.case_id, case_key=access.case_key,
                                 testimony_id=v.testimony_id, name=name)
-    return StreamingResponse(output.iter_bytes(), media_type=output.content_type,
-                             headers={"Content-Length": str(output.size), "Cache-Control": "no-store"})
+    return output_response(request, output)

@@ -62,6 +62,27 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     return start, min(end, size - 1)
 
 
+def output_response(request: Request, output: studio.StoredOutput) -> Response:
+    """The output decrypted as it streams: whole (200), one byte range (206) or an unsatisfiable range (416)."""
+    headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+               "Content-Disposition": "inline"}
+    wanted = parse_range(request.headers.get("range"), output.size)
+    if wanted == NOT_SATISFIABLE:
+        body = ErrorOut(error="range_not_satisfiable", message="The range asked for starts beyond the end of "
+                        "this output.", details=None).model_dump_json(exclude_none=True)
+        return Response(body, status_code=416, media_type="application/json",
+                        headers={**headers, "Content-Range": f"bytes */{output.size}"})
+    if wanted is None:
+        headers["Content-Length"] = str(output.size)
+        return StreamingResponse(_stream(output, 0, None), media_type=output.content_type, headers=headers)
+    assert isinstance(wanted, tuple)
+    first, last = wanted
+    headers["Content-Range"] = f"bytes {first}-{last}/{output.size}"
+    headers["Content-Length"] = str(last - first + 1)
+    return StreamingResponse(_stream(output, first, last + 1), status_code=206, media_type=output.content_type,
+                             headers=headers)
+
+
 def _stream(output: studio.StoredOutput, start: int, end: int | None) -> Iterator[bytes]:
     yield from output.iter_bytes(start, end)
 
@@ -85,20 +106,4 @@ def get_output(case_id: str, testimony_id: str, name: str, request: Request,
     _, key = inbox.open_case(db, staff, case_id)
     output = studio.open_output(db, runtime(request).settings, case_id=case_id, case_key=key,
                                 testimony_id=testimony_id, name=name)
-    headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-               "Content-Disposition": "inline"}
-    wanted = parse_range(request.headers.get("range"), output.size)
-    if wanted == NOT_SATISFIABLE:
-        body = ErrorOut(error="range_not_satisfiable", message="The range asked for starts beyond the end of "
-                        "this output.", details=None).model_dump_json(exclude_none=True)
-        return Response(body, status_code=416, media_type="application/json",
-                        headers={**headers, "Content-Range": f"bytes */{output.size}"})
-    if wanted is None:
-        headers["Content-Length"] = str(output.size)
-        return StreamingResponse(_stream(output, 0, None), media_type=output.content_type, headers=headers)
-    assert isinstance(wanted, tuple)
-    first, last = wanted
-    headers["Content-Range"] = f"bytes {first}-{last}/{output.size}"
-    headers["Content-Length"] = str(last - first + 1)
-    return StreamingResponse(_stream(output, first, last + 1), status_code=206, media_type=output.content_type,
-                             headers=headers)
+    return output_response(request, output)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -20,6 +20,7 @@ from safeconduct.errors import Refusal
 from safeconduct.i18n_markers import N_
 from safeconduct.staff.service import StaffAccess
 from safeconduct.testimony.studio import service as studio
+from safeconduct.web.api_testimony_outputs import output_response
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
@@ -147,5 +148,4 @@ def contact_media(publication_id: str, request: Request, access: ContactAccess =
     name = next(n for n in testimony.outputs if n.startswith(publications.MEDIA_PREFIX))
     output = studio.open_output(db, runtime(request).settings, case_id=access.case_id, case_key=access.case_key,
                                 testimony_id=p.testimony_id, name=name)
-    return StreamingResponse(output.iter_bytes(), media_type=output.content_type,
-                             headers={"Content-Length": str(output.size)})
+    return output_response(request, output)
