@@ -14,18 +14,11 @@ import pytest
 
 from tests.browser.conftest import DESK, PHONE, Requests, Server, log_in_to_console
 from tests.browser.test_accounts_browser import add_staff
+from tests.browser.test_journeys_browser import both_widths
 from tests.processes import safeconduct_command
 
 pytestmark = pytest.mark.browser
 NAME = "Mariam Haddad-Benali"
-
-
-def both_widths(page, shot, name: str) -> None:  # type: ignore[no-untyped-def]
-    size = page.viewport_size
-    for label, viewport in (("390", PHONE), ("1280", DESK)):
-        page.set_viewport_size(viewport)
-        shot(page, f"{name}-{label}")
-    page.set_viewport_size(size)
 
 
 def _token(api: httpx.Client, who) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -142,6 +142,16 @@ def get(db: Session, *, case_id: str, case_key: bytes, publication_id: str) -> P
     return _view(row, open_record(case_key, row.ciphertext, _aad(case_id, row.id)))
 
 
+def preview(db: Session, settings: Settings, *, case_id: str, case_key: bytes,
+            publication_id: str) -> studio.StoredOutput:
+    """The anonymized recording of a proposed testimony, exactly as it would be published (the person's preview)."""
+    v = get(db, case_id=case_id, case_key=case_key, publication_id=publication_id)
+    testimony = studio.view(db, case_id=case_id, case_key=case_key, testimony_id=v.testimony_id, quote=False)
+    name = next(n for n in testimony.outputs if n.startswith(MEDIA_PREFIX))
+    return studio.open_output(db, settings, case_id=case_id, case_key=case_key, testimony_id=v.testimony_id,
+                              name=name)
+
+
 def contact_answer(db: Session, settings: Settings, *, case_id: str, case_key: bytes, signing_key: SigningKey,
                    publication_id: str, consent: bool) -> PublicationView:
     """The person says yes or no; no after publication withdraws it at once."""

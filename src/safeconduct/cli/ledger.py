@@ -134,23 +134,8 @@ def verify(
     except OSError as exc:
         typer.echo(f"NOT VERIFIED: cannot read {tsa_root}: {exc.strerror}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    try:
-        report = verify_file(bundle, expect_key=pins, tsa_roots_pem=roots)
-    except VerificationError as exc:
-        if as_json:
-            typer.echo(json.dumps({"verified": False, "status": "invalid", "error": str(exc)}))
-        else:
-            typer.echo(f"NOT VERIFIED: {exc}", err=True)
-        raise typer.Exit(EXIT_INVALID) from None
-    if as_json:
-        status = "verified" if report.key_confirmed else "key_not_confirmed"
-        typer.echo(json.dumps({**report.to_json(), "status": status}, indent=1))
-    elif report.key_confirmed:
-        typer.echo(f"VERIFIED: {report.summary()}")
-    else:
-        typer.echo(not_confirmed_message(report.fingerprint, f"safeconduct verify {bundle}"), err=True)
-    if not report.key_confirmed:
-        raise typer.Exit(EXIT_KEY_NOT_CONFIRMED)
+    _verify_other(bundle, lambda: verify_file(bundle, expect_key=pins, tsa_roots_pem=roots), (VerificationError,),
+                  as_json)
 
 
 @dossier.command("pdf")

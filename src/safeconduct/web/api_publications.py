@@ -158,10 +158,5 @@ def contact_answer(publication_id: str, body: ContactAnswerIn, request: Request,
 def contact_media(publication_id: str, request: Request, access: ContactAccess = Depends(contact_access),
                   db: Session = Depends(get_db)) -> Response:
     """The anonymized recording as it would be published; one byte range when asked (seeking)."""
-    v = publications.get(db, case_id=access.case_id, case_key=access.case_key, publication_id=publication_id)
-    testimony = studio.view(db, case_id=access.case_id, case_key=access.case_key, testimony_id=v.testimony_id,
-                            quote=False)
-    name = next(n for n in testimony.outputs if n.startswith(publications.MEDIA_PREFIX))
-    output = studio.open_output(db, runtime(request).settings, case_id=access.case_id, case_key=access.case_key,
-                                testimony_id=v.testimony_id, name=name)
-    return output_response(request, output)
+    return output_response(request, publications.preview(db, runtime(request).settings, case_id=access.case_id,
+                                                          case_key=access.case_key, publication_id=publication_id))
