@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0640]+")
+#: Arabic letters, tatweel and the short-vowel marks (harakat, shadda, dagger alif) written on them.
+ARABIC_WORD = re.compile(r"[\u0621-\u064A\u064B-\u065F\u0670\u0671-\u06D3\u0640]+")
+_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
 #: Attached prefixes, longest first (و and, ف so, ب in/with, ل to/for, ك like).
 _PREFIXES = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 _HEADS = frozenset(
@@ -61,6 +63,24 @@ def split_clitics(text: str, known: frozenset[str] | None = None) -> str:
                 chars[m.start() : m.start() + len(prefix)] = list(replacement)
                 break
     return text if chars is None else "".join(chars)
+
+
+def strip_marks(text: str) -> str:
+    """A same-length copy of `text` with the vowel marks and tatweel of each Arabic word moved out of it.
+
+    Names are written with or without vowels (زُهيرة, مهنّد); every list and rule knows the bare letters, so
+    each marked word becomes its bare letters padded with spaces after it. A finding on the bare word is
+    widened back over the marks by `widen`.
+    """
+    if not _MARKS.search(text):
+        return text
+
+    def bare(m: re.Match[str]) -> str:
+        word = m.group()
+        letters = _MARKS.sub("", word)
+        return letters + " " * (len(word) - len(letters))
+
+    return ARABIC_WORD.sub(bare, text)
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:

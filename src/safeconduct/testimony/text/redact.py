@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from safeconduct.testimony.text.arabic import split_clitics, widen
+from safeconduct.testimony.text.arabic import split_clitics, strip_marks, widen
 from safeconduct.testimony.text.errors import RedactionError
 from safeconduct.testimony.text.keep import keep_generic
 from safeconduct.testimony.text.language import detect_language
@@ -60,7 +60,7 @@ def redact_text(
     if domain:  # spoken forms written out, fused Arabic prefixes split, lower-case names capitalised
         analysis_text, runs = normalise(analysis_text)
         if lang == "ar":
-            analysis_text = split_clitics(analysis_text)
+            analysis_text = split_clitics(strip_marks(analysis_text))
         pipeline = load_pipeline(lang, ner_model)
         known = known_words(lang, pipeline)
         analysis_text = truecase(analysis_text, lang, pipeline)

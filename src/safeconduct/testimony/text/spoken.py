@@ -142,6 +142,70 @@ _HUNDREDS = {
     "ثمانمائة": 800,
 }
 _THOUSANDS = {"thousand": 1000, "mille": 1000, "ألف": 1000, "الف": 1000, "ألفين": 2000, "الفين": 2000}
+#: Levantine and Iraqi spellings a transcript writes as heard (their standard forms are above).
+_UNITS.update(
+    {
+        "تنين": 2,
+        "تلت": 3,
+        "تمن": 8,
+        "حداعش": 11,
+        "حدعش": 11,
+        "طنعش": 12,
+        "تنعش": 12,
+        "تلتعش": 13,
+        "تلتطعش": 13,
+        "اربعتعش": 14,
+        "خمستعش": 15,
+        "ستعش": 16,
+        "سبعتعش": 17,
+        "تمنتعش": 18,
+        "تمنطعش": 18,
+        "تسعتعش": 19,
+    }
+)
+_HUNDREDS.update(
+    {
+        "تلتمية": 300,
+        "ثلاثمية": 300,
+        "ثلاثمائة": 300,
+        "ثلاثمئة": 300,
+        "اربعمية": 400,
+        "أربعمائة": 400,
+        "أربعمئة": 400,
+        "خمسمية": 500,
+        "خمسمائة": 500,
+        "خمسمئة": 500,
+        "ستمية": 600,
+        "ستمائة": 600,
+        "ستمئة": 600,
+        "سبعمية": 700,
+        "سبعمائة": 700,
+        "سبعمئة": 700,
+        "تمنمية": 800,
+        "تمانمية": 800,
+    }
+)
+
+
+def _fold(word: str) -> str:
+    """One spelling for the Arabic letters a transcript writes either way (ث/ت, ة/ه, ى/ي, hamza on alif)."""
+    return word.lower().translate(_FOLD)
+
+
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ث": "ت", "ة": "ه", "ى": "ي", "ئ": "ي"})
+_UNITS = {_fold(k): v for k, v in _UNITS.items()}
+_HUNDREDS = {_fold(k): v for k, v in _HUNDREDS.items()}
+_THOUSANDS = {_fold(k): v for k, v in _THOUSANDS.items()}
+#: Hesitations a speaker puts inside a number ("zero seven uh five", "zéro six euh zéro six").
+_FILLERS = frozenset({"uh", "um", "er", "erm", "euh", "heu", "bah", "يعني", "اه", "آه", "ايه", "امم", "هاا"})
+#: Said between the parts of a reference number ("l c r slash two two one five").
+_SEPARATORS = frozenset({"slash", "dash", "hyphen", "tiret", "barre", "شرطة", "سلاش"})
+#: Said before a phone number's country code.
+_PLUS = frozenset({"plus", "زائد", "زايد"})
+#: Arabic names of Latin letters, as an ID is spelled aloud ("اتش او ال" for HOL).
+_AR_LETTERS = frozenset(
+    "اي بي سي دي اف جي اتش اش اي جاي كي ال ام ان او بي كيو ار اس تي يو في دبليو اكس واي زد زي".split()
+)
 _AND = frozenset({"and", "et", "و"})
 _DOT = frozenset({"dot", "point", "نقطة", "نقطه", "دوت"})
 _AT = frozenset({"at", "arobase", "arobas", "آت", "ات"})
@@ -163,7 +227,7 @@ class Run:
 
 
 def _number_value(word: str) -> int | None:
-    w = word.lower().replace("أ", "ا").replace("إ", "ا")
+    w = _fold(word)
     if w.isdigit():
         return int(w)
     if w in _UNITS:
@@ -174,7 +238,7 @@ def _number_value(word: str) -> int | None:
 
 
 def _is_number_word(word: str) -> bool:
-    w = word.lower()
+    w = _fold(word)
     bare = w[1:] if w.startswith("و") and len(w) > 2 else w
     return (
         _number_value(w) is not None
@@ -188,7 +252,7 @@ def _is_number_word(word: str) -> bool:
 def _parts(words: list[str]) -> list[str]:
     out: list[str] = []
     for w in words:
-        for p in w.lower().split("-"):
+        for p in _fold(w).split("-"):
             if p.startswith("و") and len(p) > 2 and p[1:] in {**_UNITS, **_HUNDREDS, **_THOUSANDS}:
                 out.append(p[1:])
             elif p:
@@ -196,9 +260,23 @@ def _parts(words: list[str]) -> list[str]:
     return out
 
 
-def _year(words: list[str]) -> int | None:
+#: Hijri months and the words that mark a Hijri year: a number beside them may be a year of 1350–1460.
+_HIJRI = frozenset(
+    _fold(w)
+    for w in "محرم صفر ربيع جمادى جمادي رجب شعبان رمضان شوال القعدة الحجة هـ هجري هجرية للهجرة muharram safar "
+    "rajab shaaban shaban ramadan shawwal hijri hégire".split()
+)
+
+
+def _hijri_context(tokens: list[re.Match[str]], i: int, j: int) -> bool:
+    near = [tokens[k].group() for k in (i - 2, i - 1, j, j + 1) if 0 <= k < len(tokens)]
+    return any(_fold(w) in _HIJRI for w in near)
+
+
+def _year(words: list[str], hijri: bool = False) -> int | None:
     """The year a run of number words says: "two thousand sixteen", "nineteen ninety eight",
-    "mille neuf cent quatre-vingt-dix", "ألفين وسبعة عشر"; None when it is not a year."""
+    "mille neuf cent quatre-vingt-dix", "ألفين وسبعة عشر", or beside a Hijri month "الف واربعمية وتمنتعش";
+    None when it is not a year."""
     parts = [p for p in _parts(words) if p not in _AND]
     if not parts:
         return None
@@ -209,6 +287,8 @@ def _year(words: list[str]) -> int | None:
     if not any(p in _THOUSANDS or p in _HUNDREDS for p in parts):
         return None
     value = _cardinal(parts)
+    if value is not None and hijri and 1350 <= value <= 1460:
+        return value
     return value if value is not None and 1900 <= value <= 2039 else None
 
 
@@ -238,21 +318,47 @@ def _cardinal(parts: list[str]) -> int | None:
 
 def _digit_groups(words: list[str]) -> str | None:
     """Digits read one or two at a time ("zero seven nine one …", "zéro six douze trente-quatre …")."""
-    values = [_cardinal(_parts([w])) for w in words if w.lower() not in _AND]
+    said = [w for w in words if _fold(w) not in _AND]
+    values = [_cardinal(_parts([w])) for w in said]
     groups: list[str] = []
     i = 0
     while i < len(values):
         v = values[i]
-        if v is None or v >= 100:
+        if v is None or v >= 1000:
             return None
         nxt = values[i + 1] if i + 1 < len(values) else None
-        if v >= 20 and v % 10 == 0 and nxt is not None and (nxt < 10 or (v in (60, 80) and nxt < 20)):
-            v += nxt  # "trente quatre", "soixante dix-huit"
+        if v < 10 and nxt == 100 and _fold(said[i + 1]) in _HUNDREDS:  # "cinq cent douze"
+            v, i = v * 100, i + 1
+            nxt = values[i + 1] if i + 1 < len(values) else None
+        if v >= 100 and v % 100 == 0 and nxt is not None and nxt < 100:
+            v += nxt  # "cinq cent douze", "تسعمية وتلاتة …"
+            i += 1
+            nxt = values[i + 1] if i + 1 < len(values) else None
+            if v % 10 and nxt is not None and nxt >= 20 and nxt % 10 == 0 and nxt < 100 and said[i + 1].startswith("و"):
+                v += nxt  # "… وتلاتة وتلاتين": three and thirty
+                i += 1
+            groups.append(f"{v:03d}")
+            i += 1
+            continue
+        if v >= 100:
+            return None
+        after = said[i + 2] if i + 2 < len(said) else ""
+        if (
+            v >= 20
+            and v % 10 == 0
+            and nxt is not None
+            and (nxt < 10 or (v in (60, 80) and nxt < 20))
+            and _fold(after) not in _HUNDREDS
+        ):
+            v += nxt  # "trente quatre", "soixante dix-huit"; not "quatre-vingt-dix | cinq cent …"
+            i += 1
+        elif v < 10 and nxt is not None and 20 <= nxt < 100 and nxt % 10 == 0 and said[i + 1].startswith("و"):
+            v += nxt  # "تلاتة وتلاتين": Arabic says the unit first
             i += 1
         groups.append(str(v) if v < 10 else f"{v:02d}")
         i += 1
     digits = "".join(groups)
-    return digits if len(groups) >= 5 and len(digits) >= 7 else None
+    return digits if len(groups) >= 4 and len(digits) >= 7 else None
 
 
 def _number_runs(tokens: list[re.Match[str]]) -> list[tuple[int, int]]:
@@ -261,7 +367,15 @@ def _number_runs(tokens: list[re.Match[str]]) -> list[tuple[int, int]]:
     while i < len(tokens):
         if _is_number_word(tokens[i].group()) and tokens[i].group().lower() not in _AND:
             j = i
-            while j < len(tokens) and _is_number_word(tokens[j].group()):
+            while j < len(tokens) and (
+                _is_number_word(tokens[j].group())
+                or (
+                    _fold(tokens[j].group()) in _FILLERS | _SEPARATORS
+                    and j + 1 < len(tokens)
+                    and _is_number_word(tokens[j + 1].group())
+                    and _fold(tokens[j + 1].group()) not in _AND
+                )
+            ):
                 j += 1
             while j > i and tokens[j - 1].group().lower() in _AND:
                 j -= 1
@@ -270,6 +384,29 @@ def _number_runs(tokens: list[re.Match[str]]) -> list[tuple[int, int]]:
         else:
             i += 1
     return runs
+
+
+def _spelled_letters(tokens: list[re.Match[str]], i: int) -> int:
+    """How many letters spelled one by one come just before token `i` (two at least, or none)."""
+    if i and _fold(tokens[i - 1].group()) in _SEPARATORS:  # "l c r slash two …"
+        i -= 1
+    k = i
+    while k > 0:
+        w = tokens[k - 1].group()
+        if (len(w) == 1 and w.isalpha()) or w in _AR_LETTERS:
+            k -= 1
+        else:
+            break
+    return i - k if i - k >= 2 else 0
+
+
+def _loose_digits(words: list[str]) -> str | None:
+    """The digits of a reference said in parts ("two two one five slash zero zero eight"), five at least."""
+    values = [_cardinal(_parts([w])) for w in words if _fold(w) not in _AND]
+    if any(v is None or v >= 100 for v in values):
+        return None
+    digits = "".join(str(v) for v in values if v is not None)
+    return digits if len(digits) >= 5 else None
 
 
 def _spelled(word: str) -> bool:
@@ -392,13 +529,27 @@ def normalise(text: str) -> tuple[str, list[Run]]:
         start, end = tokens[i].start(), tokens[j - 1].end()
         if any(s < end and start < e for s, e in taken):
             continue
-        words = [t.group() for t in tokens[i:j]]
-        year = _year(words)
+        said = [t.group() for t in tokens[i:j]]
+        words = [w for w in said if _fold(w) not in _FILLERS | _SEPARATORS]
+        separated = len(words) < len(said) and any(_fold(w) in _SEPARATORS for w in said)
+        year = None if separated else _year(words, hijri=_hijri_context(tokens, i, j))
         if year is not None:
             runs.append(Run(start, end, Kind.DATE, str(year)))
             continue
-        digits = _digit_groups(words)
-        if digits is not None:
+        letters = _spelled_letters(tokens, i)
+        digits = _digit_groups(words) if len(words) >= 4 else None
+        if digits is None and (letters or separated):
+            digits = _loose_digits(words)
+        if digits is None:
+            continue
+        if letters:  # "h o l four dash zero …": the letters belong to the reference
+            first = i - letters - (1 if _fold(tokens[i - 1].group()) in _SEPARATORS else 0)
+            runs.append(Run(tokens[first].start(), end, Kind.ID, f"X{digits}"))
+        elif separated:
+            runs.append(Run(start, end, Kind.ID, digits))
+        elif i and _fold(tokens[i - 1].group()) in _PLUS:  # "plus nine six three …"
+            runs.append(Run(tokens[i - 1].start(), end, Kind.PHONE, f"+{digits}"))
+        else:
             kind = Kind.PHONE if digits.startswith("0") or 8 <= len(digits) <= 13 else Kind.ID
             runs.append(Run(start, end, kind, digits))
     if not runs:

@@ -16,7 +16,23 @@ _AR_DAYS = "الأحد|الاثنين|الإثنين|الثلاثاء|الأرب
 _FEASTS = (
     r"Eid(?:\s+(?:al|el)[-\s](?:Fitr|Adha|Kabir|Kebir))?|A[ïi]d(?:\s+(?:al|el)[-\s](?:Fitr|Adha|Kebir|Kabir))?|"
     r"Tabaski|Korit[ée]|Ramadan|Ramadhan|Mawlid|Maouloud|Mouloud|Ashura|Achoura|Tamkharit|Laylat al-Qadr|"
-    r"Christmas|No[ëe]l|Easter|P[âa]ques|Nowruz|Sallah"
+    r"Christmas|No[ëe]l|Easter|P[âa]ques|Nowruz|Sallah|Toussaint|Boxing Day|New Year(?:'s (?:Day|Eve))?|"
+    r"Nouvel An|Saint-Sylvestre|Halloween|Diwali|Thanksgiving"
+)
+#: Words that place an event before or after a feast ("the week after Easter", "le lendemain de Noël",
+#: "trois jours avant la Tabaski", "le mardi d'après la Toussaint").
+_AROUND_FEAST = (
+    r"(?:(?:the\s+)?(?:week|day|night|month|weekend|morning|evening|days?|weeks?)\s+(?:after|before)\s+(?:the\s+)?"
+    r"|(?:(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?|nights?)\s+(?:after|before)\s+(?:the\s+)?)"
+    r"|(?:(?:le|la)\s+)?(?:lendemain|surlendemain|veille|semaine|nuit|jour|mois)\s+(?:de\s+la|de|du|d['’]|avant|après)\s+(?:la\s+|le\s+|l['’])?"
+    r"|(?:(?:un|une|deux|trois|quatre|cinq|six|sept|huit|\d{1,2})\s+(?:jours?|semaines?|nuits?)\s+(?:avant|après)\s+(?:la\s+|le\s+|l['’])?)"
+    rf"|(?:le\s+)?(?:{DAYS_FR})\s+(?:d['’]après|d['’]avant|avant|après)\s+(?:la\s+|le\s+|l['’])?))"
+)
+#: Seasons and parts of a year said before it ("end of 2017", "spring of 1396", "l'hiver 2019").
+_SEASON = (
+    r"(?:(?:the\s+)?(?:end|beginning|start|middle|spring|summer|autumn|fall|winter|early|late|mid)\s+(?:of\s+)?"
+    r"|(?:(?:la\s+|le\s+|l['’]|au\s+|à\s+la\s+|en\s+|fin\s+|début\s+)?(?:fin|début|milieu|printemps|été|automne|"
+    r"hiver|hivernage|rentrée)\s+(?:de\s+|d['’])?))"
 )
 _ORDINAL_WORDS = (
     r"first|second|third|fourth|last|premier|première|deuxième|second|seconde|troisième|quatrième|dernier|dernière"
@@ -32,7 +48,7 @@ def date_rules() -> list[Rule]:
             rf"(?i:\b(?:(?:the\s+)?(?:{_ORDINAL_WORDS})\s+(?:{DAYS_EN}|{DAYS_FR}|day|night|week|jour|nuit|semaine)"
             rf"\s+(?:of|de|du|de la)\s+(?:the\s+|la\s+|l['’])?"
             rf"|(?:la\s+)?(?:fête|fete|nuit|veille|jour)\s+(?:de\s+la|de|du|d['’])\s*"
-            rf"|(?:the\s+)?(?:night|eve|day|feast|morning)\s+of\s+(?:the\s+)?)?(?:la\s+)?)(?:{_FEASTS})\b",
+            rf"|(?:the\s+)?(?:night|eve|day|feast|morning)\s+of\s+(?:the\s+)?)?(?:la\s+)?(?:{_FEASTS}))\b",
             0.75,
         ),
         rule(
@@ -44,6 +60,25 @@ def date_rules() -> list[Rule]:
         rule("DATE", rf"\b(?:{DAYS_EN}|{DAYS_FR})\b(?:\s+{_ORD})?", 0.5),
         rule("DATE", r"\b(?:1[89]|20)\d{2}s?\b", 0.55),
         rule("DATE", r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b", 0.75),
+        rule("DATE", r"\b(?:1[89]|20)\d{2}[/.-]\d{1,2}[/.-]\d{1,2}\b", 0.75),
+        rule("DATE", r"(?<![\d:])\b(?:[01]?\d|2[0-3])(?::[0-5]\d|\s?h\s?[0-5]\d)\b(?!:)", 0.6),
+        rule("DATE", rf"(?i:\b(?:{_AROUND_FEAST}(?:{_FEASTS})\b)", 0.7),
+        rule("DATE", rf"(?i:\b{_SEASON}(?:1[89]|20|13|14)\d{{2}}\b)", 0.65),
+        # A day, its date and the hour joined ("le 7 février 2024 à 14 h 20", "23 July at 10:30").
+        rule(
+            "DATE",
+            rf"(?i:\b(?:(?:le|the|on)\s+)?(?:(?:{DAYS_FR}|{DAYS_EN})\s+)?\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:of\s+)?"
+            rf"(?:{MONTHS_FR}|{MONTHS_EN})(?:\s+\d{{4}})?\s+(?:à|a|at|vers|around)\s+\d{{1,2}}(?:\s?[h:.]\s?\d{{0,2}}|\s?(?:am|pm))?)",
+            0.7,
+        ),
+        # "un dimanche de novembre 2014", "a Sunday in November".
+        rule(
+            "DATE",
+            rf"(?i:\b(?:un|une|le|a|an|on\s+a)\s+(?:{DAYS_FR}|{DAYS_EN})\s+(?:de|d['’]|en|in|of)\s+(?:{MONTHS_FR}|{MONTHS_EN})"
+            rf"(?:\s+\d{{4}})?)",
+            0.65,
+        ),
+        rule("DATE", rf"(?i:\b(?:a|an|one|un|une)\s+(?:{DAYS_EN}|{DAYS_FR})\b)", 0.5),
         rule("DATE", r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h\d{0,2}|heures?)(?!\w)", 0.6),
         rule("DATE", r"\b(?:midnight|noon|midday|dawn|dusk|minuit|midi|l'aube)\b", 0.55),
         rule("DATE", rf"\b(?:{_NUM_EN})\s+(?:o'clock\s+)?in\s+the\s+(?:morning|evening|afternoon|night)\b", 0.6),
@@ -59,4 +94,31 @@ def date_rules() -> list[Rule]:
         rule("DATE", rf"(?<![\u0621-\u064A])(?:يوم\s+)?(?:{_AR_DAYS})(?![\u0621-\u064A])", 0.5),
         rule("DATE", r"منتصف الليل|الفجر|عند الظهر|منتصف النهار", 0.55),
         rule("DATE", rf"(?<![0-9٠-٩]){_DIGITS}{{4}}(?![0-9٠-٩])", 0.5),
+        # A year with its era mark, a month with its year, a season with its year (١٤٣٨ هـ، غرة رجب ١٤٤٥، صيف ٢٠١٤).
+        rule("DATE", rf"(?<![0-9٠-٩]){_DIGITS}{{4}}\s*(?:هـ|ه(?![\u0621-\u064A])|هجري|هجرية|م\.|ميلادي)", 0.65),
+        rule(
+            "DATE",
+            rf"(?<![\u0621-\u064A])(?:(?:غرة|غرّة|أول|اول|آخر|اخر|منتصف|نص|أواخر|اواخر|أوائل|اوائل)\s+)?"
+            rf"(?:(?:ب|و|وب|ل)?(?:ال)?شهر\s+)?(?:{MONTHS_AR})(?![\u0621-\u064A])\s+{_DIGITS}{{4}}",
+            0.7,
+        ),
+        rule(
+            "DATE",
+            rf"(?<![\u0621-\u064A])(?:ب|و|وب|ف)?(?:ال)?(?:صيف|شتاء|شتا|ربيع|خريف|أواخر|اواخر|أوائل|اوائل|نهاية|بداية|آخر|اخر)"
+            rf"(?:\s+(?:سنة|عام))?\s+{_DIGITS}{{4}}",
+            0.65,
+        ),
+        # "the tenth month" said as a date (بالشهر العاشر، الشهر التامن الفين وسبعطعش).
+        rule(
+            "DATE",
+            r"(?<![\u0621-\u064A])(?:ب|و|وب|ف|ل)?(?:ال)?شهر\s+(?:ال)?(?:أول|اول|ثاني|تاني|ثالث|تالت|رابع|خامس|سادس|سابع|"
+            r"ثامن|تامن|تاسع|عاشر|حادي عشر|حداعش|ثاني عشر|تاني عشر|اطنعش|[0-9٠-٩]{1,2})(?![\u0621-\u064A])"
+            r"(?:\s+[0-9٠-٩]{4})?",
+            0.6,
+        ),
+        rule(
+            "DATE",
+            r"(?<![\u0621-\u064A])(?:ب|و|وب|ف|ل)?(?:عيد|العيد|ليلة|يوم)\s+(?:ال)?(?:اضحى|أضحى|فطر|كبير|صغير|الأضحى|الاضحى|الفطر)",
+            0.6,
+        ),
     ]

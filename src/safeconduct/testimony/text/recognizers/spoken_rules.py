@@ -41,7 +41,22 @@ _BUSINESS_FR = (
     r"boulangerie|épicerie|crèche|garage|pharmacie|restaurant|société|entreprise|magasin|boutique|snack|"
     r"kebab|taxiphone|pizzeria|supérette|hôtel|atelier|boucherie|salon|laverie"
 )
-_BUSINESS_AR = r"محل|مخبز|فرن|روضة|حضانة|مطعم|صيدلية|ورشة|شركة|معمل|مشغل|بقالية|سوبرماركت|دكان|مكتب|ديوان|دائرة|هيئة"
+_BUSINESS_AR = (
+    r"محل|مخبز|فرن|روضة|حضانة|مطعم|صيدلية|ورشة|شركة|معمل|مشغل|بقالية|بقالة|سوبرماركت|دكان|مكتبة|مكتب|ديوان|دائرة|"
+    r"هيئة|مركز|منظمة|جمعية|مضافة|مدرسة|متوسطة|ثانوية|إعدادية|اعدادية|ابتدائية|معهد|جامعة|مستوصف|عيادة|سجن|"
+    r"مسجد|جامع|نادي|مقهى|قهوة|كراج|صالون"
+)
+#: Places of work, study and worship a person is known at (heads of an ORG's name, English and French).
+_INSTITUTION_EN = (
+    r"mosque|masjid|gym|university|college|school|sixth form|academy|madrasa|madrassa|institute|florist|bookshop|"
+    r"library|office|centre|center|club|circle|association|charity|foundation|stall|market stall|grill|hospital|"
+    r"prison|nursery|daycare|youth club|community centre|church|boxing club"
+)
+_INSTITUTION_FR = (
+    r"mosquée|association|crèche|librairie|commissariat|gendarmerie|prison|hôpital|école|collège|lycée|"
+    r"université|club|antenne|mission locale|centre|foyer|madafa|marché|supérette|épicerie|salle|cellule|"
+    r"maison de quartier|intermarché|carrefour|leclerc|lidl|auchan|franprix"
+)
 _SUBLOC = (
     r"section|sector|block|bloc|phase|zone|secteur|tent|tente|caravan|caravane|container|conteneur|shelter|abri|"
     r"ward|plot|compound|annex|annexe|flat|apartment|appartement|appt|room|chambre|cell|cellule|hangar|barrack|"
@@ -54,6 +69,15 @@ _OCCUPATIONS = (
     r"ingénieur|docteur|toubib|instituteur|pharmacien|infirmier|mécano|chimiste|chauffeur|tailleur|coiffeur|"
     r"prof|professeur|imam|muhandis|hakim|doktor|ustaz|ustadh"
 )
+
+
+def _generic_place_tail(mention: str) -> bool:
+    """True when an institution's name ends on a country or a nationality ("the hospital in Syria"): those
+    stay readable (keep.py), and the head noun alone names nobody."""
+    from safeconduct.testimony.text.keep import COUNTRIES, NATIONALITIES
+
+    last = mention.split()[-1].lower().strip("'’")
+    return last in COUNTRIES or last in NATIONALITIES
 
 
 def _not_common(mention: str) -> bool:
@@ -145,8 +169,39 @@ def extra_rules() -> list[Rule]:
         ),
         rule(
             "ORG",
-            rf"{_NO_AR}(?:{_BUSINESS_AR}){_END_AR}{_AR_NEXT}(?:\s+ال{ARW})?",
+            rf"{_NO_AR}(?:و?[بل]|و|ف)?(?:ال)?(?:{_BUSINESS_AR}){_END_AR}{_AR_NEXT}(?:\s+ال{ARW})?"
+            rf"(?:\s+(?:لل|لإ|لا|ل){ARW}(?:\s+ال{ARW})?)?(?:\s+(?:في|ب)\s*(?:ال)?{ARW})?",
             0.5,
+        ),
+        # A named place of work, study or worship, with its article and where it is ("the Ittihad mosque",
+        # "the gym on Lindenstrasse", "St Bede's sixth form", "la crèche Les Petits Pas", "l'US Alfortville").
+        rule(
+            "ORG",
+            rf"\b(?:(?i:the)\s+)?(?!(?:The|A|An|My|Our|His|Her|Their|This|That|I|We|He|She|They|It)\b)"
+            rf"(?:{CAP}['’]?s?\s+){{1,3}}(?:[a-z]+\s+)?(?i:{_INSTITUTION_EN}|{_BUSINESS_EN})\b"
+            rf"(?:\s+(?:on|in|at|near)\s+(?:the\s+)?{CAP}(?:\s+(?:{CAP}|(?i:{_STREET_EN})\b))*)?",
+            0.7,
+            keep=lambda m: not _generic_place_tail(m),
+        ),
+        rule(
+            "ORG",
+            rf"\b(?:(?i:the)\s+)?(?i:{_INSTITUTION_EN}|{_BUSINESS_EN})\s+(?:on|in|at|near|of)\s+(?:the\s+)?"
+            rf"{CAP}(?:\s+(?:{CAP}|(?i:{_STREET_EN})\b))*",
+            0.55,
+            keep=lambda m: not _generic_place_tail(m),
+        ),
+        rule(
+            "ORG",
+            rf"(?i:\b(?:la\s+|le\s+|les\s+|l['’]|au\s+|à\s+la\s+|à\s+l['’])?(?:{_INSTITUTION_FR}|{_BUSINESS_FR})\s+"
+            rf"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’]|chez\s+)?)"
+            rf"(?:(?i:la|le|les|l['’])\s*)?{CAP}(?:\s+(?:{CAP}|de|du|d['’]|&))*",
+            0.7,
+            keep=lambda m: not _generic_place_tail(m),
+        ),
+        rule(
+            "ORG",
+            rf"\b(?i:l['’])(?:US|AS|FC|RC|AC|SC|ES|JS|Olympique|Entente|Union|Étoile|Stade)\s+{CAP}(?:\s+{CAP})*",
+            0.7,
         ),
         rule(
             "ORG",
