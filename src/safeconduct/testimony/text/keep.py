@@ -61,12 +61,44 @@ NATIONALITIES = frozenset(
     بلجيكي البلجيكي ألماني الألماني روسي الروسي كردي الكردي الكرد الأكراد اكراد عربي العربي العرب""".split()
 )
 
+
+def _demonym_forms(english: str, french: str, arabic: str) -> frozenset[str]:
+    """Every written form of the nationalities a testimony names in passing: the English plural, the French
+    feminine and plurals, the Arabic article and plurals (تونسي → التونسيين)."""
+    forms: set[str] = set()
+    for w in english.split():
+        forms |= {w, w if w.endswith(("ese", "ss", "sh", "ch")) else w + "s"}
+    for w in french.split():
+        forms |= {w, w + "s", w + "e", w + "es"} | ({w + "ne", w + "nes"} if w.endswith("ien") else set())
+    for w in arabic.split():
+        forms |= {w, "ال" + w, w + "ين", "ال" + w + "ين", "ال" + w + "ون", w + "ة", "ال" + w + "ة"}
+    return frozenset(forms)
+
+
+#: The rest of the nationalities of our caseload and of the countries people return to or from.
+NATIONALITIES = NATIONALITIES | _demonym_forms(
+    """tanzanian mozambican senegalese guinean ivorian cameroonian congolese nigerien mauritanian burkinabe
+    ghanaian gambian kenyan ugandan rwandan eritrean ethiopian south-african emirati kuwaiti qatari bahraini
+    omani palestinian tajik uzbek turkmen kazakh kyrgyz bosnian albanian kosovar dane danish swede swedish
+    norwegian finnish austrian swiss spaniard spanish italian portuguese canadian australian indian chinese
+    indonesian malaysian filipino bangladeshi""",
+    """tanzanien mozambicain sénégalais guinéen ivoirien camerounais congolais nigérien mauritanien burkinabè
+    ghanéen kényan ougandais rwandais érythréen éthiopien émirati koweïtien qatari palestinien tadjik ouzbek
+    bosniaque albanais kosovar danois suédois norvégien finlandais autrichien suisse espagnol italien portugais
+    canadien australien indien chinois indonésien malaisien philippin bangladais néerlandais""",
+    """سوداني صومالي تشادي نيجيري مالي موريتاني أردني اردني يمني باكستاني أوزبكي طاجيكي فلسطيني إريتري اريتري
+    إثيوبي كيني هولندي سويدي نرويجي دنماركي نمساوي سويسري إسباني اسباني إيطالي ايطالي برتغالي كندي أسترالي
+    استرالي أمريكي امريكي بريطاني إنكليزي انكليزي ألباني الباني بوسني صيني هندي""",
+)
+
 #: The group's own names and well-known organisations named generically: never a clue to one person.
 GROUPS_AND_INSTITUTIONS = frozenset(
     """daesh daech da'esh daiish isis isil is ei eiil dawla ad-dawla al-dawla addawla dawlat islamic-state
     al-qaeda al-qaida al-qaïda qaeda qaida taliban talibans boko-haram al-shabaab shabaab peshmerga
     peshmergas pechmerga hezbollah hizbollah pkk ypg ypj sdf fds fsa asl unhcr hcr un onu unicef icrc cicr
-    msf iom oim nato otan interpol ofpra red-cross croix-rouge red-crescent croissant-rouge
+    msf iom oim nato otan interpol ofpra red-cross croix-rouge red-crescent croissant-rouge nusra al-nusra
+    jabhat-al-nusra hts hayat-tahrir-al-sham jnim aqmi aqim mujao iswap ansaru minusma barkhane serval amisom
+    monusco ecowas cedeao frontex kfor jtf cjtf civilian-jtf ei-k iskp
     الدولة داعش الدواعش تنظيم القاعدة طالبان البيشمركة البشمركة قسد حزب الأمم المفوضية اليونيسف
     الصليب الهلال""".split()
 ) | frozenset(
@@ -79,6 +111,12 @@ GROUPS_AND_INSTITUTIONS = frozenset(
         "l'etat islamique",
         "l’état islamique",
         "the state",
+        "jabhat al-nusra",
+        "jabhat al nusra",
+        "al-nusra front",
+        "the nusra front",
+        "civilian jtf",
+        "hayat tahrir al-sham",
         "boko haram",
         "red cross",
         "red crescent",
@@ -117,7 +155,9 @@ GROUPS_AND_INSTITUTIONS = frozenset(
 #: Words that carry no content in speech.
 FILLERS = frozenset(
     """euh heu bah hein wesh wsh lol mdr ptdr genre quoi um uh erm hmm mmm ok okay yeah ya yani ya3ni
-    wallah wallahi inchallah inshallah yallah habibi khalas يعني يعنى والله خلص طيب اي ايه انو""".split()
+    wallah wallahi inchallah inshallah yallah habibi khalas يعني يعنى والله خلص طيب اي ايه انو ouais ouai
+    wech bref voilà voila frère frérot akhi wollah starfoullah hamdoulah hamdoullah mashallah wAllah هلأ هلق
+    وهلأ ولك يا_ريت""".split()
 )
 
 _NUM_WORDS = (

@@ -159,6 +159,41 @@ def merge(spans: list[Span]) -> list[Span]:
     return out
 
 
+#: Head nouns a group, an office or a sub-location is named by: its article belongs to the name ("la katiba
+#: des Îles", "the explosives office"), and a place right after it says which one ("diwan of Jilda").
+_HEAD_FIRST = re.compile(
+    r"^(?:katiba|katibat|brigade|bataillon|battalion|groupe|group|unit[ée]?|section|secteur|sector|cellule|cell|"
+    r"compagnie|company|front|milice|militia|diwan|office|bureau|centre|center|camp|quartier|cité|résidence|"
+    r"crèche|association|mosquée|mosque|librairie|boulangerie|supérette|épicerie|prison|hôpital|hospital|"
+    r"commissariat|madafa|school|école|collège|lycée|club|wilayat|wilaya)\b",
+    re.IGNORECASE,
+)
+_ARTICLE_BEFORE = re.compile(r"(?:\b(?:the|la|le|les)\s+|\bl['’])$", re.IGNORECASE)
+_LINK_TO_PLACE = re.compile(r"^\s+(?:of|in|at|de|du|d['’]|des|à|في)\s*$", re.IGNORECASE)
+
+
+def attach_articles(spans: list[Span], text: str) -> list[Span]:
+    """Give a group's or an office's name its article, and the place that says which one, so that "la
+    [UNIT 1]" does not remain and "[UNIT 1] de [PLACE 1]" reads as the one name it is (spans sorted, disjoint)."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: s.start):
+        if s.kind in (Kind.UNIT, Kind.ORG, Kind.PLACE) and _HEAD_FIRST.match(text[s.start : s.end]):
+            article = _ARTICLE_BEFORE.search(text[max(0, s.start - 6) : s.start])
+            if article and not (out and out[-1].end > s.start - len(article.group())):
+                s.start -= len(article.group())
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind in (Kind.UNIT, Kind.ORG)
+            and s.kind is Kind.PLACE
+            and _LINK_TO_PLACE.match(text[prev.end : s.start])
+        ):
+            prev.end = s.end
+            continue
+        out.append(s)
+    return out
+
+
 def canonical(surface: str) -> str:
     """The form under which mentions count as the same entity: no article, no title, case-folded."""
     words = [w for w in _LEAD.sub("", surface).split() if w.lower() not in _NOT_A_NAME or len(surface.split()) == 1]

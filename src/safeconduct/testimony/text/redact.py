@@ -11,7 +11,7 @@ from safeconduct.testimony.text.keep import keep_generic
 from safeconduct.testimony.text.language import detect_language
 from safeconduct.testimony.text.model import Finding, Kind, RedactionResult
 from safeconduct.testimony.text.nlp import load_pipeline
-from safeconduct.testimony.text.placeholders import Span, clean, merge, number, propagate
+from safeconduct.testimony.text.placeholders import Span, attach_articles, clean, merge, number, propagate
 from safeconduct.testimony.text.spoken import Run, normalise
 from safeconduct.testimony.text.terms import Term, find_terms
 from safeconduct.testimony.text.truecase import truecase, unknown_words
@@ -82,7 +82,7 @@ def redact_text(
         spans = propagate(spans, text, lang, known)
     spans = merge(spans)
     if domain:
-        spans = keep_generic(spans, text)
+        spans = attach_articles(keep_generic(spans, text), text)
     refused = {" ".join(w.split()).casefold() for w in rejected}
     if refused:
         spans = [s for s in spans if " ".join(text[s.start : s.end].split()).casefold() not in refused]

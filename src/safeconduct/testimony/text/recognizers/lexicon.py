@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-ARABIC_GIVEN_NAMES = frozenset(
-    """محمد أحمد محمود مصطفى علي عمر عثمان أبوبكر حسن حسين خالد سعيد سعد سعيد سامر سامي سليم سليمان
+ARABIC_GIVEN_NAMES = (
+    frozenset(
+        """محمد أحمد محمود مصطفى علي عمر عثمان أبوبكر حسن حسين خالد سعيد سعد سعيد سامر سامي سليم سليمان
     يوسف يونس يحيى يعقوب إبراهيم إسماعيل إسحاق إدريس موسى عيسى هارون داود آدم نوح صالح طارق طاهر
     طه ياسين ياسر عمار عادل عماد عبدالله عبدالرحمن عبدالكريم عبدالعزيز عبدالقادر عبدالرزاق عبدالحميد
     فارس فيصل فهد فؤاد جاسم جمال جميل جابر حمزة حامد حمد حمدي حازم حسام هشام هاني هيثم وليد وائل
@@ -12,15 +13,26 @@ ARABIC_GIVEN_NAMES = frozenset(
     أنس أسامة أيمن أيوب إياد باسل تامر ثامر
     مريم فاطمة عائشة خديجة زينب أسماء آمنة أمينة سارة سلمى سعاد ليلى ليلى نور هدى هند رقية صفية
     حفصة سمية رنا رانيا دعاء منى نادية هالة وفاء ياسمين لينا جميلة زهرة كلثوم""".split()
-) | frozenset(
-    # More given names common in Syria, Iraq and their neighbours (issue 13: "Arabic given names outside any
-    # list"), with the spoken spellings that drop the hamza.
-    """احمد ابراهيم اسماعيل ادريس اسامة انس ايمن اياد ايوب أكرم اكرم أمجد امجد أنور انور أيهم ايهم بسام بشار
+    )
+    | frozenset(
+        # More given names common in Syria, Iraq and their neighbours (issue 13: "Arabic given names outside any
+        # list"), with the spoken spellings that drop the hamza.
+        """احمد ابراهيم اسماعيل ادريس اسامة انس ايمن اياد ايوب أكرم اكرم أمجد امجد أنور انور أيهم ايهم بسام بشار
     بهاء تيسير ثائر جواد حارث حافظ حذيفة حسان حكمت حمود خليل خلدون ربيع رائد رعد رضوان رفعت ريان زاهر
     زكي سالم سامح سلطان سهيل شاكر شاهر صدام صفوان صهيب ضرغام طلال عبيدة عبادة عدي عرفان عصام علاء عمران
     عوض غيث فادي فراس فواز قصي كنان لطفي ماهر محسن مجاهد مشعل مصعب مهند مؤيد مؤمن نايف نضال نواف هادي همام
     وسام ياسين يامن يزن بتول بشرى تهاني جنى حنان حلا خلود دانة ديما رهف روان ريم
     زينة سناء شهد صبا عبير علياء غادة لمى ماجدة مها ميساء نجلاء نسرين نهى هبة هيفاء ولاء""".split()
+    )
+    | frozenset(
+        # Names of the Jazira, Anbar, Nineveh and the Bedouin tribes, and women's names of nature and virtue.
+        """هزاع هزاع مشعان فرحان عليان حمدان سرحان شلاش دحام عواد خلف صياح جدوع مطر غانم شيت سرمد شعيب
+    عبود حمادي جاسب كاظم عباس جبار ستار حيدر مرتضى مقتدى منتظر سجاد كرار مهيمن ذياب عكاب حردان عفتان
+    فيصل نواف مشاري متعب سطام حمود صقر نمر فهد ذيب سلطان جدعان ثامر وطبان شهاب نشوان ورد خزامى سجى
+    رغد رؤى دعاء آلاء الاء إسراء اسراء أفراح افراح تغريد ريام زهراء سرى شيماء ضحى عذراء غفران فردوس قمر
+    لجين مروة مريم ميس نبأ نغم هديل وجدان يسرى رحاب رباب سهام عفاف كوثر نوال وداد بهية خيرية حليمة
+    صبحية فضيلة""".split()
+    )
 )
 
 ARABIC_STOPWORDS = frozenset(
@@ -82,7 +94,16 @@ PEOPLES_LATIN = frozenset(
     kanuri hausa fulani fula peul peuhl peulh tuareg touareg songhai songhay djerma zarma bambara dogon bozo
     mossi dioula dyula senufo sénoufo toubou tubu zaghawa massalit fur baggara nuer dinka acholi lango
     hema lendu hutu tutsi banyamulenge shuwa ifoghas imghad idnane kel-adagh shammar jubur shaitat
-    uqaydat bedouin druze alawite circassian assyrian
+    uqaydat bedouin druze alawite circassian assyrian shabak kakai kaka'i yarsani mandaean sabian turkmen
+    dane danish norwegian finnish comorian mauritian reunionese cambodian vietnamese chinese asian filipino
+    bangladeshi tamil kosovar albanian bosnian macedonian georgian azeri kazakh kyrgyz dagestani ingush
+    trinidadian jamaican haitian brazilian portuguese canadian australian irish scottish flemish walloon
+    comorien comorienne réunionnais réunionnaise mauricien mauricienne normand normande breton bretonne
+    alsacien alsacienne corse lyonnais lyonnaise marseillais marseillaise parisien parisienne cambodgien
+    cambodgienne vietnamien vietnamienne chinois chinoise asiatique laotien philippin bangladais indien
+    indienne kosovar albanais albanaise bosniaque géorgien daghestanais canadien canadienne danois danoise
+    norvégien suédois suédoise néerlandais néerlandaise flamand flamande wallon wallonne antillais
+    guyanais martiniquais guadeloupéen haïtien haïtienne brésilien portugais portugaise
     afghane algérien algérienne américain américaine arabe belge britannique burundais burundaise
     camerounais camerounaise centrafricain centrafricaine tchadien tchadienne tchétchène congolais
     congolaise égyptien égyptienne érythréen éthiopien français française allemand allemande ghanéen
@@ -97,13 +118,17 @@ PEOPLES_LATIN = frozenset(
 PEOPLES_ARABIC = frozenset(
     """ليبي عراقي سوري تونسي جزائري مغربي موريتاني سوداني صومالي تشادي نيجيري مالي إيراني أفغاني
     باكستاني سعودي يمني مصري أردني لبناني تركي شيشاني فرنسي ألماني بلجيكي بريطاني روسي كردي تركماني
-    إيزيدي أوزبكي طاجيكي فلسطيني إريتري إثيوبي كيني أوغندي كونغولي نيجري""".split()
+    إيزيدي أوزبكي طاجيكي فلسطيني إريتري إثيوبي كيني أوغندي كونغولي نيجري
+    شركسي شبكي كاكائي فلمنكي دنماركي سويدي نرويجي هولندي كندي أسترالي استرالي أمريكي امريكي بوسني ألباني
+    كوسوفي داغستاني أذري قوقازي تركستاني أويغوري ايغوري صيني هندي بنغالي إندونيسي ماليزي طاجيكي قرغيزي
+    كازاخي جورجي إسباني اسباني إيطالي ايطالي برتغالي سويسري نمساوي مندائي صابئي""".split()
 )
 
 #: Names the NER models tag as organisations that identify nobody (apps, religions, big institutions).
 NOT_IDENTIFYING = frozenset(
     """whatsapp telegram signal facebook instagram twitter tiktok youtube viber messenger gmail google
-    protonmail tutanota islam allah god quran coran dieu sharia charia hcr unhcr un onu icrc cicr
+    protonmail tutanota islam allah god quran coran dieu sharia charia hcr unhcr un onu icrc cicr snapchat
+    snap kik tumblr reddit discord skype imo wickr threema element session
     red cross croix-rouge ddr""".split()
 )
 

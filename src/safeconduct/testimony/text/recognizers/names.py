@@ -138,7 +138,16 @@ def name_rules() -> list[Rule]:
         # Arabic script: kunya (أبو …, أم …), a title, or a common given name, with the following name words.
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:أبو|أبي|أبا|أم|ابن|بنت|ابو|ابي|ابا|ام|إبن)\s+{ARW}{_AR_NEXT}?", 0.85),
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_TITLES}){_AR_NEXT}{{1,3}}", 0.75),
-        rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_GIVEN})(?![\u0621-\u064A]){_AR_NEXT}?", 0.6),
+        rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_GIVEN})(?![\u0621-\u064A]){_AR_NEXT}{{0,3}}", 0.6),
+        # "Abd al-…" names are names whatever follows (عبد الستار، عبد الجليل الدليمي).
+        rule("PERSON", rf"(?<![\u0621-\u064A])(?:و|ب|ل)?عبد\s?ال{ARW}{_AR_NEXT}{{0,2}}", 0.7),
+        # Animal nicknames with the article (الصقر، الذيب): a man is called so, an animal is seldom a subject.
+        rule(
+            "PERSON",
+            r"(?<![\u0621-\u064A])(?:و|ب|ل)?(?:الصقر|النسر|الذيب|الذئب|الأسد|الاسد|الثعلب|النمر|الفهد|العقرب|الشبح)"
+            r"(?![\u0621-\u064A])",
+            0.5,
+        ),
         rule(
             "PERSON",
             rf"(?:ينادونه|ينادونها|ينادونني|يدعى|تدعى|اسمه|اسمها|اسمي|لقبه|لقبها)(?P<m>{_AR_NEXT}{{1,2}})",

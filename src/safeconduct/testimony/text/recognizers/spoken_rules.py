@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from safeconduct.testimony.text.recognizers.base import ARW, CAP, Rule, rule
+from safeconduct.testimony.text.recognizers.base import ART, ARW, CAP, Rule, rule
 from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS, MONTHS_AR, MONTHS_EN, MONTHS_FR
 from safeconduct.testimony.text.vocabulary import common_words
 
@@ -67,7 +67,9 @@ _STREET_FR = r"rue|avenue|boulevard|bd|allée|impasse|chemin|route|place|quai|co
 _OCCUPATIONS = (
     r"engineer|doctor|professor|prof|teacher|vet|nurse|pharmacist|chemist|mechanic|driver|tailor|barber|"
     r"ingénieur|docteur|toubib|instituteur|pharmacien|infirmier|mécano|chimiste|chauffeur|tailleur|coiffeur|"
-    r"prof|professeur|imam|muhandis|hakim|doktor|ustaz|ustadh"
+    r"prof|professeur|imam|muhandis|hakim|doktor|ustaz|ustadh|butcher|accountant|fixer|smuggler|medic|baker|"
+    r"boucher|comptable|passeur|marabout|barbu|toubib|hawk|falcon|eagle|wolf|fox|scorpion|ghost|faucon|aigle|"
+    r"loup|renard|scorpion|fantôme"
 )
 
 
@@ -85,9 +87,43 @@ def _not_common(mention: str) -> bool:
     return bool(words) and words[-1] not in common_words()
 
 
+_SMALL_NUM = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|un|une|deux|trois|quatre|cinq|six|sept|"
+    r"huit|neuf|dix|onze|douze"
+)
+#: Nouns that follow a place's own name ("Roj camp", "the Hamra well", "al-Jolan neighbourhood").
+_PLACE_AFTER = (
+    r"camp|well|neighbourhood|neighborhood|district|quarter|village|valley|river|wadi|checkpoint|crossing|"
+    r"estate|farm|hill|mountain|market|souk|square|roundabout|bridge"
+)
+#: Street words of the countries our users return to, written onto the name ("Skårbyvägen", "Dortesvej").
+_GLUED_STREET = r"vej|vägen|gatan|gade|straße|strasse|str\.|weg|laan|straat|steenweg|allee|gasse|plein|dreef"
+
+
 def extra_rules() -> list[Rule]:
     """The rules for the kinds of misses found on unseen speech (docs/testimony.md, "Unseen styles")."""
     return [
+        # A sub-location numbered in words by a recogniser ("phase four", "tent number one one seven").
+        rule(
+            "PLACE",
+            rf"\b(?i:{_SUBLOC}|rangée|row|rang|allée|aisle)\s+(?:n[o°º]\.?\s*|number\s+|numéro\s+)?"
+            rf"(?i:{_SMALL_NUM})(?:[\s-]+(?i:{_SMALL_NUM}|zero|zéro|oh)){{0,3}}\b",
+            0.55,
+        ),
+        rule("PLACE", r"\b(?i:rangée|row|allée|aisle|rang)\s+[A-Z0-9]{1,3}\b", 0.55),
+        # A place's name before its head noun, with the article ("the Hamra well", "Roj camp").
+        rule(
+            "PLACE",
+            rf"\b(?:(?i:the)\s+)?(?!(?:The|A|An|My|Our|His|Her|Their|This|That|Every|Each|Refugee|Transit|Army|Prison|"
+            rf"Detention|Military|Training|Displacement|Border)\b){ART}?{CAP}(?:\s+{ART}?{CAP})?\s+(?i:{_PLACE_AFTER})\b",
+            0.6,
+            keep=lambda m: not _generic_place_tail(m.rsplit(None, 1)[0]),
+        ),
+        rule(
+            "PLACE",
+            rf"\b[A-ZÀ-Þ][\wåäöøæüß]+(?:{_GLUED_STREET})\s+\d{{1,4}}[a-zA-Z]?(?:,\s*\d{{1,2}}\.?(?:\s*(?:th|tv|mf|sal|st)\.?)?)?",
+            0.7,
+        ),
         # Sub-locations: a camp's section, a tent, a block, a flat ("section B4", "tent 112", "tente 27").
         rule(
             "PLACE",
@@ -96,8 +132,9 @@ def extra_rules() -> list[Rule]:
         ),
         rule(
             "PLACE",
-            rf"{_NO_AR}(?:ال)?(?:قطاع|خيمة|كرفانة|كتلة|بلوك|قسم|فيز|مربع|غرفة|شقة|بناية|عمارة|جناح)"
-            rf"(?:\s+رقم)?\s+(?:\d+|{ARW})(?:\s+(?:عشر|و{ARW}))?",
+            rf"{_NO_AR}(?:و?[بل]|و|ف)?(?:ال)?(?:قطاع|خيمة|كرفانة|كتلة|بلوك|قسم|فيز|مربع|غرفة|شقة|بناية|عمارة|جناح|"
+            rf"محلة|زقاق|دار|حارة|شارع|بيت)(?:\s+رقم)?\s+(?:\d+|{ARW})(?:\s+(?:عشر|و{ARW}))?"
+            rf"(?:[،,]?\s+(?:زقاق|دار|بيت|شارع|رقم)\s+\d+)*",
             0.55,
             keep=lambda m: not re.search(rf"\s(?:{_AR_STOP}){_END_AR}", m),
         ),
