@@ -20,16 +20,31 @@ def hidden(text: str, language: str) -> str:
 @pytest.mark.parametrize(
     ("text", "language", "readable"),
     [
-        ("After Daesh took the town, Syrians crossed into Turkey and the Red Crescent fed us.", "en",
-         ["Daesh", "Syrians", "Turkey", "Red Crescent"]),
-        ("Euh, I spent four years with ISIS, lol, and the Iraqi army was shelling us.", "en",
-         ["Euh", "four years", "ISIS", "lol", "Iraqi army"]),
-        ("Wesh, j'avais seize ans quand je suis parti en Syrie avec Daech, le HCR le sait.", "fr",
-         ["Wesh", "seize ans", "Syrie", "Daech", "HCR"]),
-        ("Les Kurdes nous ont gardés deux mois, puis l'armée syrienne est arrivée.", "fr",
-         ["Kurdes", "deux mois", "l'armée syrienne"]),
-        ("يعني بقيت مع الدولة ثلاث سنين وبعدين طلعت على تركيا والهلال الأحمر ساعدنا", "ar",
-         ["يعني", "الدولة", "ثلاث سنين", "تركيا", "الهلال الأحمر"]),
+        (
+            "After Daesh took the town, Syrians crossed into Turkey and the Red Crescent fed us.",
+            "en",
+            ["Daesh", "Syrians", "Turkey", "Red Crescent"],
+        ),
+        (
+            "Euh, I spent four years with ISIS, lol, and the Iraqi army was shelling us.",
+            "en",
+            ["Euh", "four years", "ISIS", "lol", "Iraqi army"],
+        ),
+        (
+            "Wesh, j'avais seize ans quand je suis parti en Syrie avec Daech, le HCR le sait.",
+            "fr",
+            ["Wesh", "seize ans", "Syrie", "Daech", "HCR"],
+        ),
+        (
+            "Les Kurdes nous ont gardés deux mois, puis l'armée syrienne est arrivée.",
+            "fr",
+            ["Kurdes", "deux mois", "l'armée syrienne"],
+        ),
+        (
+            "يعني بقيت مع الدولة ثلاث سنين وبعدين طلعت على تركيا والهلال الأحمر ساعدنا",
+            "ar",
+            ["يعني", "الدولة", "ثلاث سنين", "تركيا", "الهلال الأحمر"],
+        ),
     ],
 )
 def test_generic_countries_groups_organisations_durations_and_fillers_stay_readable(
@@ -76,19 +91,39 @@ def test_normalising_keeps_every_offset_and_says_what_it_wrote() -> None:
 @pytest.mark.parametrize(
     ("text", "language", "secrets"),
     [
-        ("I joined in two thousand and thirteen and left on the second of last month at quarter past eight.",
-         "en", ["thousand and thirteen", "second of last month", "quarter past eight"]),
+        (
+            "I joined in two thousand and thirteen and left on the second of last month at quarter past eight.",
+            "en",
+            ["thousand and thirteen", "second of last month", "quarter past eight"],
+        ),
         ("my number was zero seven seven zero one five five three two eight nine", "en", ["one five five"]),
-        ("write to nour dot h ninety two at yahoo dot co dot uk or find me as black underscore wolf underscore two",
-         "en", ["nour", "yahoo", "black", "wolf"]),
-        ("Je suis arrivé en deux mille quatorze, né en mille neuf cent quatre-vingt-huit, le douze du mois dernier "
-         "à onze heures et quart.", "fr", ["quatorze", "quatre-vingt-huit", "douze du mois", "onze heures"]),
-        ("mon mail c'est karim tiret bas z arobase gmail point com et mon tel zéro sept quarante et un vingt deux "
-         "dix-huit soixante", "fr", ["karim", "gmail", "quarante"]),
-        ("دخلت سنة ألفين وأربعة عشر وطلعت في العاشر من ذي الحجة الساعة الثالثة والربع", "ar",
-         ["ألفين وأربعة عشر", "العاشر من ذي الحجة", "الثالثة والربع"]),
-        ("رقمي صفر خمسة ثلاثة سبعة سبعة اثنين واحد تسعة ثمانية والإيميل سلمى نقطة ر آت هوتميل نقطة كوم", "ar",
-         ["خمسة ثلاثة سبعة", "سلمى", "هوتميل"]),
+        (
+            "write to nour dot h ninety two at yahoo dot co dot uk or find me as black underscore wolf underscore two",
+            "en",
+            ["nour", "yahoo", "black", "wolf"],
+        ),
+        (
+            "Je suis arrivé en deux mille quatorze, né en mille neuf cent quatre-vingt-huit, le douze du mois dernier "
+            "à onze heures et quart.",
+            "fr",
+            ["quatorze", "quatre-vingt-huit", "douze du mois", "onze heures"],
+        ),
+        (
+            "mon mail c'est karim tiret bas z arobase gmail point com et mon tel zéro sept quarante et un vingt deux "
+            "dix-huit soixante",
+            "fr",
+            ["karim", "gmail", "quarante"],
+        ),
+        (
+            "دخلت سنة ألفين وأربعة عشر وطلعت في العاشر من ذي الحجة الساعة الثالثة والربع",
+            "ar",
+            ["ألفين وأربعة عشر", "العاشر من ذي الحجة", "الثالثة والربع"],
+        ),
+        (
+            "رقمي صفر خمسة ثلاثة سبعة سبعة اثنين واحد تسعة ثمانية والإيميل سلمى نقطة ر آت هوتميل نقطة كوم",
+            "ar",
+            ["خمسة ثلاثة سبعة", "سلمى", "هوتميل"],
+        ),
     ],
 )
 def test_spoken_years_dates_times_phones_emails_and_handles(text: str, language: str, secrets: list[str]) -> None:
@@ -100,12 +135,24 @@ def test_spoken_years_dates_times_phones_emails_and_handles(text: str, language:
 @pytest.mark.parametrize(
     ("text", "language", "secrets", "readable"),
     [
-        ("back home in twenty twelve, aged twenty-two, on instagram layla dot q dot seven", "en",
-         ["twenty twelve", "layla", "seven"], ["twenty-two"]),
-        ("On m'appelait le petit, on vivait à Grenoble, 38100, avec 30000 euros.", "fr",
-         ["le petit", "38100"], ["30000 euros"]),
-        ("وصلنا في ثاني يوم من رجب الساعة الحادية عشرة بالليل مع Yannick", "ar",
-         ["ثاني يوم من رجب", "بالليل", "Yannick"], []),
+        (
+            "back home in twenty twelve, aged twenty-two, on instagram layla dot q dot seven",
+            "en",
+            ["twenty twelve", "layla", "seven"],
+            ["twenty-two"],
+        ),
+        (
+            "On m'appelait le petit, on vivait à Grenoble, 38100, avec 30000 euros.",
+            "fr",
+            ["le petit", "38100"],
+            ["30000 euros"],
+        ),
+        (
+            "وصلنا في ثاني يوم من رجب الساعة الحادية عشرة بالليل مع Yannick",
+            "ar",
+            ["ثاني يوم من رجب", "بالليل", "Yannick"],
+            [],
+        ),
     ],
 )
 def test_years_handles_postcodes_nicknames_and_times_in_each_language(
@@ -151,20 +198,33 @@ def test_latin_script_names_and_unpunctuated_dialect_in_arabic() -> None:
     ("text", "language", "secrets"),
     [
         ("we lived in old trafford then near porte de bagnolet", "en", ["trafford", "bagnolet"]),
-        ("They put us in camp Hol, sector 7, tent 45, and later at 22 Fenwick Street, L8 3RT.", "en",
-         ["Hol", "sector 7", "tent 45", "22 Fenwick Street", "L8 3RT"]),
-        ("On logeait au 8 bis rue Myrha, puis avec les gars du 95, dans le quartier Bab Amr.", "fr",
-         ["8 bis rue Myrha", "95", "Bab Amr"]),
+        (
+            "They put us in camp Hol, sector 7, tent 45, and later at 22 Fenwick Street, L8 3RT.",
+            "en",
+            ["Hol", "sector 7", "tent 45", "22 Fenwick Street", "L8 3RT"],
+        ),
+        (
+            "On logeait au 8 bis rue Myrha, puis avec les gars du 95, dans le quartier Bab Amr.",
+            "fr",
+            ["8 bis rue Myrha", "95", "Bab Amr"],
+        ),
         ("نقلونا على مخيم روج القطاع الرابع الخيمة رقم سبعة", "ar", ["روج", "القطاع الرابع", "الخيمة رقم سبعة"]),
-        ("My sister taught at the Blue Dove nursery and I worked at Hamdan Brothers garage; the diwan al-jund paid "
-         "us.", "en", ["Blue Dove", "Hamdan", "diwan al-jund"]),
+        (
+            "My sister taught at the Blue Dove nursery and I worked at Hamdan Brothers garage; the diwan al-jund paid "
+            "us.",
+            "en",
+            ["Blue Dove", "Hamdan", "diwan al-jund"],
+        ),
         ("Il bossait chez Garage Mahmoudi, puis au diwan de la zakat.", "fr", ["Mahmoudi", "diwan de la zakat"]),
         ("كانت تشتغل في روضة الأمل وأخوي في ديوان الحسبة", "ar", ["روضة الأمل", "ديوان الحسبة"]),
         ("the engineer gave the orders and the vet treated us", "en", ["the engineer", "the vet"]),
         ("C'est le toubib qui m'a soigné, puis le prof m'a recruté.", "fr", ["le toubib", "le prof"]),
         ("وكان المهندس هو اللي يعطي الأوامر", "ar", ["المهندس"]),
-        ("My national insurance number is AB 65 43 21 D and the Home Office reference is 2022/731904.", "en",
-         ["65 43 21", "731904"]),
+        (
+            "My national insurance number is AB 65 43 21 D and the Home Office reference is 2022/731904.",
+            "en",
+            ["65 43 21", "731904"],
+        ),
     ],
 )
 def test_places_addresses_employers_nicknames_and_id_formats(text: str, language: str, secrets: list[str]) -> None:

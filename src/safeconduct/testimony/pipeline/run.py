@@ -282,8 +282,13 @@ def _detect(transcript: Transcript, options: Options, log: StageLog, outdir: Pat
         log.previous = log.key("detect", applied=fingerprint(options.apply))
         return findings, options.language
     try:
-        result = redact_text(transcript.text, options.language, ner_model=options.ner_model,
-                             extra_terms=options.extra_terms, rejected=options.rejected_terms)
+        result = redact_text(
+            transcript.text,
+            options.language,
+            ner_model=options.ner_model,
+            extra_terms=options.extra_terms,
+            rejected=options.rejected_terms,
+        )
     except RedactionError as error:
         raise PipelineError(f"detect: {error}") from error
     log.previous = log.key(

@@ -28,8 +28,18 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "FindingView", "StoredOutput", "TestimonyView", "approve", "cancel", "list_for_case", "media_files",
-    "open_output", "prepare", "retry", "review", "view",
+    "FindingView",
+    "StoredOutput",
+    "TestimonyView",
+    "approve",
+    "cancel",
+    "list_for_case",
+    "media_files",
+    "open_output",
+    "prepare",
+    "retry",
+    "review",
+    "view",
 ]
 
 

@@ -47,16 +47,28 @@ KINDS = ("PERSON", "PLACE", "UNIT", "DATE", "PHONE", "EMAIL", "HANDLE", "ID", "N
 MEDIA_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".wav", ".flac", ".m4a", ".mp3", ".ogg", ".opus")
 #: What an output is called for the reader, whatever the recording's name was.
 OUTPUT_TYPES = {
-    ".mp4": "video/mp4", ".mov": "video/quicktime", ".mkv": "video/x-matroska", ".webm": "video/webm",
-    ".wav": "audio/wav", ".flac": "audio/flac", ".m4a": "audio/mp4", ".mp3": "audio/mpeg", ".ogg": "audio/ogg",
-    ".opus": "audio/ogg", ".vtt": "text/vtt; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-    ".srt": "application/x-subrip", ".json": "application/json",
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
+    ".mkv": "video/x-matroska",
+    ".webm": "video/webm",
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+    ".m4a": "audio/mp4",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".srt": "application/x-subrip",
+    ".json": "application/json",
 }
 #: Error codes stored in the clear, and what they say when no detail could be stored under the case key.
 ERRORS = {
     "stage_failed": N_("The stage %(stage)s failed."),
-    "no_worker_key": N_("No enrolled worker holds a key for this job: a worker needs enrolling "
-                        "(`safeconduct worker enrol --data DIR`), then retry."),
+    "no_worker_key": N_(
+        "No enrolled worker holds a key for this job: a worker needs enrolling "
+        "(`safeconduct worker enrol --data DIR`), then retry."
+    ),
     "cancelled": N_("Cancelled by a caseworker."),
     "interrupted": N_("The worker stopped during the stage %(stage)s."),
     "scratch_full": N_("The worker's scratch space filled up during the stage %(stage)s."),
@@ -114,6 +126,7 @@ class StoredOutput:
 
 # --- the encrypted parts of a testimony -------------------------------------------------------------
 
+
 def _aad(part: str, case_id: str, testimony_id: str) -> bytes:
     return f"testimony-{part}:{case_id}:{testimony_id}".encode()
 
@@ -149,6 +162,7 @@ def _rows(db: Session, case_id: str, testimony_id: str) -> tuple[Job, Testimony]
 
 
 # --- reading -----------------------------------------------------------------------------------------
+
 
 def is_media(file: FileView) -> bool:
     kind = file.content_type.split("/")[0]
@@ -202,20 +216,36 @@ def _view(job: Job, row: Testimony, case_key: bytes, *, quote: bool = True) -> T
     if not quote:
         result = {**result, "transcript": None, "report": None}
     findings = [
-        FindingView(id=f["id"], kind=f["kind"], text=f["text"], start=float(f.get("start", 0.0)),
-                    end=float(f.get("end", 0.0)), accepted=bool(f.get("accepted", True)),
-                    context=f.get("context", ""), added=bool(f.get("added", False)))
+        FindingView(
+            id=f["id"],
+            kind=f["kind"],
+            text=f["text"],
+            start=float(f.get("start", 0.0)),
+            end=float(f.get("end", 0.0)),
+            accepted=bool(f.get("accepted", True)),
+            context=f.get("context", ""),
+            added=bool(f.get("added", False)),
+        )
         for f in found.get("findings", [])
     ]
     state = job.state
     return TestimonyView(
-        id=row.id, case_id=row.case_id, file_id=meta["file_id"], file_name=meta["file_name"], state=state,
-        stage=job.stage, progress=float(job.progress), stages=_stage_list(job, meta["options"]),
-        error=_error(job, case_key, row.case_id), options=dict(meta["options"]), findings=findings,
+        id=row.id,
+        case_id=row.case_id,
+        file_id=meta["file_id"],
+        file_name=meta["file_name"],
+        state=state,
+        stage=job.stage,
+        progress=float(job.progress),
+        stages=_stage_list(job, meta["options"]),
+        error=_error(job, case_key, row.case_id),
+        options=dict(meta["options"]),
+        findings=findings,
         outputs=[o["name"] for o in result.get("outputs", [])] if state == "done" else [],
         redacted_transcript=result.get("transcript") if state == "done" else None,
         report=result.get("report") if state == "done" else None,
-        approved=bool(row.approved), created_on=row.created_on,
+        approved=bool(row.approved),
+        created_on=row.created_on,
     )
 
 
@@ -232,8 +262,9 @@ def list_for_case(db: Session, *, case_id: str, case_key: bytes) -> list[Testimo
     return sorted(views, key=lambda v: (v.created_on, v.id), reverse=True)
 
 
-def view(db: Session, *, case_id: str, case_key: bytes, testimony_id: str, staff_id: int | None = None,
-         quote: bool = True) -> TestimonyView:
+def view(
+    db: Session, *, case_id: str, case_key: bytes, testimony_id: str, staff_id: int | None = None, quote: bool = True
+) -> TestimonyView:
     """One testimony; when it quotes findings and `staff_id` is given, the read is audited. A progress poll
     passes `quote=False`: nothing identifying is decrypted, so nothing needs auditing."""
     job, row = _rows(db, case_id, testimony_id)
@@ -245,6 +276,7 @@ def view(db: Session, *, case_id: str, case_key: bytes, testimony_id: str, staff
 
 
 # --- starting and steering a job ---------------------------------------------------------------------
+
 
 def _options(voice_method: str | None, faces: str | None, language: str | None) -> dict[str, str]:
     voice = voice_method or DEFAULT_VOICE
@@ -259,9 +291,19 @@ def _options(voice_method: str | None, faces: str | None, language: str | None) 
     return {"voice_method": voice, "faces": face, "language": lang}
 
 
-def prepare(db: Session, settings: Settings, *, case_id: str, case_key: bytes, staff_id: int, file_id: str,
-            voice_method: str | None = None, faces: str | None = None, language: str | None = None,
-            signing_key: SigningKey | None = None) -> TestimonyView:
+def prepare(
+    db: Session,
+    settings: Settings,
+    *,
+    case_id: str,
+    case_key: bytes,
+    staff_id: int,
+    file_id: str,
+    voice_method: str | None = None,
+    faces: str | None = None,
+    language: str | None = None,
+    signing_key: SigningKey | None = None,
+) -> TestimonyView:
     """Queue the preparation of a testimony from one of the case's audio or video files."""
     content.get_case(db, case_id)
     options = _options(voice_method, faces, language)
@@ -275,21 +317,50 @@ def prepare(db: Session, settings: Settings, *, case_id: str, case_key: bytes, s
     at = _now()
     testimony_id = secrets.token_hex(16)
     nonce = events.record(
-        db, case_id=case_id, case_key=case_key, signing_key=signing, kind="testimony_prepared",
-        plaintext=json.dumps({"testimony": testimony_id, "file_sha256": file.sha256, "options": options},
-                             sort_keys=True).encode(), at=at)
-    job = Job(id=testimony_id, kind="testimony", case_id=case_id, state="queued", phase="detect", stage=None,
-              progress=0.0, stages_done="", cancel_requested=False, attempts=0, beat=0, created_on=at.date())
+        db,
+        case_id=case_id,
+        case_key=case_key,
+        signing_key=signing,
+        kind="testimony_prepared",
+        plaintext=json.dumps(
+            {"testimony": testimony_id, "file_sha256": file.sha256, "options": options}, sort_keys=True
+        ).encode(),
+        at=at,
+    )
+    job = Job(
+        id=testimony_id,
+        kind="testimony",
+        case_id=case_id,
+        state="queued",
+        phase="detect",
+        stage=None,
+        progress=0.0,
+        stages_done="",
+        cancel_requested=False,
+        attempts=0,
+        beat=0,
+        created_on=at.date(),
+    )
     db.add(job)
     db.flush()
     from safeconduct.testimony.studio.case_knowledge import gather
 
-    meta = {"file_id": file.id, "file_name": file.name, "options": options, "staff_id": staff_id,
-            "nonces": {"prepared": base64.b64encode(nonce).decode()},
-            # what the case already knows, hidden in the testimony whatever the models say
-            "knowledge": gather(db, case_id=case_id, case_key=case_key, signing_key=signing)}
-    row = Testimony(id=testimony_id, case_id=case_id, created_on=at.date(), approved=False,
-                    meta_ciphertext=seal_part(case_key, "meta", case_id, testimony_id, meta))
+    meta = {
+        "file_id": file.id,
+        "file_name": file.name,
+        "options": options,
+        "staff_id": staff_id,
+        "nonces": {"prepared": base64.b64encode(nonce).decode()},
+        # what the case already knows, hidden in the testimony whatever the models say
+        "knowledge": gather(db, case_id=case_id, case_key=case_key, signing_key=signing),
+    }
+    row = Testimony(
+        id=testimony_id,
+        case_id=case_id,
+        created_on=at.date(),
+        approved=False,
+        meta_ciphertext=seal_part(case_key, "meta", case_id, testimony_id, meta),
+    )
     db.add(row)
     job_engine.seal_for_job(db, job, case_key, settings)
     db.commit()
@@ -303,9 +374,18 @@ def _context(text: str, start: int, end: int, words: int = 4) -> str:
     return " ".join([*before, text[start:end], *after])
 
 
-def review(db: Session, settings: Settings, *, case_id: str, case_key: bytes, staff_id: int, testimony_id: str,
-           rejected: list[str], added: list[tuple[str, str]], signing_key: SigningKey | None = None
-           ) -> TestimonyView:
+def review(
+    db: Session,
+    settings: Settings,
+    *,
+    case_id: str,
+    case_key: bytes,
+    staff_id: int,
+    testimony_id: str,
+    rejected: list[str],
+    added: list[tuple[str, str]],
+    signing_key: SigningKey | None = None,
+) -> TestimonyView:
     """Apply a caseworker's review (false alarms dropped, missed words added) and let the job go on."""
     job, row = _rows(db, case_id, testimony_id)
     if job.state != "review":
@@ -328,17 +408,34 @@ def review(db: Session, settings: Settings, *, case_id: str, case_key: bytes, st
         if not hits:
             raise InvalidInput("A word to hide does not occur in the transcript.")
         first = hits[0]
-        extra.append({"id": f"a{number}", "kind": kind, "text": word, "start": 0.0, "end": 0.0, "accepted": True,
-                      "added": True, "context": _context(transcript, first.start(), first.end())})
+        extra.append(
+            {
+                "id": f"a{number}",
+                "kind": kind,
+                "text": word,
+                "start": 0.0,
+                "end": 0.0,
+                "accepted": True,
+                "added": True,
+                "context": _context(transcript, first.start(), first.end()),
+            }
+        )
     for f in findings:
         f["accepted"] = f["id"] not in set(rejected)
     found["findings"] = findings + extra
     row.findings_ciphertext = seal_part(case_key, "findings", case_id, testimony_id, found)
     signing = _signing(db, settings, signing_key)
     nonce = events.record(
-        db, case_id=case_id, case_key=case_key, signing_key=signing, kind="testimony_reviewed",
-        plaintext=json.dumps({"testimony": testimony_id, "rejected": len(rejected), "added": len(extra)},
-                             sort_keys=True).encode(), at=_now())
+        db,
+        case_id=case_id,
+        case_key=case_key,
+        signing_key=signing,
+        kind="testimony_reviewed",
+        plaintext=json.dumps(
+            {"testimony": testimony_id, "rejected": len(rejected), "added": len(extra)}, sort_keys=True
+        ).encode(),
+        at=_now(),
+    )
     meta = open_part(case_key, "meta", case_id, testimony_id, row.meta_ciphertext)
     meta["nonces"]["reviewed"] = base64.b64encode(nonce).decode()
     meta["reviewed_by"] = staff_id
@@ -354,8 +451,9 @@ def review(db: Session, settings: Settings, *, case_id: str, case_key: bytes, st
     return _view(job, row, case_key)
 
 
-def cancel(db: Session, *, case_id: str, testimony_id: str, staff_id: int, case_key: bytes | None = None
-           ) -> TestimonyView:
+def cancel(
+    db: Session, *, case_id: str, testimony_id: str, staff_id: int, case_key: bytes | None = None
+) -> TestimonyView:
     """Stop a job: at once when it waits, at the running stage's next progress tick when it runs.
 
     Without `case_key` the view returned has no file name, options or findings (they are under the key).
@@ -372,13 +470,28 @@ def cancel(db: Session, *, case_id: str, testimony_id: str, staff_id: int, case_
     if case_key is not None:
         return _view(job, row, case_key)
     return TestimonyView(
-        id=row.id, case_id=case_id, file_id="", file_name="", state=job.state, stage=job.stage,
-        progress=float(job.progress), stages=_stage_list(job), error=None, options={}, findings=[], outputs=[],
-        redacted_transcript=None, report=None, approved=bool(row.approved), created_on=row.created_on)
+        id=row.id,
+        case_id=case_id,
+        file_id="",
+        file_name="",
+        state=job.state,
+        stage=job.stage,
+        progress=float(job.progress),
+        stages=_stage_list(job),
+        error=None,
+        options={},
+        findings=[],
+        outputs=[],
+        redacted_transcript=None,
+        report=None,
+        approved=bool(row.approved),
+        created_on=row.created_on,
+    )
 
 
-def retry(db: Session, settings: Settings, *, case_id: str, case_key: bytes, testimony_id: str, staff_id: int
-          ) -> TestimonyView:
+def retry(
+    db: Session, settings: Settings, *, case_id: str, case_key: bytes, testimony_id: str, staff_id: int
+) -> TestimonyView:
     """Queue a failed or cancelled job again; it resumes from the last finished stage."""
     job, row = _rows(db, case_id, testimony_id)
     if job.state not in ("failed", "cancelled"):
@@ -394,8 +507,16 @@ def retry(db: Session, settings: Settings, *, case_id: str, case_key: bytes, tes
     return _view(job, row, case_key)
 
 
-def approve(db: Session, settings: Settings, *, case_id: str, case_key: bytes, testimony_id: str, staff_id: int,
-            signing_key: SigningKey | None = None) -> TestimonyView:
+def approve(
+    db: Session,
+    settings: Settings,
+    *,
+    case_id: str,
+    case_key: bytes,
+    testimony_id: str,
+    staff_id: int,
+    signing_key: SigningKey | None = None,
+) -> TestimonyView:
     """Approve the anonymized outputs: a case event commits to their hashes (the dossier may disclose it)."""
     job, row = _rows(db, case_id, testimony_id)
     if job.state != "done":
@@ -407,8 +528,15 @@ def approve(db: Session, settings: Settings, *, case_id: str, case_key: bytes, t
     signing = _signing(db, settings, signing_key)
     at = _now()
     plaintext = json.dumps({"testimony": testimony_id, "outputs": outputs}, sort_keys=True)
-    nonce = events.record(db, case_id=case_id, case_key=case_key, signing_key=signing, kind="testimony_approved",
-                          plaintext=plaintext.encode(), at=at)
+    nonce = events.record(
+        db,
+        case_id=case_id,
+        case_key=case_key,
+        signing_key=signing,
+        kind="testimony_approved",
+        plaintext=plaintext.encode(),
+        at=at,
+    )
     meta = open_part(case_key, "meta", case_id, testimony_id, row.meta_ciphertext)
     meta["nonces"]["approved"] = base64.b64encode(nonce).decode()
     # what the ledger committed to, exactly, so that a dossier can disclose it with the person's consent
@@ -421,8 +549,9 @@ def approve(db: Session, settings: Settings, *, case_id: str, case_key: bytes, t
     return _view(job, row, case_key)
 
 
-def open_output(db: Session, settings: Settings, *, case_id: str, case_key: bytes, testimony_id: str, name: str
-                ) -> StoredOutput:
+def open_output(
+    db: Session, settings: Settings, *, case_id: str, case_key: bytes, testimony_id: str, name: str
+) -> StoredOutput:
     """One output of a finished testimony, decrypted as it is read."""
     job, row = _rows(db, case_id, testimony_id)
     if job.state != "done":
@@ -431,20 +560,33 @@ def open_output(db: Session, settings: Settings, *, case_id: str, case_key: byte
     for output in result.get("outputs", []):
         if output["name"] == name:
             return StoredOutput(
-                name=name, content_type=output["content_type"], size=int(output["size"]), sha256=output["sha256"],
-                _path=storage.path(settings, output["file"]), _file_id=output["file"].encode(),
-                _key=base64.b64decode(output["key"]))
+                name=name,
+                content_type=output["content_type"],
+                size=int(output["size"]),
+                sha256=output["sha256"],
+                _path=storage.path(settings, output["file"]),
+                _file_id=output["file"].encode(),
+                _key=base64.b64decode(output["key"]),
+            )
     raise NotFound("No such output of this testimony.")
 
 
-def approved_disclosures(db: Session, *, case_id: str, case_key: bytes
-                         ) -> list[tuple[str, str, dt.datetime, bytes, bytes]]:
+def approved_disclosures(
+    db: Session, *, case_id: str, case_key: bytes
+) -> list[tuple[str, str, dt.datetime, bytes, bytes]]:
     """(id, preview, at, nonce, plaintext) of each approved testimony: the outputs' hashes the ledger committed."""
     found = []
     for row in db.scalars(select(Testimony).where(Testimony.case_id == case_id, Testimony.approved.is_(True))):
         meta = open_part(case_key, "meta", case_id, row.id, row.meta_ciphertext)
         approved = meta.get("approved")
         if approved and meta.get("nonces", {}).get("approved"):
-            found.append((row.id, ", ".join(approved["names"]), dt.datetime.fromisoformat(approved["at"]),
-                          base64.b64decode(meta["nonces"]["approved"]), approved["plaintext"].encode()))
+            found.append(
+                (
+                    row.id,
+                    ", ".join(approved["names"]),
+                    dt.datetime.fromisoformat(approved["at"]),
+                    base64.b64decode(meta["nonces"]["approved"]),
+                    approved["plaintext"].encode(),
+                )
+            )
     return found

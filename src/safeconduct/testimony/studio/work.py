@@ -119,8 +119,7 @@ def _restore(ctx: Context, file_id: str | None, out: Path) -> None:
 
 def _decrypt_input(ctx: Context, file_id: str, target: Path) -> None:
     with ctx.db() as db:
-        _view, blocks = content.open_file(db, ctx.settings, case_id=ctx.case_id, case_key=ctx.case_key,
-                                          file_id=file_id)
+        _view, blocks = content.open_file(db, ctx.settings, case_id=ctx.case_id, case_key=ctx.case_key, file_id=file_id)
         with open(target, "xb") as fh:
             for block in blocks:
                 fh.write(block)
@@ -188,16 +187,21 @@ def run(ctx: Context) -> str:
                 ctx.tick(stage, 0.0, force=True)
             ctx.tick(stage, (done / total) if total else 0.0)
 
-        common = {"language": options["language"], "voice_method": options["voice_method"],
-                  "faces": options["faces"], "keep_work": True}
+        common = {
+            "language": options["language"],
+            "voice_method": options["voice_method"],
+            "faces": options["faces"],
+            "keep_work": True,
+        }
         try:
             if ctx.phase == "detect":
                 from safeconduct.testimony.studio.case_knowledge import terms_for
 
                 known, kept = terms_for(meta.get("knowledge"), options["language"])
                 try:
-                    anonymize_testimony(source, out, Options(review=True, extra_terms=known, rejected_terms=kept,
-                                                             **common), progress)
+                    anonymize_testimony(
+                        source, out, Options(review=True, extra_terms=known, rejected_terms=kept, **common), progress
+                    )
                 except ReviewPending as pending:
                     return _stop_for_review(ctx, out, Path(pending.path))
                 raise JobFailed("detect", "The pipeline did not stop for the review.")
@@ -227,10 +231,21 @@ def _stop_for_review(ctx: Context, out: Path, review: Path) -> str:
     for number, entry in enumerate(data.get("redactions", []), 1):
         s, e = int(entry["char_start"]), int(entry["char_end"])
         before, after = text[:s].split()[-4:], text[e:].split()[:4]
-        findings.append({"id": f"f{number}", "kind": entry["kind"], "text": entry["text"],
-                         "placeholder": entry["placeholder"], "start": entry["start"], "end": entry["end"],
-                         "char_start": s, "char_end": e, "accepted": True, "added": False,
-                         "context": " ".join([*before, text[s:e], *after])})
+        findings.append(
+            {
+                "id": f"f{number}",
+                "kind": entry["kind"],
+                "text": entry["text"],
+                "placeholder": entry["placeholder"],
+                "start": entry["start"],
+                "end": entry["end"],
+                "char_start": s,
+                "char_end": e,
+                "accepted": True,
+                "added": False,
+                "context": " ".join([*before, text[s:e], *after]),
+            }
+        )
     for stage in BEFORE_REVIEW:
         ctx.finished(stage)
     _checkpoint(ctx, out)
@@ -239,8 +254,7 @@ def _stop_for_review(ctx: Context, out: Path, review: Path) -> str:
         row = db.get(Testimony, ctx.job_id, populate_existing=True)
         if row is None:
             raise JobStopped("lost")
-        ctx.finish(db, state="review", holder=None, stage="detect", progress=1.0,
-                   stages_done=",".join(ctx.stages_done))
+        ctx.finish(db, state="review", holder=None, stage="detect", progress=1.0, stages_done=",".join(ctx.stages_done))
         row.findings_ciphertext = seal_part(ctx.case_key, "findings", ctx.case_id, ctx.job_id, found)
         engine.drop_seals(db, ctx.job_id)
         db.commit()
@@ -255,11 +269,19 @@ def _write_review(path: Path, found: dict[str, Any]) -> None:
         if f.get("added"):
             entries.append({"kind": f["kind"], "text": f["text"]})
         else:
-            entries.append({"kind": f["kind"], "text": f["text"], "placeholder": f["placeholder"],
-                            "char_start": f["char_start"], "char_end": f["char_end"],
-                            "accepted": bool(f.get("accepted", True))})
-    path.write_text(yaml.safe_dump({"input": found.get("input"), "redactions": entries}, allow_unicode=True),
-                    encoding="utf-8")
+            entries.append(
+                {
+                    "kind": f["kind"],
+                    "text": f["text"],
+                    "placeholder": f["placeholder"],
+                    "char_start": f["char_start"],
+                    "char_end": f["char_end"],
+                    "accepted": bool(f.get("accepted", True)),
+                }
+            )
+    path.write_text(
+        yaml.safe_dump({"input": found.get("input"), "redactions": entries}, allow_unicode=True), encoding="utf-8"
+    )
 
 
 def _public_report(report: dict[str, Any]) -> dict[str, Any]:
@@ -287,17 +309,27 @@ def _encrypt_output(ctx: Context, source: Path, name: str) -> dict[str, Any]:
         writer.abort()
         raise
     content_type = OUTPUT_TYPES.get(Path(name).suffix, "application/octet-stream")
-    return {"name": name, "file": file_id, "key": base64.b64encode(key).decode(), "size": size,
-            "sha256": sha.hexdigest(), "content_type": content_type}
+    return {
+        "name": name,
+        "file": file_id,
+        "key": base64.b64encode(key).decode(),
+        "size": size,
+        "sha256": sha.hexdigest(),
+        "content_type": content_type,
+    }
 
 
 def _commit_outputs(ctx: Context, out: Path, report: dict[str, Any], suffix: str) -> str:
     stem = "recording.anonymized"
     public = _public_report(report)
     (out / "report.public.json").write_text(json.dumps(public, ensure_ascii=False, indent=1), encoding="utf-8")
-    wanted = [(out / f"{stem}{suffix}", f"testimony{suffix}"), (out / f"{stem}.vtt", "transcript.vtt"),
-              (out / f"{stem}.txt", "transcript.txt"), (out / f"{stem}.srt", "transcript.srt"),
-              (out / "report.public.json", "report.json")]
+    wanted = [
+        (out / f"{stem}{suffix}", f"testimony{suffix}"),
+        (out / f"{stem}.vtt", "transcript.vtt"),
+        (out / f"{stem}.txt", "transcript.txt"),
+        (out / f"{stem}.srt", "transcript.srt"),
+        (out / "report.public.json", "report.json"),
+    ]
     storage.folder(ctx.settings).mkdir(parents=True, exist_ok=True, mode=0o700)
     outputs: list[dict[str, Any]] = []
     try:
@@ -313,8 +345,9 @@ def _commit_outputs(ctx: Context, out: Path, report: dict[str, Any], suffix: str
             row = db.get(Testimony, ctx.job_id, populate_existing=True)
             if row is None:
                 raise JobStopped("lost")
-            ctx.finish(db, state="done", holder=None, stage="outputs", progress=1.0,
-                       stages_done=",".join(ctx.stages_done))
+            ctx.finish(
+                db, state="done", holder=None, stage="outputs", progress=1.0, stages_done=",".join(ctx.stages_done)
+            )
             old = row.checkpoint
             row.result_ciphertext = seal_part(ctx.case_key, "result", ctx.case_id, ctx.job_id, result)
             row.checkpoint = None

@@ -74,9 +74,7 @@ def _analyse(
     if tracker == "harvest":
         f0, t = pw.harvest(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=FRAME_MS)
     else:
-        f0, t = pw.dio(
-            x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=FRAME_MS, allowed_range=allowed_range
-        )
+        f0, t = pw.dio(x, SAMPLE_RATE, f0_floor=60.0, f0_ceil=500.0, frame_period=FRAME_MS, allowed_range=allowed_range)
         f0 = pw.stonemask(x, f0, t, SAMPLE_RATE)
     sp = pw.cheaptrick(x, f0, t, SAMPLE_RATE)
     ap = pw.d4c(x, f0, t, SAMPLE_RATE)

@@ -132,7 +132,7 @@ def festival_script(texts: Sequence[str], speeds: Sequence[float], folder: Path)
     lines = ["(voice_cmu_us_slt_arctic_hts)", "(set! sc_base_params hts_engine_params)"]
     for i, (text, speed) in enumerate(zip(texts, speeds, strict=True)):
         safe = " ".join(_FESTIVAL_UNSAFE.sub(" ", _ascii_letters(text)).split()) or "."
-        lines.append(f"(set! hts_engine_params (append sc_base_params (list (list \"-r\" {speed:.3f}))))")
+        lines.append(f'(set! hts_engine_params (append sc_base_params (list (list "-r" {speed:.3f}))))')
         lines.append(f'(utt.save.wave (utt.synth (Utterance Text "{safe}")) "{folder / f"{i}.wav"}" (quote riff))')
     return "\n".join(lines) + "\n"
 

@@ -70,7 +70,9 @@ _AR_TITLES = (
     "الأخ|الأخت"
 )
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
-_AR_NEXT = rf"(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW})"
+#: A name goes on word after word, but "و" + word is "and …" unless the word is itself a name (وليد، وفاء).
+_AR_AND = r"و(?!(?:ليد|ائل|سام|داد|جدان|فاء|لاء|طبان|عد|هيب|صفي|رد|ديع|جيه)(?![\u0621-\u064A]))"
+_AR_NEXT = rf"(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])|{_AR_AND}){ARW})"
 _AR_GIVEN = "|".join(sorted(ARABIC_GIVEN_NAMES, key=len, reverse=True))
 
 
