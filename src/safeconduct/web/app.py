@@ -152,14 +152,16 @@ def create_app(runtime: Runtime) -> FastAPI:
     # Memory bound of this process whatever the flood: Argon2id work waits its turn (crypto/argon2_gate.py).
     gate.configure(runtime.settings.argon2_concurrency)
     errors.install(app)
+    # Routes are matched in order, one pattern after another: the contact channel's (the busiest, and the
+    # one a flood hits) come first.
     app.include_router(contact_pages.router)
+    app.include_router(api_contact.router)
     app.include_router(inbox_pages.pages)
     app.include_router(inbox_pages.api)
     app.include_router(staff_pages.router)
     app.include_router(account_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(api_accounts.router)
-    app.include_router(api_contact.router)
     app.include_router(api_identity.router)
     app.include_router(identity_pages.router)
     app.include_router(identity_console.router)
