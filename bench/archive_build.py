@@ -100,7 +100,7 @@ def main() -> None:
         populate(runtime, args.entries)
         print(f"made {args.entries} signed entries in {time.perf_counter() - started:.1f} s", flush=True)
         from safeconduct.web.app import create_app
-        from safeconduct.web.archive_pages import archive_site
+        from safeconduct.web.archive.pages import archive_site
 
         if not args.no_build:
             out = data / "site"

@@ -43,7 +43,7 @@ CONSTANTS = (
     "safeconduct.staff.service:LOGIN_FAILED",
     "safeconduct.staff.reauth:REAUTH_FAILED",
     "safeconduct.web.forms:FORM_EXPIRED",
-    "safeconduct.web.rights_pages:NOT_ADVICE",
+    "safeconduct.web.contact.rights:NOT_ADVICE",
     "safeconduct.cases.identity:NOT_NAMED",
     "safeconduct.web.deps:CONTACT_SESSION_ENDED",
     "safeconduct.web.deps:STAFF_SESSION_ENDED",

@@ -77,7 +77,7 @@ def test_the_static_build_verifies_a_file_and_tells_forgeries_and_withdrawals_ap
     inst = sqlite_installation
     key = inst.runtime.org.signing_key
     data = inst.settings.data_dir
-    from safeconduct.web.archive_pages import archive_site
+    from safeconduct.web.archive.pages import archive_site
 
     with inst.runtime.db() as db:
         entry = _publish(db, data, key)

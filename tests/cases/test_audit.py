@@ -76,7 +76,7 @@ def test_case_actions_are_audited_and_admins_read_the_log(installation: Installa
 
 
 def test_custody_reads_are_audited_and_chained(sqlite_installation: Installation, sqlite_client: TestClient) -> None:
-    """What web/api_staff.py calls when a caseworker views messages or downloads a file."""
+    """What web/api/staff.py calls when a caseworker views messages or downloads a file."""
     login = sqlite_installation.add_staff("anna")
     start_contact(sqlite_client, first_message="hello")
     token = staff_token(sqlite_client, login)

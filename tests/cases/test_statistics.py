@@ -147,7 +147,7 @@ def test_anonymous_visitors_are_sent_to_log_in(sqlite_client: TestClient) -> Non
 
 
 def test_chart_labels_are_escaped_and_rtl_mirrors_the_bars() -> None:
-    from safeconduct.web.stats_pages import hbar_chart
+    from safeconduct.web.console.stats import hbar_chart
 
     ltr = str(hbar_chart([("<b>x</b>", 7), ("y", "<5")], threshold=5, rtl=False, title="t"))
     assert "<b>" not in ltr and "&lt;b&gt;x&lt;/b&gt;" in ltr and "&lt;5" in ltr

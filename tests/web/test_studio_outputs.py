@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from safeconduct.web.api_testimony_outputs import NOT_SATISFIABLE, parse_range
+from safeconduct.web.api.testimony_outputs import NOT_SATISFIABLE, parse_range
 from tests.flows import bearer, staff_token
 from tests.testimony import studio_support as support
 from tests.web.studio_web_support import Studio, finish, page_login, studio

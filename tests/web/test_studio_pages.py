@@ -187,7 +187,7 @@ def test_someone_without_the_case_sees_nothing(s: Studio, state: dict[str, str])
 def test_a_stock_job_error_is_shown_in_the_reader_s_language() -> None:
     from types import SimpleNamespace
 
-    from safeconduct.web.studio_pages import error_in_words
+    from safeconduct.web.console.studio import error_in_words
 
     request = SimpleNamespace(query_params={"lang": "fr"}, cookies={}, headers={})
     failed = error_in_words(request, "The stage transcribe failed.")  # type: ignore[arg-type]

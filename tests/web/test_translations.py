@@ -80,7 +80,7 @@ def test_refusals_reach_people_translated() -> None:
     committed = msgids(load(POT))
     for message, ref in i18n_markers.constant_messages():
         assert message in committed, ref
-    assert "Choose a file to send." in committed  # raised as InvalidInput("...") in web/api_contact.py
+    assert "Choose a file to send." in committed  # raised as InvalidInput("...") in web/api/contact.py
     assert "The message is too long: at most %(n)s characters." in committed  # TooLarge(...) in cases/
     for lang in LOCALES:
         translations = i18n.gettext_for(lang)

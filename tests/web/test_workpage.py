@@ -16,7 +16,7 @@ from safeconduct.cases.models import Case, Message
 from safeconduct.ledger.models import LedgerEntry
 from safeconduct.org.canned_defaults import STARTING_SET
 from safeconduct.org.canned_models import CannedReply
-from safeconduct.web.workspace import TABS
+from safeconduct.web.console.workspace import TABS
 from tests.conftest import Installation, client_for
 from tests.flows import bearer, csrf_of, staff_page_login, start_contact
 

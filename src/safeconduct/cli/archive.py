@@ -18,7 +18,7 @@ def build(data: Path = typer.Option(..., "--data", help="The data folder."),
     from safeconduct.archive import entries, site
     from safeconduct.archive.themes import ThemesError
     from safeconduct.cli.server import _require_installation, _runtime
-    from safeconduct.web.archive_pages import archive_site
+    from safeconduct.web.archive.pages import archive_site
 
     runtime = _runtime(data)
     _require_installation(runtime)

@@ -19,43 +19,39 @@ from safeconduct.crypto.argon2_gate import gate
 from safeconduct.notifications.mail import Mailer, MailSettings
 from safeconduct.referrals import tasks as followups
 from safeconduct.runtime import Runtime
-from safeconduct.web import (
-    account_pages,
-    admin_pages,
-    api_accounts,
-    api_authority,
-    api_casework,
-    api_contact,
-    api_identity,
-    api_publications,
-    api_referrals,
-    api_retention,
-    api_staff,
-    api_testimony,
-    api_testimony_outputs,
-    api_vetting,
-    archive_pages,
-    authority_pages,
-    canned_pages,
-    casework_pages,
-    contact_pages,
-    errors,
-    i18n,
-    identity_console,
-    identity_pages,
-    inbox_pages,
-    notification_pages,
-    openapi,
-    org_pages,
-    publication_pages,
-    referral_pages,
-    rights_pages,
-    staff_pages,
-    staff_uploads,
-    stats_pages,
-    studio_pages,
-    tus,
-)
+from safeconduct.web import errors, i18n, openapi
+from safeconduct.web.api import accounts as api_accounts
+from safeconduct.web.api import authority as api_authority
+from safeconduct.web.api import casework as api_casework
+from safeconduct.web.api import contact as api_contact
+from safeconduct.web.api import identity as api_identity
+from safeconduct.web.api import publications as api_publications
+from safeconduct.web.api import referrals as api_referrals
+from safeconduct.web.api import retention as api_retention
+from safeconduct.web.api import staff as api_staff
+from safeconduct.web.api import testimony as api_testimony
+from safeconduct.web.api import testimony_outputs as api_testimony_outputs
+from safeconduct.web.api import tus
+from safeconduct.web.api import vetting as api_vetting
+from safeconduct.web.archive import pages as archive_pages
+from safeconduct.web.console import account as account_pages
+from safeconduct.web.console import admin as admin_pages
+from safeconduct.web.console import authority as authority_pages
+from safeconduct.web.console import canned as canned_pages
+from safeconduct.web.console import casework as casework_pages
+from safeconduct.web.console import identity as identity_console
+from safeconduct.web.console import inbox as inbox_pages
+from safeconduct.web.console import notifications as notification_pages
+from safeconduct.web.console import organisation as org_pages
+from safeconduct.web.console import publications as publication_pages
+from safeconduct.web.console import referrals as referral_pages
+from safeconduct.web.console import staff as staff_pages
+from safeconduct.web.console import stats as stats_pages
+from safeconduct.web.console import studio as studio_pages
+from safeconduct.web.console import uploads as staff_uploads
+from safeconduct.web.contact import identity as identity_pages
+from safeconduct.web.contact import pages as contact_pages
+from safeconduct.web.contact import rights as rights_pages
 from safeconduct.web.security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")

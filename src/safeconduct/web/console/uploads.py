@@ -16,13 +16,13 @@ from safeconduct.cases import inbox
 from safeconduct.cases.content import Author
 from safeconduct.errors import Forbidden, Refusal
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_contact import receive_file
+from safeconduct.web.api.contact import receive_file
+from safeconduct.web.console.workspace import workspace_page
 from safeconduct.web.deps import get_db, staff_access
 from safeconduct.web.errors import refusals, status_for
 from safeconduct.web.forms import check_csrf_fields
 from safeconduct.web.render import translate
 from safeconduct.web.schemas import FileOut
-from safeconduct.web.workspace import workspace_page
 
 api = APIRouter()
 pages = APIRouter(include_in_schema=False)

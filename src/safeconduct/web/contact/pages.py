@@ -19,7 +19,7 @@ from safeconduct.crypto import codename as codenames
 from safeconduct.errors import AuthenticationFailed, Refusal
 from safeconduct.org import intro
 from safeconduct.referrals import relatives
-from safeconduct.web.api_contact import receive_file, start_session
+from safeconduct.web.api.contact import receive_file, start_session
 from safeconduct.web.deps import CONTACT_COOKIE, contact_access, contact_for, get_db, run_unit, runtime
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import check_csrf, check_csrf_fields, checked_form, read_form

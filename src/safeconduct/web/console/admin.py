@@ -18,7 +18,7 @@ from safeconduct.errors import InvalidInput, NotFound, Refusal
 from safeconduct.staff import accounts
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.account_pages import secret_page
+from safeconduct.web.console.account import secret_page
 from safeconduct.web.deps import admin_access, get_db, runtime
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form

@@ -20,7 +20,7 @@ from safeconduct.errors import Refusal
 from safeconduct.i18n_markers import N_
 from safeconduct.staff.service import StaffAccess
 from safeconduct.testimony.studio import service as studio
-from safeconduct.web.api_testimony_outputs import output_response
+from safeconduct.web.api.testimony_outputs import output_response
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
@@ -57,7 +57,7 @@ def _back(case_id: str, testimony_id: str) -> RedirectResponse:
 
 def _refused(request: Request, db: Session, staff: StaffAccess, case_id: str, testimony_id: str,
              exc: Refusal) -> Response:
-    from safeconduct.web.studio_pages import testimony_page
+    from safeconduct.web.console.studio import testimony_page
 
     db.rollback()
     return testimony_page(request, db, staff, case_id, testimony_id,

@@ -88,9 +88,9 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
         view = transitions.overview(db, rt.settings, case=case, case_key=key)
         steps, exit_state = pathway(view.state)
         context.update(view=view, steps=steps, exit_state=exit_state, default_labels=DEFAULT_LABELS)
-        from safeconduct.web.authority_pages import authority_context
-        from safeconduct.web.identity_console import identity_context
-        from safeconduct.web.identity_pages import LABELS as identity_labels
+        from safeconduct.web.console.authority import authority_context
+        from safeconduct.web.console.identity import identity_context
+        from safeconduct.web.contact.identity import LABELS as identity_labels
 
         context.update(identity_context(db, case=case, case_key=key, staff=staff), identity_shown=identity_shown,
                        identity_labels=identity_labels)
@@ -107,13 +107,13 @@ def workspace_page(request: Request, db: Session, staff: StaffAccess, case_id: s
                                       if choice.covers(i.id)],
                        dossier_form=dossier_form or {"workflow": False, "sections": {}})
     elif tab in ("referrals", "relatives", "tasks"):
-        from safeconduct.web.referral_sections import section_context
+        from safeconduct.web.console.referral_sections import section_context
 
         context.update(section_context(db, tab, case_id=case_id, case_key=key,
                                        other_key_for=lambda other: inbox.open_case(db, staff, other)[1]))
     elif tab == "files":
         from safeconduct.testimony import studio
-        from safeconduct.web.studio_pages import STATE_NAMES, choices
+        from safeconduct.web.console.studio import STATE_NAMES, choices
 
         context.update(media=studio.media_files(db, case_id=case_id, case_key=key),
                        testimonies=studio.list_for_case(db, case_id=case_id, case_key=key),

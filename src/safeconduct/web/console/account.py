@@ -13,7 +13,7 @@ from safeconduct.cases import inbox, reshare, transitions
 from safeconduct.errors import Refusal
 from safeconduct.staff import accounts
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_staff import start_session
+from safeconduct.web.api.staff import start_session
 from safeconduct.web.deps import STAFF_COOKIE, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form

@@ -19,12 +19,12 @@ from safeconduct.cases import assignment, inbox, keys, retention, triage
 from safeconduct.cases.transitions import Actor
 from safeconduct.errors import Refusal
 from safeconduct.staff.service import StaffAccess
+from safeconduct.web.console.workspace import workspace_page
 from safeconduct.web.deps import get_db, runtime, staff_access
 from safeconduct.web.errors import refusals, status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
 from safeconduct.web.schemas import Strict
-from safeconduct.web.workspace import workspace_page
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/staff", tags=["staff"])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from safeconduct.cases import inbox, reshare, retention, transitions
 from safeconduct.staff import accounts
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_staff import start_session
+from safeconduct.web.api.staff import start_session
 from safeconduct.web.deps import admin_access, get_db, runtime, staff_access
 from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import StaffId, Strict, TokenOut

@@ -38,7 +38,7 @@ def identity_context(db: Session, *, case: Case, case_key: bytes, staff: StaffAc
 
 
 def _page(request: Request, db: Session, staff: StaffAccess, case_id: str, **kwargs: Any) -> Response:
-    from safeconduct.web.workspace import workspace_page
+    from safeconduct.web.console.workspace import workspace_page
 
     return workspace_page(request, db, staff, case_id, tab="pathway", **kwargs)
 

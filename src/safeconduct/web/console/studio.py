@@ -24,13 +24,13 @@ from safeconduct.i18n_markers import N_
 from safeconduct.staff.service import StaffAccess
 from safeconduct.testimony import studio
 from safeconduct.testimony.studio.service import ERRORS, FACE_MODES, KINDS, LANGUAGES, STAGES, VOICE_METHODS
+from safeconduct.web.console.publications import publication_context
+from safeconduct.web.console.workspace import workspace_page
 from safeconduct.web.deps import get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import check_csrf, checked_form
 from safeconduct.web.i18n import choose_language
-from safeconduct.web.publication_pages import publication_context
 from safeconduct.web.render import render, translate
-from safeconduct.web.workspace import workspace_page
 
 router = APIRouter(prefix="/staff/cases/{case_id}/testimonies", include_in_schema=False)
 #: Rows the review form offers for words the detector missed.

@@ -47,7 +47,7 @@ def authority_context(db: Session, settings: Settings, *, case_id: str, case_key
 
 
 def _page(request: Request, db: Session, staff: StaffAccess, case_id: str, exc: Refusal) -> Response:
-    from safeconduct.web.workspace import workspace_page
+    from safeconduct.web.console.workspace import workspace_page
 
     db.rollback()
     return workspace_page(request, db, staff, case_id, tab="pathway",

@@ -15,14 +15,14 @@ from safeconduct.contact.service import ContactAccess
 from safeconduct.errors import Forbidden, Refusal
 from safeconduct.staff import reauth
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_casework import dossier_language, dossier_zip
+from safeconduct.web.api.casework import dossier_language, dossier_zip
+from safeconduct.web.console.workspace import tab_of, tab_url, workspace_page
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import FORM_EXPIRED, checked_form
 from safeconduct.web.i18n import choose_language
 from safeconduct.web.render import render, translate
 from safeconduct.web.security import CSRF_FIELD, csrf_ok
-from safeconduct.web.workspace import tab_of, tab_url, workspace_page
 
 router = APIRouter(include_in_schema=False)
 #: One checkbox per message or file: more fields than the shared small-form limit allows.

@@ -1,4 +1,4 @@
-"""What the case page's referrals, relatives and tasks sections show (``web/workspace.py`` calls it)."""
+"""What the case page's referrals, relatives and tasks sections show (``web/console/workspace.py`` calls it)."""
 
 from __future__ import annotations
 

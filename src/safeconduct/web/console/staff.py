@@ -15,14 +15,14 @@ from safeconduct.errors import AuthenticationFailed, InvalidInput, NotFound, Ref
 from safeconduct.notifications import service as notifications
 from safeconduct.staff import service as staff_service
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_staff import cleaned_download, original_download, staff_author, start_session
+from safeconduct.web.api.staff import cleaned_download, original_download, staff_author, start_session
+from safeconduct.web.console.workspace import tab_of, tab_url, workspace_page
 from safeconduct.web.deps import STAFF_COOKIE, admin_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
 from safeconduct.web.schemas import StaffId
 from safeconduct.web.security import set_cookie
-from safeconduct.web.workspace import tab_of, tab_url, workspace_page
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 

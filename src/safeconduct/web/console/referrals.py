@@ -19,13 +19,13 @@ from safeconduct.errors import Refusal
 from safeconduct.referrals import partners, relatives, tasks
 from safeconduct.referrals import service as referrals
 from safeconduct.staff.service import StaffAccess
-from safeconduct.web.api_referrals import package_response
+from safeconduct.web.api.referrals import package_response
+from safeconduct.web.console.workspace import tab_url, workspace_page
 from safeconduct.web.deps import admin_access, contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.i18n import choose_language, gettext_for
 from safeconduct.web.render import render, translate
-from safeconduct.web.workspace import tab_url, workspace_page
 
 router = APIRouter(include_in_schema=False)
 staff_router = APIRouter(prefix="/staff/cases/{case_id}/work", include_in_schema=False)
@@ -165,7 +165,7 @@ def partners_remove(partner_id: int, request: Request, staff: StaffAccess = Depe
 # --- the contact's answers -----------------------------------------------------------------------------
 
 def _contact_refused(request: Request, db: Session, access: ContactAccess, exc: Refusal) -> Response:
-    from safeconduct.web.casework_pages import consent_page
+    from safeconduct.web.console.casework import consent_page
 
     db.rollback()
     return consent_page(request, db, access, error=translate(request, exc.message, **exc.params),

@@ -18,7 +18,7 @@ from safeconduct.cases.transitions import Actor
 from safeconduct.contact.service import ContactAccess
 from safeconduct.staff.service import StaffAccess
 from safeconduct.testimony.studio import service as studio
-from safeconduct.web.api_testimony_outputs import output_response
+from safeconduct.web.api.testimony_outputs import output_response
 from safeconduct.web.deps import contact_access, get_db, runtime, staff_access
 from safeconduct.web.errors import refusals
 from safeconduct.web.schemas import Strict

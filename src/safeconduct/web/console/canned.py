@@ -18,11 +18,11 @@ from safeconduct.errors import InvalidInput, Refusal
 from safeconduct.org import canned
 from safeconduct.staff.service import StaffAccess
 from safeconduct.web import i18n
+from safeconduct.web.console.workspace import tab_of, workspace_page
 from safeconduct.web.deps import admin_access, get_db, staff_access
 from safeconduct.web.errors import status_for
 from safeconduct.web.forms import checked_form
 from safeconduct.web.render import render, translate
-from safeconduct.web.workspace import tab_of, workspace_page
 
 router = APIRouter(include_in_schema=False)
 ADMIN = "/staff/admin/replies"

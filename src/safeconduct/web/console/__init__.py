@@ -1,0 +1,1 @@
+"""The staff console: pages for caseworkers, reviewers and administrators (password and TOTP)."""

@@ -1,0 +1,1 @@
+"""Pages for the person who writes to us, and the public ones: no account, no JavaScript."""
