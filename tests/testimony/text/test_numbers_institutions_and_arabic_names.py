@@ -47,6 +47,31 @@ def test_spoken_numbers_with_fillers_codes_letters_hundreds_and_hijri_years(
         assert runs[-1].kind is kind
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "secrets"),
+    [
+        ("son numéro c'est un neuf zéro deux quarante et un trois cent six zéro zéro sept voilà", "fr",
+         ["un neuf zéro deux quarante et un trois cent six zéro zéro sept"]),
+        ("écris-lui à leila point ba quatre-vingt-deux arobase laposte point net", "fr",
+         ["leila point ba quatre-vingt-deux arobase laposte point net"]),
+        ("sur insta il est arobase lion point du point desert", "fr", ["arobase lion point du point desert"]),
+        ("mail him at tarek dot h nineteen at outlook dot com please", "en",
+         ["tarek dot h nineteen at outlook dot com"]),
+    ],
+)
+def test_spoken_numbers_e_mails_and_handles_hidden_from_their_first_word(
+    text: str, language: str, secrets: list[str]
+) -> None:
+    out = hidden(text, language)
+    for secret in secrets:
+        assert not left_words(secret, out), f"{secret!r} not hidden in {out!r}"
+
+
+def test_the_un_written_in_capitals_is_still_trimmed_from_a_detection() -> None:
+    out = hidden("Ali Hassan UN worked for the refugees", "en")
+    assert "UN" in out and "Ali" not in out
+
+
 def test_amounts_in_hundreds_and_lone_thousands_are_not_numbers_to_hide() -> None:
     assert normalise("she paid two hundred dollars for the smuggler")[1] == []
     assert normalise("mille quatre cents personnes vivaient là")[1] == []

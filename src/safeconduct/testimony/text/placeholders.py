@@ -91,16 +91,24 @@ _GLUED = NOT_IDENTIFYING - {"red"}
 
 def _trim_words(s: Span, text: str) -> None:
     """Drop words like "Telegram" that a model glued to the edge of a detection ("Telegram @handle")."""
+    if s.source == "SpokenFormRecognizer":  # a number said aloud starts and ends where the speaker said it
+        return
     while True:
         words = list(re.finditer(r"\S+", text[s.start : s.end]))
         if len(words) < 2:
             return
-        if words[0].group().lower().strip(_TRIM) in _GLUED:
+        if _glued(words[0].group()):
             s.start += words[1].start()
-        elif words[-1].group().lower().strip(_TRIM) in _GLUED:
+        elif _glued(words[-1].group()):
             s.end = s.start + words[-2].end()
         else:
             return
+
+
+def _glued(word: str) -> bool:
+    """An app's or institution's name; "un" is one only when written "UN" (in lower case it is "one")."""
+    bare = word.strip(_TRIM)
+    return bare.lower() in _GLUED and not (bare.lower() == "un" and bare != "UN")
 
 
 def _pattern(term: str) -> re.Pattern[str]:

@@ -436,6 +436,15 @@ def _contact_runs(text: str, tokens: list[re.Match[str]]) -> list[Run]:
                 runs.append(_run(text, toks, k, j + 1, Kind.EMAIL))
                 i = j + 1
                 continue
+        if word in _AT_ONLY and i + 1 < len(toks) and toks[i + 1].group() not in (*_DOT, "_", *_AT):
+            j = i + 1
+            while j + 2 < len(toks) + 1 and j + 1 < len(toks) and toks[j + 1].group() in ("_", *_DOT, *_DASH):
+                if j + 2 >= len(toks):
+                    break
+                j += 2
+            runs.append(_run(text, toks, i, j + 1, Kind.HANDLE))
+            i = j + 1
+            continue
         if word in _DOT and 0 < i < len(toks) - 1 and _after_platform(toks, i):
             k = _local_start(toks, i)
             j = i + 1
@@ -479,16 +488,26 @@ def _after_platform(toks: list[re.Match[str]], i: int) -> bool:
 
 
 def _local_start(toks: list[re.Match[str]], i: int) -> int:
-    """Walk back from the "at" or first "underscore" over the spelled-out local part."""
+    """Walk back from the "at" or first "underscore" over the spelled-out local part; a word said just before
+    the digits that end it belongs to it ("moussa point sy soixante-dix-huit arobase …": moussa.sy78@…)."""
     k = i - 1
     while k > 0:
         prev, cur = toks[k - 1].group(), toks[k].group()
         connectors = ("_", *_DOT, *_DASH)
-        if prev in connectors or cur in connectors or (_spelled(prev) and _spelled(cur)):
+        if (
+            prev in connectors
+            or cur in connectors
+            or (_spelled(prev) and _spelled(cur))
+            or (k == i - 1 and _is_number_word(cur) and prev.isalpha() and prev not in _AT)
+        ):
             k -= 1
         else:
             break
     return k
+
+
+#: Words for "@" that mean nothing else: a handle may start with them ("arobase sabre point de point allah").
+_AT_ONLY = frozenset({"arobase", "arobas", "آت"})
 
 
 def _run(text: str, toks: list[re.Match[str]], i: int, j: int, kind: Kind) -> Run:
