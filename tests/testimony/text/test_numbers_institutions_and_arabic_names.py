@@ -214,3 +214,17 @@ def test_plural_peoples_big_groups_platforms_and_plain_camps_stay_readable(
     out = hidden(text, language)
     for word in readable:
         assert word in out, f"{word!r} lost in {out!r}"
+
+
+def test_a_town_in_lower_case_after_a_word_of_place_and_one_with_its_article_joined() -> None:
+    out = hidden("we drove from jarabulus and then on to al-bab before dawn", "en")
+    assert "jarabulus" not in out and "al-bab" not in out
+    kept = hidden("à peine arrivé, il est reparti à moitié mort", "fr")
+    assert "peine" in kept and "moitié" in kept
+
+
+def test_a_nationality_with_its_article_names_one_man_and_plural_it_is_a_crowd() -> None:
+    one = redact_text("On est partis avec le tunisien et sa femme.", "fr")
+    assert "tunisien" not in one.redacted_text and " le [" not in one.redacted_text
+    many = hidden("Les tunisiens étaient nombreux dans le secteur.", "fr")
+    assert "tunisiens" in many

@@ -185,7 +185,10 @@ def attach_articles(spans: list[Span], text: str) -> list[Span]:
     [UNIT 1]" does not remain and "[UNIT 1] de [PLACE 1]" reads as the one name it is (spans sorted, disjoint)."""
     out: list[Span] = []
     for s in sorted(spans, key=lambda s: s.start):
-        if _HEAD_FIRST.match(text[s.start : s.end]):  # whatever kind a model gave it, a head noun leads
+        nickname = s.kind is Kind.NATIONALITY and re.search(
+            r"(?:\b(?:the|le|la)\s+)$", text[max(0, s.start - 4) : s.start], re.I
+        )
+        if nickname or _HEAD_FIRST.match(text[s.start : s.end]):  # "le chinois" names one man; a head noun leads
             article = _ARTICLE_BEFORE.search(text[max(0, s.start - 6) : s.start])
             if article and not (out and out[-1].end > s.start - len(article.group())):
                 s.start -= len(article.group())

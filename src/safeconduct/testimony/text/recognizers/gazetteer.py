@@ -33,6 +33,10 @@ _SHORT_ARABIC_MIN_POPULATION = 100_000
 #: Above spaCy's guesses (0.7): a single capitalised word that GeoNames knows is more often a place than
 #: the person or people the small models sometimes call it.
 SCORE = 0.72
+#: A lower-case town after a word of place: above the model's guess (0.7), which is dropped in lower case.
+LOWER_CASE_SCORE = 0.71
+#: Words after which a town is named ("à", "in", "from", "near", …).
+_LOCATIVE = frozenset("à a au en de d depuis vers from in to near at into towards outside around".split())
 
 
 @lru_cache(maxsize=1)
@@ -78,5 +82,23 @@ class GazetteerRecognizer(EntityRecognizer):
                     results.append(RecognizerResult("PLACE", start, end, SCORE))
                     found = n
                     break
+            if not found and self._lower_case_town(text, tokens, i):
+                results.append(RecognizerResult("PLACE", tokens[i][0], tokens[i][1], LOWER_CASE_SCORE))
             i += found or 1
         return results
+
+    def _lower_case_town(self, text: str, tokens: list[tuple[int, int]], i: int) -> bool:
+        """A recogniser writes towns in lower case ("from manbij"): a word after a word of place that names a
+        town of 15,000 or more and is no everyday word of the language; or a town whose article is joined by
+        a hyphen ("al-bab")."""
+        from safeconduct.testimony.text.vocabulary import big_places, everyday_words
+
+        word = text[tokens[i][0] : tokens[i][1]]
+        if "-" in word and " ".join(p.capitalize() for p in word.split("-")) in place_names():
+            return True  # "al-bab", "Al-bab": GeoNames writes the article apart and capitalised ("Al Bab")
+        if not word.islower() or len(word) < 4 or i == 0:
+            return False
+        before = text[tokens[i - 1][0] : tokens[i - 1][1]].lower()
+        if before not in _LOCATIVE:
+            return False
+        return word in big_places() and word not in everyday_words(self.supported_language)
