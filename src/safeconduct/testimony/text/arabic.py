@@ -1,6 +1,7 @@
 """Light stemming of Arabic attached prepositions and conjunctions, on a copy that keeps every offset.
 
-Arabic writes "and", "in/with", "to", "like" and "so" fused to the next word: وبمنبج "and in Manbij",
+Arabic writes "and", "in/with", "to", "like", "so" and, in speech,
+"on the" (عال… for على ال…) fused to the next word: وبمنبج "and in Manbij",
 للواء "to the brigade", بالرقة "in Raqqa", بخالد "with Khalid". The gazetteer, the given names and the unit
 rules look for the bare word, so before analysis each fused prefix in front of a word we know (a place, a
 given name, a unit's or a place's head noun, a month) is turned into spaces; "لل" (li + al-) becomes "ال"
@@ -17,10 +18,11 @@ from functools import lru_cache
 ARABIC_WORD = re.compile(r"[\u0621-\u064A\u064B-\u065F\u0670\u0671-\u06D3\u0640]+")
 _MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
 #: Attached prefixes, longest first (و and, ف so, ب in/with, ل to/for, ك like).
-_PREFIXES = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك")
+_PREFIXES = ("وب", "فب", "ول", "فل", "وك", "وع", "و", "ف", "ب", "ل", "ك", "ع")
 _HEADS = frozenset(
     """كتيبة لواء سرايا سرية جيش فيلق جبهة حركة فوج فرقة كتائب ألوية تنظيم مجموعة ديوان مكتب مخيم قرية مدينة
-    بلدة حي منطقة شارع سوق مسجد محل مخبز روضة مدرسة مستشفى قطاع""".split()
+    بلدة حي منطقة شارع سوق مسجد محل مخبز روضة مدرسة مستشفى قطاع تل كفر وادي بئر بير جبل عين دير رأس راس خربة
+    دار معرة جسر حوش مزرعة""".split()
 )
 
 
@@ -54,6 +56,8 @@ def split_clitics(text: str, known: frozenset[str] | None = None) -> str:
             if not word.startswith(prefix):
                 continue
             rest = word[len(prefix) :]
+            if prefix.endswith("ع") and not rest.startswith("ال"):
+                continue  # spoken "على ال…" is written عال…: ع alone is no prefix
             replacement = " " * len(prefix)
             if not _known(rest, following, known) and rest.startswith("ل") and prefix.endswith("ل"):
                 replacement = " " * (len(prefix) - 1) + "ا"  # لل / ولل: li + al- with its alif dropped

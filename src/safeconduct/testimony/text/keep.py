@@ -98,7 +98,8 @@ GROUPS_AND_INSTITUTIONS = frozenset(
     peshmergas pechmerga hezbollah hizbollah pkk ypg ypj sdf fds fsa asl unhcr hcr un onu unicef icrc cicr
     msf iom oim nato otan interpol ofpra red-cross croix-rouge red-crescent croissant-rouge nusra al-nusra
     jabhat-al-nusra hts hayat-tahrir-al-sham jnim aqmi aqim mujao iswap ansaru minusma barkhane serval amisom
-    monusco ecowas cedeao frontex kfor jtf cjtf civilian-jtf ei-k iskp
+    monusco ecowas cedeao frontex kfor jtf cjtf civilian-jtf ei-k iskp hashd hachd pmf pmu hashd-al-shaabi
+    ase spip pjj dgsi dgse
     الدولة داعش الدواعش تنظيم القاعدة طالبان البيشمركة البشمركة قسد حزب الأمم المفوضية اليونيسف
     الصليب الهلال""".split()
 ) | frozenset(
@@ -156,6 +157,7 @@ GROUPS_AND_INSTITUTIONS = frozenset(
 FILLERS = frozenset(
     """euh heu bah hein wesh wsh lol mdr ptdr genre quoi um uh erm hmm mmm ok okay yeah ya yani ya3ni
     wallah wallahi inchallah inshallah yallah habibi khalas يعني يعنى والله خلص طيب اي ايه انو ouais ouai
+    tbh idk lmao omg btw jsp tkt wsh
     wech bref voilà voila frère frérot akhi wollah starfoullah hamdoulah hamdoullah mashallah wAllah هلأ هلق
     وهلأ ولك يا_ريت""".split()
 )

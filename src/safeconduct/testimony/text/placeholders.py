@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from safeconduct.testimony.text.keep import is_generic_word
 from safeconduct.testimony.text.model import Finding, Kind
-from safeconduct.testimony.text.recognizers.lexicon import NOT_IDENTIFYING
+from safeconduct.testimony.text.recognizers.lexicon import CHAT_WORDS, NOT_IDENTIFYING
 from safeconduct.testimony.text.vocabulary import has_unknown_word
 
 #: When merged detections disagree and score the same, the first kind here wins.
@@ -76,7 +76,8 @@ def clean(spans: Iterable[Span], text: str, analysed: str | None = None) -> list
             s.end -= 1
         _trim_words(s, text)
         surface = text[s.start : s.end]
-        if not surface.strip() or _LEAD.sub("", surface).lower() in NOT_IDENTIFYING:
+        bare = _LEAD.sub("", surface).lower()
+        if not surface.strip() or bare in NOT_IDENTIFYING or (s.source == "SpacyRecognizer" and bare in CHAT_WORDS):
             continue
         model_guess = s.source == "SpacyRecognizer" and s.kind in (Kind.PERSON, Kind.PLACE)
         if model_guess and analysed[s.start : s.end].islower():

@@ -12,6 +12,7 @@ from safeconduct.testimony.text.language import detect_language
 from safeconduct.testimony.text.model import Finding, Kind, RedactionResult
 from safeconduct.testimony.text.nlp import load_pipeline
 from safeconduct.testimony.text.placeholders import Span, attach_articles, clean, merge, number, propagate
+from safeconduct.testimony.text.recognizers.lexicon import CHAT_WORDS
 from safeconduct.testimony.text.spoken import Run, normalise
 from safeconduct.testimony.text.terms import Term, find_terms
 from safeconduct.testimony.text.truecase import truecase, unknown_words
@@ -105,8 +106,12 @@ def _widen(spans: list[Span], text: str, runs: list[Run], language: str) -> list
                 s.start, s.end = min(s.start, run.start), max(s.end, run.end)
         if language == "ar":
             s.start, s.end = widen(text, s.start, s.end)
-    if language == "ar":
+    arabic_letters = len(re.findall(r"[\u0621-\u064A]", text))
+    latin_letters = len(re.findall(r"[A-Za-zÀ-ÿ]", text))
+    if language == "ar" and arabic_letters > latin_letters:  # an Arabizi chat is not Arabic text with a name in it
         for m in _LATIN_WORD.finditer(text):
+            if m.group().lower() in CHAT_WORDS:
+                continue
             if not any(s.start < m.end() and m.start() < s.end for s in out):
                 out.append(Span(Kind.PERSON, m.start(), m.end(), UNKNOWN_WORD_SCORE, "LatinInArabicRecognizer"))
     return out

@@ -196,6 +196,8 @@ _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ث": "ت", "ة": "ه
 _UNITS = {_fold(k): v for k, v in _UNITS.items()}
 _HUNDREDS = {_fold(k): v for k, v in _HUNDREDS.items()}
 _THOUSANDS = {_fold(k): v for k, v in _THOUSANDS.items()}
+#: Words for "year" said before one in Arabic (folded spellings, with a fused preposition).
+_YEAR_WORDS = frozenset({"سنه", "بسنه", "عام", "بعام", "العام", "السنه", "بالسنه", "بالعام"})
 #: Hesitations a speaker puts inside a number ("zero seven uh five", "zéro six euh zéro six").
 _FILLERS = frozenset({"uh", "um", "er", "erm", "euh", "heu", "bah", "يعني", "اه", "آه", "ايه", "امم", "هاا"})
 #: Said between the parts of a reference number ("l c r slash two two one five").
@@ -227,7 +229,7 @@ class Run:
 
 
 def _number_value(word: str) -> int | None:
-    w = _fold(word)
+    w = _bare(_fold(word))
     if w.isdigit():
         return int(w)
     if w in _UNITS:
@@ -237,8 +239,17 @@ def _number_value(word: str) -> int | None:
     return None
 
 
+def _bare(w: str) -> str:
+    """An Arabic number word without the preposition written onto it ("بألفين" in 2000, "بتسعة" on the 9th)."""
+    for prefix in ("وب", "ب", "ل"):
+        rest = w[len(prefix) :]
+        if w.startswith(prefix) and len(rest) > 2 and (rest in _UNITS or rest in _HUNDREDS or rest in _THOUSANDS):
+            return rest
+    return w
+
+
 def _is_number_word(word: str) -> bool:
-    w = _fold(word)
+    w = _bare(_fold(word))
     bare = w[1:] if w.startswith("و") and len(w) > 2 else w
     return (
         _number_value(w) is not None
@@ -252,7 +263,7 @@ def _is_number_word(word: str) -> bool:
 def _parts(words: list[str]) -> list[str]:
     out: list[str] = []
     for w in words:
-        for p in _fold(w).split("-"):
+        for p in _bare(_fold(w)).split("-"):
             if p.startswith("و") and len(p) > 2 and p[1:] in {**_UNITS, **_HUNDREDS, **_THOUSANDS}:
                 out.append(p[1:])
             elif p:
@@ -400,13 +411,26 @@ def _spelled_letters(tokens: list[re.Match[str]], i: int) -> int:
     return i - k if i - k >= 2 else 0
 
 
-def _loose_digits(words: list[str]) -> str | None:
-    """The digits of a reference said in parts ("two two one five slash zero zero eight"), five at least."""
+def _loose_digits(words: list[str], at_least: int = 5) -> str | None:
+    """The digits of a reference said in parts ("two two one five slash zero zero eight"), five at least (two
+    when spelled letters stand on both sides: a postcode)."""
     values = [_cardinal(_parts([w])) for w in words if _fold(w) not in _AND]
     if any(v is None or v >= 100 for v in values):
         return None
     digits = "".join(str(v) for v in values if v is not None)
-    return digits if len(digits) >= 5 else None
+    return digits if len(digits) >= at_least else None
+
+
+def _letters_after(tokens: list[re.Match[str]], j: int) -> int:
+    """How many letters (one or two) are spelled right after a number run ending before token `j`."""
+    n = 0
+    while j + n < len(tokens) and n < 2:
+        w = tokens[j + n].group()
+        if len(w) == 1 and w.isalpha() and w.lower() not in ("a", "i", "y", "à"):
+            n += 1
+        else:
+            break
+    return n
 
 
 def _spelled(word: str) -> bool:
@@ -553,17 +577,23 @@ def normalise(text: str) -> tuple[str, list[Run]]:
         separated = len(words) < len(said) and any(_fold(w) in _SEPARATORS for w in said)
         year = None if separated else _year(words, hijri=_hijri_context(tokens, i, j))
         if year is not None:
+            if i and _fold(tokens[i - 1].group()) in _YEAR_WORDS:  # "سنة الفين وسبعتعش": the year said as a date
+                start = tokens[i - 1].start()
             runs.append(Run(start, end, Kind.DATE, str(year)))
             continue
         letters = _spelled_letters(tokens, i)
+        after = _letters_after(tokens, j) if letters or len(words) >= 4 else 0
         digits = _digit_groups(words) if len(words) >= 4 else None
         if digits is None and (letters or separated):
-            digits = _loose_digits(words)
+            digits = _loose_digits(words, at_least=2 if letters and after else 5)
         if digits is None:
             continue
+        if after:  # "… nine zero d", "… nine q d": letters said after the digits end the reference
+            end = tokens[j + after - 1].end()
         if letters:  # "h o l four dash zero …": the letters belong to the reference
             first = i - letters - (1 if _fold(tokens[i - 1].group()) in _SEPARATORS else 0)
-            runs.append(Run(tokens[first].start(), end, Kind.ID, f"X{digits}"))
+            postcode = letters <= 2 and after == 2 and len(digits) <= 2  # "l u four nine q d": LU4 9QD
+            runs.append(Run(tokens[first].start(), end, Kind.PLACE if postcode else Kind.ID, f"X{digits}"))
         elif separated:
             runs.append(Run(start, end, Kind.ID, digits))
         elif i and _fold(tokens[i - 1].group()) in _PLUS:  # "plus nine six three …"

@@ -93,9 +93,9 @@ def _lookup_words(nlp: Language) -> set[str]:
 
 @lru_cache(maxsize=8)
 def _known(language: str, nlp: Language | None) -> frozenset[str]:
-    from safeconduct.testimony.text.recognizers.lexicon import DOMAIN_WORDS
+    from safeconduct.testimony.text.recognizers.lexicon import CHAT_WORDS, DOMAIN_WORDS
 
-    words = set(common_words()) | DOMAIN_WORDS
+    words = set(common_words()) | DOMAIN_WORDS | CHAT_WORDS
     for name in _LONG_LISTS.get(language, ()):
         words |= _word_list(name)
     if nlp is not None:

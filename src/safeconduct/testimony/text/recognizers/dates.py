@@ -10,6 +10,12 @@ _NUM_EN = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|
 _NUM_FR = r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|\d{1,3}"
 _DIGITS = r"[0-9٠-٩]"
 _AR_DAYS = "الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت"
+#: Days of the month said in words, standard and spoken spellings (one to thirty-one, units first).
+_AR_DAY_WORDS = (
+    "واحد|وحدة|اثنين|اتنين|تنين|ثلاثة|تلاتة|تلاثة|اربعة|أربعة|خمسة|ستة|سبعة|ثمانية|تمانية|تسعة|عشرة|"
+    "احدعش|حداعش|اطنعش|طنعش|تلطعش|تلتعش|اربعطعش|اربعتعش|خمسطعش|خمستعش|ستطعش|ستعش|سبعطعش|سبعتعش|تمنطعش|"
+    "تمنتعش|تسعطعش|تسعتعش|عشرين|ثلاثين|تلاتين|[0-9٠-٩]{1,2}"
+)
 
 
 #: Feasts that date an event as well as a calendar day does ("the night of Eid", "la fête de la Tabaski").
@@ -33,6 +39,22 @@ _SEASON = (
     r"(?:(?:the\s+)?(?:end|beginning|start|middle|spring|summer|autumn|fall|winter|early|late|mid)\s+(?:of\s+)?"
     r"|(?:(?:la\s+|le\s+|l['’]|au\s+|à\s+la\s+|en\s+|fin\s+|début\s+)?(?:fin|début|milieu|printemps|été|automne|"
     r"hiver|hivernage|rentrée)\s+(?:de\s+|d['’])?))"
+)
+_MONTH_SHORT = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|janv|févr|fev|avr|juil|sept|oct|nov|déc"
+_HIJRI_MONTHS = (
+    r"Muharram|Moharram|Safar|Rabi['’]?\s?(?:al|ul)?[- ]?(?:Awwal|Thani|Akhir)|Jumada\s?(?:al|ul)?[- ]?(?:Ula|Awwal|"
+    r"Akhira|Thani)|Rajab|Sha['’]?ban|Chaabane|Chaâbane|Shawwal|Chawwal|Dhu\s?al[- ]?(?:Qi['’]?dah|Hijjah)|"
+    r"Dhul[- ]?(?:Qi['’]?dah|Hijjah)"
+)
+_ORDINAL_DAY = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[- ](?:first|second|third|fourth|fifth|"
+    r"sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first"
+)
+_FR_DAY = (
+    r"premier|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+    r"dix-sept|dix-huit|dix-neuf|vingt|vingt et un|vingt-(?:deux|trois|quatre|cinq|six|sept|huit|neuf)|trente|"
+    r"trente et un|\d{1,2}"
 )
 _ORDINAL_WORDS = (
     r"first|second|third|fourth|last|premier|première|deuxième|second|seconde|troisième|quatrième|dernier|dernière"
@@ -61,6 +83,26 @@ def date_rules() -> list[Rule]:
         rule("DATE", r"\b(?:1[89]|20)\d{2}s?\b", 0.55),
         rule("DATE", r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b", 0.75),
         rule("DATE", r"\b(?:1[89]|20)\d{2}[/.-]\d{1,2}[/.-]\d{1,2}\b", 0.75),
+        rule("DATE", rf"(?i:\b\d{{1,2}}\s+(?:{_MONTH_SHORT})\.?(?:\s+\d{{4}}|\s+'\d{{2}})?\b)", 0.75),
+        # Hijri months in transliteration, with their day and year ("the ninth of Muharram 1437").
+        rule(
+            "DATE",
+            rf"(?i:\b(?:(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_DAY})\s+(?:of\s+|de\s+)?)?(?:{_HIJRI_MONTHS})"
+            rf"(?:\s+\d{{4}}|\s+(?:AH|H|de l'hégire))?\b)",
+            0.75,
+        ),
+        # "the night of the twelfth", "le soir du douze".
+        rule(
+            "DATE",
+            rf"(?i:\b(?:the\s+)?(?:night|day|morning|evening|eve|afternoon)\s+of\s+the\s+(?:{_ORDINAL_DAY})\b)",
+            0.6,
+        ),
+        rule(
+            "DATE",
+            rf"(?i:\b(?:(?:{_FR_DAY})\s+(?:au|et)\s+)(?:{_FR_DAY})\s+(?:{MONTHS_FR})(?:\s+\d{{4}})?)",
+            0.65,
+        ),
+        rule("DATE", rf"(?i:\b(?:{_FR_DAY})\s+heures?(?:\s+(?:{_FR_DAY}|et\s+demie|et\s+quart))?\b)", 0.6),
         rule("DATE", r"(?<![\d:])\b(?:[01]?\d|2[0-3])(?::[0-5]\d|\s?h\s?[0-5]\d)\b(?!:)", 0.6),
         rule("DATE", rf"(?i:\b(?:{_AROUND_FEAST}(?:{_FEASTS})\b)", 0.7),
         rule("DATE", rf"(?i:\b{_SEASON}(?:1[89]|20|13|14)\d{{2}}\b)", 0.65),
@@ -106,6 +148,14 @@ def date_rules() -> list[Rule]:
             "DATE",
             rf"(?<![\u0621-\u064A])(?:ب|و|وب|ف)?(?:ال)?(?:صيف|شتاء|شتا|ربيع|خريف|أواخر|اواخر|أوائل|اوائل|نهاية|بداية|آخر|اخر)"
             rf"(?:\s+(?:سنة|عام))?\s+{_DIGITS}{{4}}",
+            0.65,
+        ),
+        # A day said in words before its month ("بتسعة وعشرين الشهر الماضي", "اثنين وعشرين بالشهر السابع").
+        rule(
+            "DATE",
+            rf"(?<![\u0621-\u064A])(?:ب|و|في\s+)?(?:{_AR_DAY_WORDS})(?:\s+و(?:عشرين|عشرون|ثلاثين|تلاتين))?\s+"
+            r"(?:من\s+)?(?:ب|و)?(?:ال)?شهر\s+(?:ال)?(?:ماضي|فات|جاي|قادم|الجاي|اللي فات|أول|اول|ثاني|تاني|ثالث|تالت|"
+            r"رابع|خامس|سادس|سابع|ثامن|تامن|تاسع|عاشر|[0-9٠-٩]{1,2})(?![\u0621-\u064A])",
             0.65,
         ),
         # "the tenth month" said as a date (بالشهر العاشر، الشهر التامن الفين وسبعطعش).

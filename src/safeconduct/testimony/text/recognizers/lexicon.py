@@ -31,7 +31,9 @@ ARABIC_GIVEN_NAMES = (
     فيصل نواف مشاري متعب سطام حمود صقر نمر فهد ذيب سلطان جدعان ثامر وطبان شهاب نشوان ورد خزامى سجى
     رغد رؤى دعاء آلاء الاء إسراء اسراء أفراح افراح تغريد ريام زهراء سرى شيماء ضحى عذراء غفران فردوس قمر
     لجين مروة مريم ميس نبأ نغم هديل وجدان يسرى رحاب رباب سهام عفاف كوثر نوال وداد بهية خيرية حليمة
-    صبحية فضيلة""".split()
+    صبحية فضيلة طرفة عبطان غياث وضحة مزعل امحمد أمحمد هدلة غثيث عطية مطلق جدعان شلال مزيد غازي نوفة صيتة
+    موضي عمشة شيخة فضة جوزاء بندري عنود فزعة حسنة سلوى نجمة غالية رحمة منيرة شمسة حصة لطيفة مشاري زبن
+    عقاب فواز دخيل مجبل حويدي بدر نهار سويلم هايس عبيد جبر عودة خضر ثامر شاهين عايد""".split()
     )
 )
 
@@ -130,6 +132,19 @@ NOT_IDENTIFYING = frozenset(
     protonmail tutanota islam allah god quran coran dieu sharia charia hcr unhcr un onu icrc cicr snapchat
     snap kik tumblr reddit discord skype imo wickr threema element session
     red cross croix-rouge ddr""".split()
+)
+
+#: Chat and SMS spellings (English, French, Arabizi) that no word list holds: never a name, however unknown.
+CHAT_WORDS = frozenset(
+    """pls plz plss thx thanks tbh idk imo btw omg lol lmao hes shes didnt dont cant wont isnt wasnt im ive
+    ur u r ya yea yeah nah gonna wanna gotta dunno cuz coz bc rn tho nvm ofc insta snap dm dms msg msgs txt
+    jsuis jsui chui jtravaille jserai jpense jsais jvais jveux jai jmen slt bjr bsr cc coucou tjrs tjr toujour
+    mtn mnt pk pq pcq pck psk stp svp mrc mrci bcp bcq dsl jsp tkt oklm wsh wesh mdr ptdr frr frero reuf
+    nbr num tel tél dac dacc ok okk okay ouais ouai nan vrmt vraimt grave trop jte jle cv ca va
+    ana enta enti nta nti howa hiya hia ahna a7na fi fih fiha men mn mel w wla walla wallah taw tawa tawwa
+    ahla ahlan salam slm bsh bech besh nkhdem nekhdem khdemt rajli rajel mat mchit mchet n7eb nheb 3andi
+    3andek kifech kifach chnowa chnou chno barcha yesser ya3ni yani inchallah nchallah hamdoulah khoya
+    5oya khouya okhti o5ti""".split()
 )
 
 #: Everyday words of this field that the general word lists lack ("katiba", "talibé"): never taken for a

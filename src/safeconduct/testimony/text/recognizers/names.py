@@ -138,7 +138,11 @@ def name_rules() -> list[Rule]:
             0.45,
         ),
         # Arabic script: kunya (أبو …, أم …), a title, or a common given name, with the following name words.
-        rule("PERSON", rf"(?<![\u0621-\u064A])(?:أبو|أبي|أبا|أم|ابن|بنت|ابو|ابي|ابا|ام|إبن)\s+{ARW}{_AR_NEXT}?", 0.85),
+        rule(
+            "PERSON",
+            rf"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ول|ف)?(?:أبو|أبي|أبا|أم|ابن|بنت|ابو|ابي|ابا|ام|إبن)\s+{ARW}{_AR_NEXT}?",
+            0.85,
+        ),
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_TITLES}){_AR_NEXT}{{1,3}}", 0.75),
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_GIVEN})(?![\u0621-\u064A]){_AR_NEXT}{{0,3}}", 0.6),
         # "Abd al-…" names are names whatever follows (عبد الستار، عبد الجليل الدليمي).

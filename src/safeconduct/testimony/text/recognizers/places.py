@@ -39,7 +39,7 @@ _NOUNS_FR = (
     r"village|ville|quartier|camp|région|province|vallée|commune|cercle|marché|mosquée|poste|piste|route|pont|"
     r"mairie|hameau|localité|forêt"
 )
-_AR_HEADS = "تل|كفر|وادي|بئر|جبل|عين|دير|رأس|خربة|سوق|دار|حي|مخيم|قرية|مدينة|بلدة|منطقة|ساحة"
+_AR_HEADS = "تل|كفر|وادي|بئر|بير|جبل|عين|دير|رأس|راس|خربة|معرة|حوش|سوق|دار|حي|مخيم|قرية|مدينة|بلدة|منطقة|ساحة"
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 
 
@@ -72,4 +72,6 @@ def place_rules() -> list[Rule]:
             rf"(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW}(?:\s+ال{ARW})?)",
             0.65,
         ),
+        # A village named by its head written onto the name (كفرحمرين، بكفرنبودة), or an "Al Bu" village (البوعبيد).
+        rule("PLACE", r"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف|ع)?(?:كفر|البو)[\u0621-\u064A]{4,}", 0.55),
     ]

@@ -55,7 +55,8 @@ _INSTITUTION_EN = (
 _INSTITUTION_FR = (
     r"mosquée|association|crèche|librairie|commissariat|gendarmerie|prison|hôpital|école|collège|lycée|"
     r"université|club|antenne|mission locale|centre|foyer|madafa|marché|supérette|épicerie|salle|cellule|"
-    r"maison de quartier|intermarché|carrefour|leclerc|lidl|auchan|franprix"
+    r"maison de quartier|intermarché|carrefour|leclerc|lidl|auchan|franprix|pâtisserie|patisserie|menuiserie|"
+    r"blanchisserie|café|cafe|école élémentaire|école primaire|club de boxe|club boxe|salle de sport"
 )
 _SUBLOC = (
     r"section|sector|block|bloc|phase|zone|secteur|tent|tente|caravan|caravane|container|conteneur|shelter|abri|"
@@ -69,7 +70,7 @@ _OCCUPATIONS = (
     r"ingénieur|docteur|toubib|instituteur|pharmacien|infirmier|mécano|chimiste|chauffeur|tailleur|coiffeur|"
     r"prof|professeur|imam|muhandis|hakim|doktor|ustaz|ustadh|butcher|accountant|fixer|smuggler|medic|baker|"
     r"boucher|comptable|passeur|marabout|barbu|toubib|hawk|falcon|eagle|wolf|fox|scorpion|ghost|faucon|aigle|"
-    r"loup|renard|scorpion|fantôme"
+    r"loup|renard|scorpion|fantôme|dentist|doorman|frisé|dentiste|boulanger|cuisinier|cook"
 )
 
 
@@ -100,6 +101,28 @@ _PLACE_AFTER = (
 _GLUED_STREET = r"vej|vägen|gatan|gade|straße|strasse|str\.|weg|laan|straat|steenweg|allee|gasse|plein|dreef"
 
 
+#: Words after "le/la" that say when or where, not which shop ("au café le matin").
+_NOT_A_SHOP_NAME = frozenset(
+    "matin soir midi nuit lendemain weekend week-end jour journée samedi dimanche lundi mardi mercredi jeudi "
+    "vendredi quartier coin centre village bled patron gérant mardi".split()
+)
+#: Numbers a house number is said with (one to ninety-nine, English and French).
+_SPOKEN_NUM = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|un|deux|trois|quatre|"
+    r"cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|"
+    r"soixante|quatre-vingts?|dix-sept|dix-huit|dix-neuf|(?:vingt|trente|quarante|cinquante|soixante|quatre-vingt)"
+    r"-(?:et-)?(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+    r"dix-sept|dix-huit|dix-neuf)"
+)
+#: Départements said in words, one to ninety-five ("soixante-neuf", "neuf-trois").
+_DEPARTEMENT_WORDS = (
+    r"(?:vingt|trente|quarante|cinquante|soixante|quatre-vingt)(?:-(?:et-)?(?:un|deux|trois|quatre|cinq|six|sept|"
+    r"huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf))?|neuf-trois|treize|"
+    r"quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|onze|douze"
+)
+
+
 def extra_rules() -> list[Rule]:
     """The rules for the kinds of misses found on unseen speech (docs/testimony.md, "Unseen styles")."""
     return [
@@ -127,7 +150,7 @@ def extra_rules() -> list[Rule]:
         # Sub-locations: a camp's section, a tent, a block, a flat ("section B4", "tent 112", "tente 27").
         rule(
             "PLACE",
-            rf"\b(?i:{_SUBLOC})\s+(?:n[o°º]\.?\s*|number\s+|numéro\s+|num\s+)?(?:[A-Z]{{1,2}}-?\d{{1,4}}[A-Za-z]?|\d{{1,4}}[A-Za-z]?|[A-Z])\b",
+            rf"\b(?i:{_SUBLOC})\s+(?:n[o°º]\.?\s*|number\s+|numéro\s+|num\s+)?(?:[A-Z]{{1,2}}-?\d{{1,4}}[A-Za-z]?|\d{{1,4}}-?[A-Za-z]?|[A-Z])\b",
             0.6,
         ),
         rule(
@@ -190,6 +213,37 @@ def extra_rules() -> list[Rule]:
             0.4,
         ),
         rule("PLACE", r"(?i:code postal|postcode|post code|zip)\s*:?\s*(?P<m>[A-Z0-9]{2,4}\s?[A-Z0-9]{2,4})", 0.6),
+        # A house number said in words before its street ("forty one cranmer gardens", "quarante-deux rue des
+        # hirondelles"), and a street before its number said in words ("rue du pelican vert twenty seven").
+        rule(
+            "PLACE",
+            rf"(?i:\b(?:{_SPOKEN_NUM})(?:[\s-]+(?:{_SPOKEN_NUM}))?\s+(?:[a-z][\w'’-]+\s+){{1,3}}(?:{_STREET_EN})\b)",
+            0.55,
+            keep=lambda m: m.split()[-2].lower() not in ("the", "a", "of", "years", "days", "people", "men", "and"),
+        ),
+        rule(
+            "PLACE",
+            rf"(?i:\b(?:{_SPOKEN_NUM})(?:[\s-]+(?:{_SPOKEN_NUM}))?(?:\s+bis|\s+ter)?,?\s+(?:{_STREET_FR})\s+"
+            rf"(?:de la |de l['’]|des |du |de |d['’])?[\w'’-]+"
+            rf"(?:\s+(?!(?:à|a|au|et|dans|en|avec|chez|pour)\b)[\w'’-]+)?)",
+            0.55,
+        ),
+        rule(
+            "PLACE",
+            rf"(?i:\b(?:{_STREET_FR}|{_STREET_EN})\s+(?:de la |de l['’]|des |du |de |d['’]|the )?[\w'’-]+"
+            rf"(?:\s+[\w'’-]+)?\s+"
+            rf"(?:{_SPOKEN_NUM})(?:[\s-]+(?:{_SPOKEN_NUM}))?\b)",
+            0.5,
+            keep=lambda m: m.split()[0].lower() in ("rue", "avenue", "boulevard", "road", "street", "chemin", "allée"),
+        ),
+        # A French département said in words ("dans le soixante-neuf", "du quatre-vingt-treize"), or in brackets
+        # after its town ("Sarcelles (95)").
+        rule(
+            "PLACE",
+            rf"(?i:\b(?:dans le|du|au)\s+(?P<m>{_DEPARTEMENT_WORDS})\b)(?!\s+(?:{MONTHS_FR}|ans|euros?|%))",
+            0.5,
+        ),
+        rule("PLACE", rf"{CAP} \((?P<m>0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])\)", 0.6),
         # A French département said by its number ("les gars du 93", "dans le 9-3", "j'habite le 95").
         rule(
             "PLACE",
@@ -235,6 +289,16 @@ def extra_rules() -> list[Rule]:
             0.7,
             keep=lambda m: not _generic_place_tail(m),
         ),
+        # A business named in speech by an Arabic article, "ben" or an article ("patisserie el-founoun",
+        # "menuiserie ben salah", "kebab le palmier").
+        rule(
+            "ORG",
+            rf"(?i:\b(?:{_INSTITUTION_FR}|{_BUSINESS_FR}|{_BUSINESS_EN})\s+"
+            rf"(?:(?:el|al|ben|ibn|bin)[- ]|(?:le|la|les)\s+)"
+            rf"[a-zà-ÿ][\w'’-]{{2,}}(?:\s+(?!(?:à|a|au|et|dans|en|avec|chez|pour|in|at|on|and)\b)[a-zà-ÿ][\w'’-]{{2,}})?)",
+            0.55,
+            keep=lambda m: not _generic_place_tail(m) and m.split()[-1].lower() not in _NOT_A_SHOP_NAME,
+        ),
         rule(
             "ORG",
             rf"\b(?i:l['’])(?:US|AS|FC|RC|AC|SC|ES|JS|Olympique|Entente|Union|Étoile|Stade)\s+{CAP}(?:\s+{CAP})*",
@@ -266,6 +330,8 @@ def extra_rules() -> list[Rule]:
         # Unusual ID formats: national insurance numbers and case numbers.
         rule("ID", r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.7),
         rule("ID", r"\b\d{2,4}[/-]\d{4,6}(?:[/-][A-Z0-9]+)*\b", 0.55),
+        rule("ID", r"\b(?=[A-Z0-9/-]*\d)[A-Z]{1,5}(?:[/-][A-Z0-9]{1,8}){2,4}\b", 0.6),
+        rule("ID", r"\b\d{1,3}\s+[A-Z][a-zA-Z]{1,3}\s+\d{1,4}/\d{2,4}\b", 0.55),
         rule(
             "ID",
             r"(?i:case|file|dossier|reference|référence|ref|réf|n°|numéro)\s*(?:number|no\.?|n°|numéro)?\s*:?\s*"

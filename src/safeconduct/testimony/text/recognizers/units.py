@@ -81,7 +81,7 @@ def unit_rules() -> list[Rule]:
             rf"(?<![\u0621-\u064A])(?:{_AR_HEADS})(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW}){{1,3}}",
             0.7,
         ),
-        rule("UNIT", r"(?<![\u0621-\u064A])(?:ال)?حسبة(?![\u0621-\u064A])", 0.8),
+        rule("UNIT", r"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف|ع)?(?:ال)?حسبة(?![\u0621-\u064A])", 0.8),
         # In lower case: an emblem with a word before it ("the red scorpions"; "the lions" alone are animals),
         # or a head noun after a word that is no everyday word ("the mamba brigade").
         rule(
