@@ -276,3 +276,20 @@ def test_chat_spellings_arabizi_and_a_cafe_in_the_morning_stay_readable(
     out = hidden(text, language)
     for word in readable:
         assert word in out, f"{word!r} lost in {out!r}"
+
+
+def test_names_in_an_arabizi_chat_are_hidden_and_its_everyday_words_kept() -> None:
+    out = hidden("ahla ana men sfax, khouya 3ouatef 9al abou dojana mat fi el baghouz, nchoufek ghodwa", "ar")
+    for name in ("3ouatef", "dojana", "baghouz"):
+        assert name not in out, f"{name!r} left in {out!r}"
+    for word in ("ahla", "ana", "khouya", "9al", "nchoufek", "ghodwa"):
+        assert word in out, f"{word!r} lost in {out!r}"
+
+
+def test_arabic_document_numbers_villages_with_their_article_and_plural_peoples() -> None:
+    out = hidden("رقم الجواز B 4471902 والبطاقة س ع ٧٧٢٠ والقيد رقة/٣١٤/٩٠٢ وكنا بالمركدة", "ar")
+    for secret in ("4471902", "٧٧٢٠", "٣١٤", "بالمركدة"):
+        assert secret not in out, f"{secret!r} left in {out!r}"
+    kept = hidden("كان في كتير من البلجيكيين والتونسيين مع أشبال الخلافة", "ar")
+    for word in ("البلجيكيين", "والتونسيين", "الخلافة"):
+        assert word in kept, f"{word!r} lost in {kept!r}"

@@ -88,7 +88,8 @@ NATIONALITIES = NATIONALITIES | _demonym_forms(
     canadien australien indien chinois indonésien malaisien philippin bangladais néerlandais""",
     """سوداني صومالي تشادي نيجيري مالي موريتاني أردني اردني يمني باكستاني أوزبكي طاجيكي فلسطيني إريتري اريتري
     إثيوبي كيني هولندي سويدي نرويجي دنماركي نمساوي سويسري إسباني اسباني إيطالي ايطالي برتغالي كندي أسترالي
-    استرالي أمريكي امريكي بريطاني إنكليزي انكليزي ألباني الباني بوسني صيني هندي""",
+    استرالي أمريكي امريكي بريطاني إنكليزي انكليزي ألباني الباني بوسني صيني هندي ليبي عراقي سوري تونسي جزائري
+    مغربي فرنسي بلجيكي ألماني الماني روسي تركي لبناني إيراني ايراني أفغاني افغاني سعودي مصري شيشاني كردي عربي""",
 )
 
 #: The group's own names and well-known organisations named generically: never a clue to one person.
@@ -99,7 +100,7 @@ GROUPS_AND_INSTITUTIONS = frozenset(
     msf iom oim nato otan interpol ofpra red-cross croix-rouge red-crescent croissant-rouge nusra al-nusra
     jabhat-al-nusra hts hayat-tahrir-al-sham jnim aqmi aqim mujao iswap ansaru minusma barkhane serval amisom
     monusco ecowas cedeao frontex kfor jtf cjtf civilian-jtf ei-k iskp hashd hachd pmf pmu hashd-al-shaabi
-    ase spip pjj dgsi dgse
+    ase spip pjj dgsi dgse الخلافة أشبال اشبال
     الدولة داعش الدواعش تنظيم القاعدة طالبان البيشمركة البشمركة قسد حزب الأمم المفوضية اليونيسف
     الصليب الهلال""".split()
 ) | frozenset(
@@ -118,6 +119,9 @@ GROUPS_AND_INSTITUTIONS = frozenset(
         "the nusra front",
         "civilian jtf",
         "hayat tahrir al-sham",
+        "أشبال الخلافة",
+        "اشبال الخلافة",
+        "بأشبال الخلافة",
         "boko haram",
         "red cross",
         "red crescent",

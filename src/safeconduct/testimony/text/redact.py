@@ -108,13 +108,37 @@ def _widen(spans: list[Span], text: str, runs: list[Run], language: str) -> list
             s.start, s.end = widen(text, s.start, s.end)
     arabic_letters = len(re.findall(r"[\u0621-\u064A]", text))
     latin_letters = len(re.findall(r"[A-Za-zÀ-ÿ]", text))
-    if language == "ar" and arabic_letters > latin_letters:  # an Arabizi chat is not Arabic text with a name in it
+    if language == "ar" and arabic_letters > latin_letters:  # a Latin-script word inside Arabic text
         for m in _LATIN_WORD.finditer(text):
             if m.group().lower() in CHAT_WORDS:
                 continue
             if not any(s.start < m.end() and m.start() < s.end for s in out):
                 out.append(Span(Kind.PERSON, m.start(), m.end(), UNKNOWN_WORD_SCORE, "LatinInArabicRecognizer"))
+    elif language == "ar" and latin_letters:  # Arabic written in Latin letters (Arabizi): no Arabic rule reads it
+        for start, end in _arabizi_unknown(text):
+            if not any(s.start < end and start < s.end for s in out):
+                out.append(Span(Kind.PERSON, start, end, UNKNOWN_WORD_SCORE, "ArabiziRecognizer"))
     return out
+
+
+#: A word of an Arabizi chat: Latin letters, with the digits that write ع ح خ ق (3 7 5 9) inside.
+_ARABIZI_WORD = re.compile(
+    r"(?<![\w@.])[A-Za-zÀ-ÿ0-9][A-Za-zÀ-ÿ0-9'’-]*[A-Za-zÀ-ÿ](?![\w@])|(?<![\w@.])[3579][a-z]{2,}"
+)
+
+
+def _arabizi_unknown(text: str) -> list[tuple[int, int]]:
+    """Words of an Arabizi chat that no English, French or chat word list knows: most are names."""
+    from safeconduct.testimony.text.keep import FILLERS, is_generic_word
+    from safeconduct.testimony.text.vocabulary import everyday_words
+
+    known = everyday_words("en") | everyday_words("fr") | CHAT_WORDS | FILLERS
+    found = []
+    for m in _ARABIZI_WORD.finditer(text):
+        word = m.group().lower()
+        if len(word) >= 3 and word not in known and not is_generic_word(word):
+            found.append((m.start(), m.end()))
+    return found
 
 
 def replace_spans(text: str, findings: Sequence[Finding]) -> str:

@@ -33,7 +33,11 @@ ARABIC_GIVEN_NAMES = (
     لجين مروة مريم ميس نبأ نغم هديل وجدان يسرى رحاب رباب سهام عفاف كوثر نوال وداد بهية خيرية حليمة
     صبحية فضيلة طرفة عبطان غياث وضحة مزعل امحمد أمحمد هدلة غثيث عطية مطلق جدعان شلال مزيد غازي نوفة صيتة
     موضي عمشة شيخة فضة جوزاء بندري عنود فزعة حسنة سلوى نجمة غالية رحمة منيرة شمسة حصة لطيفة مشاري زبن
-    عقاب فواز دخيل مجبل حويدي بدر نهار سويلم هايس عبيد جبر عودة خضر ثامر شاهين عايد""".split()
+    عقاب فواز دخيل مجبل حويدي بدر نهار سويلم هايس عبيد جبر عودة خضر ثامر شاهين عايد زهيرة سميرة أميرة اميرة
+    بشيرة نعيمة حكيمة كريمة رشيدة فريدة سعيدة مليكة زكية نادرة سهيلة جميلة ربيعة خيرة فتيحة حورية نصيرة
+    صليحة وهيبة زليخة شريفة عتيقة يمينة خديجة ريحانة سلسبيل أسيل اسيل براءة بيان تسنيم جود جوري راما رزان
+    رغد سدرة شام غنى ليان مايا ميار نايا هيا يارا يقين أوس اوس براء تيم جود حمزة ريان سيف عمرو غيث قصي
+    كرم ليث مؤنس مجد معتز مهند نزار هادي وسيم يمان""".split()
     )
 )
 
@@ -144,7 +148,12 @@ CHAT_WORDS = frozenset(
     ana enta enti nta nti howa hiya hia ahna a7na fi fih fiha men mn mel w wla walla wallah taw tawa tawwa
     ahla ahlan salam slm bsh bech besh nkhdem nekhdem khdemt rajli rajel mat mchit mchet n7eb nheb 3andi
     3andek kifech kifach chnowa chnou chno barcha yesser ya3ni yani inchallah nchallah hamdoulah khoya
-    5oya khouya okhti o5ti""".split()
+    5oya khouya okhti o5ti t9oul t9ol y9oul y9ol 9al 9alet 9alli 9alli 9alou jit jet ja jet mchit rja3 rje3t
+    rjaat darna kan kanet kont kunt bch lezem lazem famma fama mouch mech msh mish mch 3lech 3lach 3la 3al
+    3and m3a ma3a m3aya m3ak ba3d ba3ed 9bal lyoum lyom ghodwa bkri 5ater 5atr 5ir 5ayr 3lik 3liha 3lih
+    chwaya chwiya barsha hatta w9t wa9t wa9et lwa9t nharr nhar lil lila sbah 3chiya ghadi ghadia bghit bghina
+    daba db dyali dyalek dyal hna houma 7na 7atta 7aja 7ajet 7abit n7ebek nchoufek nchouf chouf 3ayla 3a2ila
+    weldi bnti mra rajel s7abi sa7bi 5ouya hamdullah hamdoulillah inchaallah wlh wallahi ya3tik saha sa77a""".split()
 )
 
 #: Everyday words of this field that the general word lists lack ("katiba", "talibé"): never taken for a

@@ -61,6 +61,8 @@ def arabic_places() -> frozenset[str]:
         words = block.split()
         names.update(w for w in words if len(w) >= 3 and (w not in in_multi or w in _ALSO_ALONE))
     names.update(_MULTI)
+    # a village named without its article is also written with it (مركدة، المركدة; بالمركدة once split)
+    names.update("ال" + n for n in list(names) if " " not in n and not n.startswith("ال") and len(n) >= 4)
     return frozenset(names - AMBIGUOUS)
 
 

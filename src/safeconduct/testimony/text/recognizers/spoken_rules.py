@@ -332,6 +332,15 @@ def extra_rules() -> list[Rule]:
         rule("ID", r"\b\d{2,4}[/-]\d{4,6}(?:[/-][A-Z0-9]+)*\b", 0.55),
         rule("ID", r"\b(?=[A-Z0-9/-]*\d)[A-Z]{1,5}(?:[/-][A-Z0-9]{1,8}){2,4}\b", 0.6),
         rule("ID", r"\b\d{1,3}\s+[A-Z][a-zA-Z]{1,3}\s+\d{1,4}/\d{2,4}\b", 0.55),
+        # A passport-like number ("A 7730194"), Arabic letters before or around digits ("ك ك 4419 ب"), a
+        # registry's town and numbers ("حسكة/218/4409"; Arabic-Indic digits are read as ASCII here).
+        rule("ID", r"\b[A-Z]{1,2}\s?\d{6,9}\b", 0.6),
+        rule(
+            "ID",
+            r"(?<![\u0621-\u064A])(?:[\u0621-\u064A]\s){1,3}\d{3,}(?:\s[\u0621-\u064A](?![\u0621-\u064A]))?",
+            0.6,
+        ),
+        rule("ID", r"(?<![\u0621-\u064A])[\u0621-\u064A]{2,}/\d{2,}/\d{2,}", 0.6),
         rule(
             "ID",
             r"(?i:case|file|dossier|reference|référence|ref|réf|n°|numéro)\s*(?:number|no\.?|n°|numéro)?\s*:?\s*"
