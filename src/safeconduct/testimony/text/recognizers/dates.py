@@ -25,6 +25,8 @@ _FEASTS = (
     r"Christmas|No[ëe]l|Easter|P[âa]ques|Nowruz|Sallah|Toussaint|Boxing Day|New Year(?:'s (?:Day|Eve))?|"
     r"Nouvel An|Saint-Sylvestre|Halloween|Diwali|Thanksgiving"
 )
+#: What may follow a feast's name and belongs to the date ("Tabaski day", "Eid morning").
+_FEAST_TAIL = r"(?:\s+(?:day|night|eve|morning|evening|holidays?))?"
 #: Words that place an event before or after a feast ("the week after Easter", "le lendemain de Noël",
 #: "trois jours avant la Tabaski", "le mardi d'après la Toussaint").
 _AROUND_FEAST = (
@@ -44,7 +46,7 @@ _MONTH_SHORT = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|janv|févr|fev|
 _HIJRI_MONTHS = (
     r"Muharram|Moharram|Safar|Rabi['’]?\s?(?:al|ul)?[- ]?(?:Awwal|Thani|Akhir)|Jumada\s?(?:al|ul)?[- ]?(?:Ula|Awwal|"
     r"Akhira|Thani)|Rajab|Sha['’]?ban|Chaabane|Chaâbane|Shawwal|Chawwal|Dhu\s?al[- ]?(?:Qi['’]?dah|Hijjah)|"
-    r"Dhul[- ]?(?:Qi['’]?dah|Hijjah)"
+    r"Dhul[- ]?(?:Qi['’]?dah|Hijjah)|Ramadan|Ramadhan|Ramazan"
 )
 _ORDINAL_DAY = (
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
@@ -70,7 +72,7 @@ def date_rules() -> list[Rule]:
             rf"(?i:\b(?:(?:the\s+)?(?:{_ORDINAL_WORDS})\s+(?:{DAYS_EN}|{DAYS_FR}|day|night|week|jour|nuit|semaine)"
             rf"\s+(?:of|de|du|de la)\s+(?:the\s+|la\s+|l['’])?"
             rf"|(?:la\s+)?(?:fête|fete|nuit|veille|jour)\s+(?:de\s+la|de|du|d['’])\s*"
-            rf"|(?:the\s+)?(?:night|eve|day|feast|morning)\s+of\s+(?:the\s+)?)?(?:la\s+)?(?:{_FEASTS}))\b",
+            rf"|(?:the\s+)?(?:night|eve|day|feast|morning)\s+of\s+(?:the\s+)?)?(?:la\s+)?(?:{_FEASTS}){_FEAST_TAIL})\b",
             0.75,
         ),
         rule(
@@ -127,7 +129,11 @@ def date_rules() -> list[Rule]:
         rule("DATE", rf"\b(?:{_NUM_FR})\s+heures?(?:\s+du\s+(?:matin|soir)|\s+de\s+l'après-midi)?\b", 0.6),
         rule("DATE", rf"\b(?:{_NUM_EN})\s+(?:days?|weeks?|months?|years?)\b(?!\s+old)", 0.45),
         rule("DATE", rf"\b(?:{_NUM_FR})\s+(?:jours?|semaines?|mois|ans|années?)\b", 0.45),
-        rule("DATE", rf"\b(?:(?:{DAYS_FR})\s+)?(?:\d{{1,2}}(?:er)?\s+)?(?:{MONTHS_FR})(?:\s+\d{{4}})?\b", 0.6),
+        rule(
+            "DATE",
+            rf"\b(?:(?i:le)\s+)?(?:(?:{DAYS_FR})\s+)?(?:\d{{1,2}}(?:er)?\s+)?(?:{MONTHS_FR})(?:\s+\d{{4}})?\b",
+            0.6,
+        ),
         rule(
             "DATE",
             rf"(?<![\u0621-\u064A])(?:{_DIGITS}{{1,2}}\s+)?(?:{MONTHS_AR})(?![\u0621-\u064A])(?:\s+{_DIGITS}{{4}})?",

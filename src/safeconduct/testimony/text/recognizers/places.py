@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 
@@ -21,7 +23,7 @@ _HEADS = (
 #: Heads that are no English or French word: followed by a word that is no everyday word, a place.
 _ARABIC_HEADS = (
     r"Kafr|Kfar|Wadi|Oued|Jabal|Jebel|Djebel|Deir|Dayr|Khirbet|Khirbat|Zawiyat|Zaouiat|Beit|Bayt|Mazraat|Hassi|"
-    r"Ksar|Qasr|Tell"
+    r"Ksar|Qasr|Tell|Tall|Tal|Tel|Ain|Ayn|Bir|Ras"
 )
 _PLACE = rf"{ART}?{CAP}(?:[\s-]+{ART}?{CAP}){{0,2}}"
 # Capitalised words after a preposition, unless they are months, days or words for God.
@@ -48,6 +50,8 @@ def _not_an_everyday_word(mention: str) -> bool:
     from safeconduct.testimony.text.vocabulary import everyday_words
 
     word = mention.split()[-1].split("-")[-1].lower()
+    if re.search(r"[\s-](?:al|el|ad|an|ar|as|ash|at|az|ed|es|et)-", mention.lower()):
+        return True  # an article joined to it marks a name ("ain al-tut")
     return word not in EN_STOP and word not in FR_STOP and word not in everyday_words("en") | everyday_words("fr")
 
 
@@ -57,7 +61,7 @@ def place_rules() -> list[Rule]:
         rule("PLACE", rf"\b(?i:{_HEADS})[\s-]+{ART}?{CAP}(?:[\s-]+{ART}?{CAP})?", 0.7),
         rule(
             "PLACE",
-            rf"\b(?i:{_ARABIC_HEADS})[\s-]+{ART}?[a-zà-ÿ][\w'’]+",
+            rf"\b(?i:{_ARABIC_HEADS})[\s-]+(?i:{ART})?[A-Za-zà-ÿ][\w'’]+",
             0.6,
             keep=_not_an_everyday_word,
         ),

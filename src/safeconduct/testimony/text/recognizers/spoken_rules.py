@@ -172,7 +172,8 @@ def extra_rules() -> list[Rule]:
         # A neighbourhood or a district named after its head noun ("quartier Bab Tebbaneh").
         rule(
             "PLACE",
-            rf"\b(?i:quartier|cité|hay|hayy|haï|neighbourhood|neighborhood)\s+(?:de\s+|du\s+|d')?{CAP}(?:\s+{CAP}){{0,2}}",
+            rf"\b(?i:quartier|cité|hay|hayy|haï|neighbourhood|neighborhood)\s+(?:de\s+la\s+|de\s+l'|des\s+|de\s+|du\s+|d')?"
+            rf"{CAP}(?:\s+{CAP}){{0,2}}",
             0.6,
         ),
         # Addresses: a house number and a street, in English and French, in any case.
@@ -327,6 +328,20 @@ def extra_rules() -> list[Rule]:
             flags=re.IGNORECASE,
         ),
         rule("PERSON", rf"{_NO_AR}(?:المهندس|الحكيم|الأستاذ|الاستاذ|الدكتور|الطبيب|الأستاذة|الدكتورة){_END_AR}", 0.45),
+        # A group named after a people, a region or a town ("la katiba des îles", "brigade al-furqan").
+        rule(
+            "UNIT",
+            r"\b(?i:katiba|katibat|brigade|bataillon|phalange|saraya|sariya|liwa|liwa')\s+"
+            r"(?:des|du|de la|de l['’]|d['’]|de|al-|el-|ad-|as-|an-|ar-)\s*[\w'’-]{3,}",
+            0.6,
+        ),
+        # A handle written without its @ ("snap sofiane.94.off", "lina.tls_31"): dots or underscores with digits.
+        rule(
+            "HANDLE",
+            r"(?<![\w@./])(?=[a-z0-9._]*[0-9_])[a-z][a-z0-9]*(?:[._][a-z0-9]+){1,3}(?![\w@/])"
+            r"(?<!\.com)(?<!\.fr)(?<!\.org)(?<!\.net)(?<!\.uk)(?<!\.be)(?<!\.de)(?<!\.pdf)(?<!\.jpg)(?<!\.mp4)",
+            0.55,
+        ),
         # Unusual ID formats: national insurance numbers and case numbers.
         rule("ID", r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.7),
         rule("ID", r"\b\d{2,4}[/-]\d{4,6}(?:[/-][A-Z0-9]+)*\b", 0.55),
