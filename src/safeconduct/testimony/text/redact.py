@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from safeconduct.testimony.text.arabic import split_clitics, strip_marks, widen
 from safeconduct.testimony.text.errors import RedactionError
@@ -127,12 +128,20 @@ _ARABIZI_WORD = re.compile(
 )
 
 
-def _arabizi_unknown(text: str) -> list[tuple[int, int]]:
-    """Words of an Arabizi chat that no English, French or chat word list knows: most are names."""
-    from safeconduct.testimony.text.keep import FILLERS, is_generic_word
+@lru_cache(maxsize=1)
+def _arabizi_known() -> frozenset[str]:
+    """The words an Arabizi chat shares with English, French and chat spelling (built once per process)."""
+    from safeconduct.testimony.text.keep import FILLERS
     from safeconduct.testimony.text.vocabulary import everyday_words
 
-    known = everyday_words("en") | everyday_words("fr") | CHAT_WORDS | FILLERS
+    return everyday_words("en") | everyday_words("fr") | CHAT_WORDS | FILLERS
+
+
+def _arabizi_unknown(text: str) -> list[tuple[int, int]]:
+    """Words of an Arabizi chat that no English, French or chat word list knows: most are names."""
+    from safeconduct.testimony.text.keep import is_generic_word
+
+    known = _arabizi_known()
     found = []
     for m in _ARABIZI_WORD.finditer(text):
         word = m.group().lower()

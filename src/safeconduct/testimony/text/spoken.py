@@ -202,6 +202,8 @@ _YEAR_WORDS = frozenset({"سنه", "بسنه", "عام", "بعام", "العام
 _FILLERS = frozenset({"uh", "um", "er", "erm", "euh", "heu", "bah", "يعني", "اه", "آه", "ايه", "امم", "هاا"})
 #: Said between the parts of a reference number ("l c r slash two two one five").
 _SEPARATORS = frozenset({"slash", "dash", "hyphen", "tiret", "barre", "شرطة", "سلاش"})
+#: Words said inside a number that are no digit of it.
+_NOT_DIGITS = _FILLERS | _SEPARATORS
 #: Said before a phone number's country code.
 _PLUS = frozenset({"plus", "زائد", "زايد"})
 #: Arabic names of Latin letters, as an ID is spelled aloud ("اتش او ال" for HOL).
@@ -381,7 +383,7 @@ def _number_runs(tokens: list[re.Match[str]]) -> list[tuple[int, int]]:
             while j < len(tokens) and (
                 _is_number_word(tokens[j].group())
                 or (
-                    _fold(tokens[j].group()) in _FILLERS | _SEPARATORS
+                    _fold(tokens[j].group()) in _NOT_DIGITS
                     and j + 1 < len(tokens)
                     and _is_number_word(tokens[j + 1].group())
                     and _fold(tokens[j + 1].group()) not in _AND
@@ -573,7 +575,7 @@ def normalise(text: str) -> tuple[str, list[Run]]:
         if any(s < end and start < e for s, e in taken):
             continue
         said = [t.group() for t in tokens[i:j]]
-        words = [w for w in said if _fold(w) not in _FILLERS | _SEPARATORS]
+        words = [w for w in said if _fold(w) not in _NOT_DIGITS]
         separated = len(words) < len(said) and any(_fold(w) in _SEPARATORS for w in said)
         year = None if separated else _year(words, hijri=_hijri_context(tokens, i, j))
         if year is not None:
