@@ -154,6 +154,12 @@ GROUPS_AND_INSTITUTIONS = frozenset(
         "الامم المتحدة",
         "الجيش الحر",
         "حزب الله",
+        "حركة الشباب",
+        "حركة طالبان",
+        "ولاية سيناء",
+        "بوكو حرام",
+        "جبهة النصرة",
+        "هيئة تحرير الشام",
     }
 )
 
@@ -233,6 +239,15 @@ def _core(surface: str) -> str:
     return re.sub(r"^(?:(?:the|le|la|les)\s+|l')", "", key)
 
 
+def _without_arabic_prefix(core: str) -> str:
+    """"بتنظيم الدولة" (with the State group) → "تنظيم الدولة"; "للمفوضية" → "المفوضية"."""
+    m = re.match(r"^(?:وب|فب|ول|فل|وك|و|ف|ب|ل|ك)(?=[\u0621-\u064A]{3})", core)
+    if m is None:
+        return core
+    rest = core[m.end() :]
+    return "ا" + rest if m.group().endswith("ل") and rest.startswith("ل") else rest
+
+
 def always_kept(surface: str, kind: Kind) -> bool:
     """A group name, a well-known organisation, a filler, a duration, an age or an amount."""
     key, core = _key(surface), _core(surface)
@@ -240,6 +255,7 @@ def always_kept(surface: str, kind: Kind) -> bool:
         key in GROUPS_AND_INSTITUTIONS
         or core in GROUPS_AND_INSTITUTIONS
         or core.replace(" ", "-") in (GROUPS_AND_INSTITUTIONS)
+        or _without_arabic_prefix(core) in GROUPS_AND_INSTITUTIONS
     ):
         return True
     if core in FILLERS:

@@ -22,7 +22,10 @@ from safeconduct.testimony.text.vocabulary import known_words
 #: Arabic-Indic digits read as ASCII digits for matching (one character for one, so offsets stay true).
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 #: A Latin-script word inside Arabic text: most often a name, a brand or an address.
-_LATIN_WORD = re.compile(r"(?<![A-Za-zÀ-ÿ0-9_@.])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]+(?![A-Za-zÀ-ÿ0-9_@])")
+#: An initial may follow it ("Ahmed K.").
+_LATIN_WORD = re.compile(
+    r"(?<![A-Za-zÀ-ÿ0-9_@.])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]+(?:\s[A-Z]\.)?(?![A-Za-zÀ-ÿ0-9_@])"
+)
 #: Detections below this score are ignored; ours start at 0.4, spaCy's NER reports 0.85.
 MIN_SCORE = 0.35
 #: A word that is in no word list and that no detector claimed: hidden, at the lowest score.

@@ -17,6 +17,10 @@ def document_rules() -> list[Rule]:
         rule("ID", r"\b(?=[A-Z0-9-]*\d[A-Z0-9-]*\d[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z-])[A-Z0-9]+(?:-[A-Z0-9]+)*\b", 0.7),
         rule("ID", rf"(?:{_CONTEXT})[^.\n]{{0,60}}?(?<![\d+])(?P<m>{_DIGITS}{{6,}})(?!\d)", 0.85),
         rule("ID", rf"(?<![\d+\s])(?P<m>{_DIGITS}{{6,}})(?![\d])", 0.5),
+        # A residence permit's letters, a space and its number ("AT-RP 5521-0973"); an Arabic file number with
+        # its register letter between slashes ("٤٤١/ج/٢٠٢٢").
+        rule("ID", r"\b[A-Z]{1,4}(?:-[A-Z]{1,4})+\s\d{3,}(?:[-/]\d{2,})*\b", 0.7),
+        rule("ID", rf"(?<![0-9٠-٩/]){_DIGITS}{{1,6}}/[\u0621-\u064A]{{1,3}}/{_DIGITS}{{2,4}}(?![0-9٠-٩])", 0.7),
         # A number written in groups after a document word or "number" ("SD 0448 2917", "n° 12 445 908").
         rule(
             "ID",

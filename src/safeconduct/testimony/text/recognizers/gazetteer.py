@@ -24,7 +24,7 @@ ARABIC_PLACE_NOUNS = frozenset(
     مركز المركز سجن السجن حاجز الحاجز ليل الليل صبح الصبح فجر الفجر ظهر الظهر عصر العصر المزرعة مزرعة
     الحي حي المعمل معمل الفرن فرن الأحد الاحد الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت
     الجديد الجديدة القديم القديمة الكبير الكبيرة الصغير الصغيرة الغربي الغربية الشرقي الشرقية الشمالي الشمالية
-    الجنوبي الجنوبية العليا السفلى الوسطى""".split()
+    الجنوبي الجنوبية العليا السفلى الوسطى حركة جبهة لواء جيش كتيبة فرقة""".split()
 )
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -52,7 +52,9 @@ def place_names() -> frozenset[str]:
         for name in [city["name"], *city.get("alternatenames", ())]:
             if _ARABIC.search(name):
                 big = city.get("population", 0) >= _SHORT_ARABIC_MIN_POPULATION
-                ordinary = name in ARABIC_STOPWORDS or name in ARABIC_PLACE_NOUNS
+                ordinary = name in ARABIC_STOPWORDS or name in ARABIC_PLACE_NOUNS or (
+                    name[0] in "وبلفك" and name[1:] in ARABIC_PLACE_NOUNS  # "بحركة": "in a movement"
+                )
                 if (len(name) >= 4 or (len(name) == 3 and big)) and not ordinary:
                     names.add(name)
             elif len(name) >= 3 and name[0].isupper() and name.lower() not in skip and name.isascii() is not None:

@@ -140,7 +140,8 @@ def name_rules() -> list[Rule]:
         # Arabic script: kunya (أبو …, أم …), a title, or a common given name, with the following name words.
         rule(
             "PERSON",
-            rf"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ول|ف)?(?:أبو|أبي|أبا|أم|ابن|بنت|ابو|ابي|ابا|ام|إبن)\s+{ARW}{_AR_NEXT}?",
+            rf"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ول|ف)?(?:أبو|أبي|أبا|أم|ابن|بنت|ابو|ابي|ابا|ام|إبن)"
+            rf"\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])){ARW}{_AR_NEXT}?",  # "وأبي من …" is "and my father from"
             0.85,
         ),
         rule("PERSON", rf"(?<![\u0621-\u064A])(?:{_AR_TITLES}){_AR_NEXT}{{1,3}}", 0.75),

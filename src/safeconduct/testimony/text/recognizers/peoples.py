@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 
 from safeconduct.testimony.text.recognizers.base import CAP, Rule, rule
-from safeconduct.testimony.text.recognizers.lexicon import PEOPLES_ARABIC, PEOPLES_LATIN
+from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS, PEOPLES_ARABIC, PEOPLES_LATIN
 
 
 def _alternation(words: frozenset[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+#: Minorities and peoples named by a broken plural (not the -ون/-ين plurals the demonym rule forms).
+_AR_MINORITIES = (
+    "تركمان|أرمن|ارمن|شركس|سريان|آشوريين|اشوريين|طوارق|فلاتة|زغاوة|مساليت|بقارة|هوسا|كانوري|تبو|امازيغ|أمازيغ|قبايل|"
+    "شاوية|ريافة|صحراوة|شبك|كاكائية|صابئة|يزيدية|ايزيدية|إيزيدية|دروز|بلوش|هزارة|بشتون|اويغور|أويغور|شيشان|داغستان"
+)
+_AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 
 
 def people_rules() -> list[Rule]:
@@ -36,6 +44,16 @@ def people_rules() -> list[Rule]:
             r"(?<![\u0621-\u064A])(?:(?:عشيرة|عشائر|قبيلة|فخذ)\s+)?(?:ال)?بو\s+[\u0621-\u064A]{3,}",
             0.7,
         ),
-        rule("NATIONALITY", r"(?<![\u0621-\u064A])(?:عشيرة|قبيلة|فخذ)\s+(?:ال)?[\u0621-\u064A]{3,}", 0.7),
+        # the tribe's name may be two words ("عشيرة رير أوباخ", a Somali clan said in Arabic)
+        rule(
+            "NATIONALITY",
+            rf"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف)?(?:عشيرة|قبيلة|فخذ|عشائر|قبائل)\s+(?:ال)?[\u0621-\u064A]{{3,}}"
+            rf"(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A]))[\u0621-\u064A]{{3,}}(?=\s*[،,.]|\s*$|\s+(?:{_AR_STOP})(?![\u0621-\u064A])))?",
+            0.7,
+        ),
+        # Peoples named by a broken plural, a small minority wherever the testimony is set (التركمان، الزغاوة).
+        rule(
+            "NATIONALITY", rf"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف)?(?:ال)?(?:{_AR_MINORITIES})(?![\u0621-\u064A])", 0.65
+        ),
         rule("NATIONALITY", r"(?<![\u0621-\u064A])(?:ال)?شبك(?![\u0621-\u064A])", 0.7),
     ]

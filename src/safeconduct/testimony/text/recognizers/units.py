@@ -26,7 +26,7 @@ _EMBLEMS = (
     r"Aigles|Faucons|Loups|Panthères|Léopards|Scorpions|Martyrs|Moudjahidines|Défenseurs|Chasseurs|Fils"
 )
 _FR_LINK = r"(?:de la|de l'|du|des|de|d')"
-_AR_HEADS = "كتيبة|لواء|سرايا|جيش|فيلق|جبهة|حركة|قيادة|فوج|فرقة|جماعة|سرية|كتائب|ألوية|تنظيم|مجموعة"
+_AR_HEADS = "كتيبة|لواء|سرايا|جيش|فيلق|جبهة|حركة|قيادة|فوج|فرقة|جماعة|سرية|كتائب|ألوية|تنظيم|مجموعة|مفرزة|فصيل|مفارز"
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 
 
