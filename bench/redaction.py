@@ -11,8 +11,9 @@ A `{{KEEP:…}}` mark is a word that must stay readable (a generic country, the 
 keep-rate is the share of KEEP marks with no character inside any finding. Speed is given per 1,000 words with
 the models loaded once (one warm-up passage is run before the clock starts).
 
-    PYTHONPATH=src .venv/bin/python bench/redaction.py [--split dev|holdout|dev3|blind|blind2|blind3|blind4|blind5|blind6|all]
-        [--language en|fr|ar] [--against-presidio] [--errors] [--json OUT]
+    PYTHONPATH=src .venv/bin/python bench/redaction.py
+        [--split dev|holdout|dev3|blind|blind2|blind3|blind4|blind5|blind6|all] [--language en|fr|ar]
+        [--against-presidio] [--errors] [--json OUT]
 """
 
 from __future__ import annotations

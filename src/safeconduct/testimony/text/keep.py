@@ -279,7 +279,7 @@ def narrows_down(surface: str, start: int, end: int, text: str, places: Iterable
         if _COLLECTIVE_AFTER.match(after) or _COLLECTIVE_BEFORE.search(before):
             return False
         plural = bool(re.search(r"(?:s|x|ين|ون)$", core)) or core in ("الأتراك", "الأكراد", "اكراد", "العرب", "الكرد")
-        if plural and re.search(r"\b(?:le|un|du|au|ce|the|an?)\s*$", before, re.IGNORECASE):
+        if plural and re.search(r"\b(?:le|un|du|au|ce|the|an?|seul|seule|unique|only)\s*$", before, re.IGNORECASE):
             plural = False  # "le chinois", "un marocain français": -ais/-ois end in s in the singular too
         if plural:
             return bool(re.search(r"(?:\d+|two|three|four|five|six|deux|trois|quatre|cinq|six)\s+[«\"]?\s*$", before))

@@ -91,19 +91,27 @@ _GLUED = NOT_IDENTIFYING - {"red"}
 
 
 def _trim_words(s: Span, text: str) -> None:
-    """Drop words like "Telegram" that a model glued to the edge of a detection ("Telegram @handle")."""
+    """Drop words like "Telegram" that a model glued to the edge of a detection ("Telegram @handle"), and
+    the chat words a model takes into a name in a text message ("wesh mimi", "yemma ke", "EI ca")."""
     if s.source == "SpokenFormRecognizer":  # a number said aloud starts and ends where the speaker said it
         return
+    chat = s.source == "SpacyRecognizer"
     while True:
         words = list(re.finditer(r"\S+", text[s.start : s.end]))
         if len(words) < 2:
             return
-        if _glued(words[0].group()):
+        if _glued(words[0].group()) or (chat and _chat_word(words[0].group())):
             s.start += words[1].start()
-        elif _glued(words[-1].group()):
+        elif _glued(words[-1].group()) or (chat and _chat_word(words[-1].group())):
             s.end = s.start + words[-2].end()
         else:
             return
+
+
+def _chat_word(word: str) -> bool:
+    """A chat word as written (lower case): "wesh", "ke", "ca"; "Ca" or "KE" may be a name's part."""
+    bare = word.strip(_TRIM)
+    return bare.islower() and bare in CHAT_WORDS
 
 
 def _glued(word: str) -> bool:

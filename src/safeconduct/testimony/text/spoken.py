@@ -476,13 +476,17 @@ def _contact_runs(text: str, tokens: list[re.Match[str]]) -> list[Run]:
             runs.append(_run(text, toks, i, j + 1, Kind.HANDLE))
             i = j + 1
             continue
-        if word in _DOT and 0 < i < len(toks) - 1 and _after_platform(toks, i):
+        if (word in _DOT or word in _DASH) and 0 < i < len(toks) - 1 and _after_platform(toks, i):
             k = _local_start(toks, i)
             j = i + 1
             while j + 2 < len(toks) and toks[j + 1].group() in ("_", *_DOT, *_DASH):
                 j += 2
             while j + 1 < len(toks) and _spelled(toks[j].group()) and _spelled(toks[j + 1].group()):
                 j += 1
+            while j + 1 < len(toks) and _is_number_word(toks[j + 1].group()) and toks[j].group() not in _AND:
+                j += 1  # digits said after the last part ("tiret trente et un")
+            if toks[j].group() in _AND:
+                j -= 1
             runs.append(_run(text, toks, k, j + 1, Kind.HANDLE))
             i = j + 1
             continue
@@ -522,15 +526,16 @@ def _local_start(toks: list[re.Match[str]], i: int) -> int:
     """Walk back from the "at" or first "underscore" over the spelled-out local part; a word said just before
     the digits that end it belongs to it ("moussa point sy soixante-dix-huit arobase …": moussa.sy78@…)."""
     k = i - 1
+    # the digits that end it, said in several words ("moreau trente et un arobase"), and the word before them
+    n = k
+    while n > 0 and _is_number_word(toks[n].group()) and toks[n].group() not in _AT:
+        n -= 1
+    if n < k and toks[n].group().isalpha() and toks[n].group() not in _AT and not _is_number_word(toks[n].group()):
+        k = n
     while k > 0:
         prev, cur = toks[k - 1].group(), toks[k].group()
         connectors = ("_", *_DOT, *_DASH)
-        if (
-            prev in connectors
-            or cur in connectors
-            or (_spelled(prev) and _spelled(cur))
-            or (k == i - 1 and _is_number_word(cur) and prev.isalpha() and prev not in _AT)
-        ):
+        if prev in connectors or cur in connectors or (_spelled(prev) and _spelled(cur)):
             k -= 1
         else:
             break

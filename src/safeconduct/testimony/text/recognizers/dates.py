@@ -7,7 +7,10 @@ from safeconduct.testimony.text.recognizers.lexicon import DAYS_EN, DAYS_FR, MON
 
 _ORD = r"\d{1,2}(?:st|nd|rd|th)?"
 _NUM_EN = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|\d{1,3}"
-_NUM_FR = r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|\d{1,3}"
+_NUM_FR = (
+    r"dix[- ](?:sept|huit|neuf)|vingt[- ](?:et[- ]une?|deux|trois|quatre)|un|une|deux|trois|quatre|cinq|six|sept|"
+    r"huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|\d{1,3}"
+)
 _DIGITS = r"[0-9٠-٩]"
 _AR_DAYS = "الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت"
 #: "Last" or "next" said after a weekday or a month, in writing and in the dialects.
@@ -134,6 +137,16 @@ def date_rules() -> list[Rule]:
             0.65,
         ),
         rule("DATE", rf"(?i:\b(?:a|an|one|un|une)\s+(?:{DAYS_EN}|{DAYS_FR})\b)", 0.5),
+        # A day, a season or a week said with "last" or "next", and tomorrow or yesterday with a time of day
+        # ("mardi dernier", "l'été dernier", "la semaine prochaine", "demain matin", "hier soir").
+        rule(
+            "DATE",
+            rf"(?i:\b(?:l['’]|le\s+|la\s+|cet\s+|cette\s+|ce\s+)?(?:{DAYS_FR}|été|hiver|printemps|automne|week-end|"
+            rf"weekend|semaine|ramadan|ramadhan)\s+(?:dernier|dernière|passé|passée|prochain|prochaine|d['’]avant)\b"
+            rf"(?:\s+(?:matin|soir|après-midi|midi))?)",
+            0.55,
+        ),
+        rule("DATE", r"(?i:\b(?:hier|demain|avant-hier|après-demain)\s+(?:matin|soir|après-midi|midi)\b)", 0.5),
         rule("DATE", r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h\d{0,2}|heures?)(?!\w)", 0.6),
         rule("DATE", r"\b(?:midnight|noon|midday|dawn|dusk|minuit|midi|l'aube)\b", 0.55),
         rule("DATE", rf"\b(?:{_NUM_EN})\s+(?:o'clock\s+)?in\s+the\s+(?:morning|evening|afternoon|night)\b", 0.6),

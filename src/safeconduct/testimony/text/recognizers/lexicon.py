@@ -119,7 +119,8 @@ PEOPLES_LATIN = frozenset(
     marocain marocaine nigérian nigériane nigérien nigérienne pakistanais pakistanaise palestinien
     palestinienne russe rwandais rwandaise saoudien saoudienne sénégalais sénégalaise somalien somalienne
     soudanais soudanaise syrien syrienne tadjik tunisien tunisienne turc turque ougandais ougandaise
-    ouzbek yéménite kurde yézidi haoussa songhaï bambaras bozos dogons mossis peuls touaregs""".split()
+    ouzbek yéménite kurde yézidi haoussa songhaï bambaras bozos dogons mossis peuls touaregs
+    djiboutien djiboutienne djiboutian comorien maldivien maldivienne maldivian""".split()
 )
 
 PEOPLES_ARABIC = frozenset(
@@ -154,7 +155,8 @@ CHAT_WORDS = frozenset(
     3and m3a ma3a m3aya m3ak ba3d ba3ed 9bal lyoum lyom ghodwa bkri 5ater 5atr 5ir 5ayr 3lik 3liha 3lih
     chwaya chwiya barsha hatta w9t wa9t wa9et lwa9t nharr nhar lil lila sbah 3chiya ghadi ghadia bghit bghina
     daba db dyali dyalek dyal hna houma 7na 7atta 7aja 7ajet 7abit n7ebek nchoufek nchouf chouf 3ayla 3a2ila
-    weldi bnti mra rajel s7abi sa7bi 5ouya hamdullah hamdoulillah inchaallah wlh wallahi ya3tik saha sa77a""".split()
+    weldi bnti mra rajel s7abi sa7bi 5ouya hamdullah hamdoulillah inchaallah wlh wallahi ya3tik saha sa77a
+    yemma yema mama mma baba daron daronne darons ke ki c cé g jsp jvai jvé jfai jfais""".split()
 )
 
 #: Everyday words of this field that the general word lists lack ("katiba", "talibé"): never taken for a

@@ -53,6 +53,9 @@ _AR_PLACE_ADJECTIVES = (
 _AR_EVERYDAY_ZIPF = 4.0
 
 
+_FR_STOP_ALTERNATION = "|".join(sorted((re.escape(w) for w in FR_STOP if " " not in w), key=len, reverse=True))
+
+
 def _rare_arabic_head(mention: str) -> bool:
     """The first word of "<name> <adjective>" is no everyday word (its fused preposition left aside)."""
     head = mention.split()[0]
@@ -105,6 +108,17 @@ def place_rules() -> list[Rule]:
             0.55,
             keep=_rare_arabic_head,
         ),
+        # A French estate or neighbourhood named "des …" or "du …" in speech, its head noun outside
+        # ("la cité des oliviers", "quartier des géraniums", "cité du paillon vert").
+        rule(
+            "PLACE",
+            rf"(?i:\b(?:cité|cite|quartier|résidence|residence|lotissement|hameau|domaine|tours?|barres?)\s+)"
+            rf"(?P<m>(?:des|du|de\s+la|de\s+l['’])\s*[a-zà-ÿ][\w'’-]{{2,}}"
+            rf"(?:\s+(?!(?:{_FR_STOP_ALTERNATION})\b)[a-zà-ÿ][\w'’-]{{2,}}(?=\s*(?:[.,;:!?]|$|\s+(?:{_FR_STOP_ALTERNATION})\b)))?)",
+            0.55,
+        ),
+        # A town's quarter said with its compass point ("lille sud", "Marseille-Nord"; not "est", a verb).
+        rule("PLACE", rf"\b{CAP}[- ](?:Sud|Nord|Ouest|sud|nord|ouest)\b", 0.5),
         # A village named by its head written onto the name (كفرحمرين، بكفرنبودة), or an "Al Bu" village (البوعبيد).
         rule("PLACE", r"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف|ع)?(?:كفر|البو)[\u0621-\u064A]{4,}", 0.55),
     ]

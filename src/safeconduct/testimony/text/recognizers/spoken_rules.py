@@ -24,8 +24,8 @@ _ORD_EN = (
 )
 _NUM_FR = (
     r"premier|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
-    r"dix-sept|dix-huit|dix-neuf|vingt|vingt et un|vingt-(?:deux|trois|quatre|cinq|six|sept|huit|neuf)|trente|"
-    r"trente et un|\d{1,2}"
+    r"dix[- ]sept|dix[- ]huit|dix[- ]neuf|vingt[- ]et[- ]un|vingt[- ](?:deux|trois|quatre|cinq|six|sept|huit|neuf)|"
+    r"vingt|trente[- ]et[- ]un|trente|\d{1,2}"
 )
 _ORD_AR = (
     r"الأول|الاول|أول|اول|الثاني|الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر|الحادي|الحادية|"
