@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 #: Countries of the caseload and its neighbours, in English, French and Arabic (lower case). Names shared with a
 #: city (تونس Tunis/Tunisia, الجزائر Algiers/Algeria, Kuwait, Gaza) are left out: they stay hidden.
 COUNTRIES = frozenset(
-    """syria iraq turkey lebanon jordan iran afghanistan pakistan saudi arabia yemen egypt libya tunisia
+    """souria souriya suriya sourya el-3ira9 3ira9 l3ira9 lebnen masr tounes tunes dzayer jazayer lmaghrib torkia
+    turkia syria iraq turkey lebanon jordan iran afghanistan pakistan saudi arabia yemen egypt libya tunisia
     algeria morocco mali niger nigeria chad sudan somalia kenya uganda cameroon burkina faso mauritania
     senegal france belgium germany netherlands britain england uk russia chechnya kosovo bosnia albania
     sweden denmark norway spain italy qatar israel palestine europe africa america usa
@@ -155,6 +156,56 @@ GROUPS_AND_INSTITUTIONS = frozenset(
         "الجيش الحر",
         "حزب الله",
         "حركة الشباب",
+        # groups of a region and the state bodies every returnee deals with, named generically
+        "turkistan islamic party",
+        "eigs",
+        "isgs",
+        "is-sahel",
+        "état islamique au grand sahara",
+        "islamic state in the greater sahara",
+        "islamic state sahel province",
+        "ansar al-sharia",
+        "ansar al-charia",
+        "densus 88",
+        "global affairs canada",
+        "foreign office",
+        "state department",
+        "ocam",
+        "caw",
+        "sûreté de l'état",
+        "surete de l'etat",
+        "vsse",
+        "dgsi",
+        "dgse",
+        "mi5",
+        "mi6",
+        "fbi",
+        "cia",
+        "aivd",
+        "nctv",
+        "säpo",
+        "bfv",
+        "bka",
+        "lka",
+        "pst",
+        "supo",
+        "csis",
+        "rcmp",
+        "asio",
+        "prevent",
+        "mukhabarat",
+        "moukhabarat",
+        "el-mukhabarat",
+        "المخابرات",
+        "الأمن العام",
+        "الامن العام",
+        "الأمن الوطني",
+        "الامن الوطني",
+        "الحرس الوطني",
+        "el-7aras el-watani",
+        "الأمن السياسي",
+        "امن الدولة",
+        "أمن الدولة",
         "حركة طالبان",
         "ولاية سيناء",
         "بوكو حرام",
@@ -167,7 +218,7 @@ GROUPS_AND_INSTITUTIONS = frozenset(
 FILLERS = frozenset(
     """euh heu bah hein wesh wsh lol mdr ptdr genre quoi um uh erm hmm mmm ok okay yeah ya yani ya3ni
     wallah wallahi inchallah inshallah yallah habibi khalas يعني يعنى والله خلص طيب اي ايه انو ouais ouai
-    tbh idk lmao omg btw jsp tkt wsh
+    tbh idk lmao omg btw jsp tkt wsh innit ngl insyaallah ya5i yakhi
     wech bref voilà voila frère frérot akhi wollah starfoullah hamdoulah hamdoullah mashallah wAllah هلأ هلق
     وهلأ ولك يا_ريت""".split()
 )
@@ -236,7 +287,9 @@ def _key(surface: str) -> str:
 
 def _core(surface: str) -> str:
     key = _key(surface)
-    return re.sub(r"^(?:(?:the|le|la|les)\s+|l')", "", key)
+    core = re.sub(r"^(?:(?:the|le|la|les)\s+|l')", "", key)
+    bare = _without_arabic_prefix(core)  # "لتونس" (to Tunisia) is read as "تونس"
+    return bare if bare != core and (bare in COUNTRIES or bare in NATIONALITIES) else core
 
 
 def _without_arabic_prefix(core: str) -> str:
@@ -312,13 +365,35 @@ _GAP_WORDS = frozenset(
 )
 
 
+#: "every Tuesday", "chaque vendredi", "tous les lundis", "كل خميس": a habit, not a date one can look up.
+_RECURRING = re.compile(r"^(?:every|each|chaque|tous\s+les|toutes\s+les|كل)\s+", re.IGNORECASE)
+_RECURRING_BEFORE = re.compile(r"(?:\bevery|\beach|\bchaque|\btous\s+les|\btoutes\s+les|(?<![\u0621-\u064A])كل)\s+$",
+                               re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"^(?:(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|(?:lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche)s?|(?:يوم\s+)?(?:ال)?(?:أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|جمعه|سبت))"
+    r"(?:\s+(?:morning|evening|night|matin|soir|صباح|مساء))?$",
+    re.IGNORECASE,
+)
+
+
+def _recurring(s: Span, text: str) -> bool:
+    """A weekday said as a habit ("every Tuesday", "كل خميس"), which dates nothing."""
+    if s.kind is not Kind.DATE:
+        return False
+    surface = text[s.start : s.end]
+    if _RECURRING.match(surface):
+        return bool(_WEEKDAY.match(_RECURRING.sub("", surface)))
+    return bool(_WEEKDAY.match(surface)) and bool(_RECURRING_BEFORE.search(text[max(0, s.start - 12) : s.start]))
+
+
 def keep_generic(spans: list[Span], text: str) -> list[Span]:
     """Drop the findings that must stay readable; keep a country or nationality where it narrows down.
 
     A country that locates a hidden place is hidden, and so is a country next to it ("Tripoli, near
     Syria, in the north of Lebanon"): the check repeats until nothing changes.
     """
-    spans = [s for s in spans if not always_kept(text[s.start : s.end], s.kind)]
+    spans = [s for s in spans if not always_kept(text[s.start : s.end], s.kind) and not _recurring(s, text)]
     generic = [s for s in spans if is_generic_word(text[s.start : s.end])]
     places = [(s.start, s.end) for s in spans if s.kind is Kind.PLACE and s not in generic]
     hidden: list[Span] = []

@@ -166,8 +166,8 @@ _UNITS.update(
 #: Teens as the Gulf, Egypt, Sudan and the Maghreb say them (اربعتاشر، حداشر، تلطاشر): stem and ending.
 _TEEN_STEMS = {"حد": 11, "احد": 11, "حدا": 11, "اتن": 12, "اطن": 12, "طن": 12, "تن": 12, "تلت": 13, "تلات": 13,
                "تلط": 13, "اربع": 14, "ارب": 14, "خمس": 15, "سبع": 17, "تمن": 18, "تمان": 18, "تسع": 19}
-_UNITS.update({stem + end: n for stem, n in _TEEN_STEMS.items() for end in ("تاشر", "طاشر", "اشر", "اش")})
-_UNITS.update({"ستاشر": 16, "سطاشر": 16, "سطعش": 16, "ستطاشر": 16})
+_UNITS.update({stem + end: n for stem, n in _TEEN_STEMS.items() for end in ("تاشر", "طاشر", "اشر", "اش", "طاش", "تاش")})
+_UNITS.update({"ستاشر": 16, "سطاشر": 16, "سطعش": 16, "ستطاشر": 16, "سطاش": 16, "ستاش": 16})
 _HUNDREDS.update(
     {
         "تلتمية": 300,

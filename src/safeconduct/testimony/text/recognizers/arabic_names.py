@@ -22,13 +22,19 @@ from pathlib import Path
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from safeconduct.testimony.text.recognizers.lexicon import ARABIC_GIVEN_NAMES, ARABIC_STOPWORDS
+from safeconduct.testimony.text.recognizers.lexicon import (
+    ARABIC_GIVEN_NAMES,
+    ARABIC_NAMES_THAT_ARE_WORDS,
+    ARABIC_STOPWORDS,
+)
 from safeconduct.testimony.text.vocabulary import arabic_zipf
 
 #: How often a word must be counted as a given name, for how common it may be as a word (Zipf): a rare word
 #: needs little evidence; a word as common as "عبده" (4.3) needs a name borne by many ("قاسي", harsh, 3.9,
 #: counted 3 times, is no name here).
 _GIVEN_EVIDENCE = ((3, 3.5), (5, 4.0), (20, 5.0))
+#: From this frequency a given name is also an everyday word: a name only in context (see `_in_context`).
+_AMBIGUOUS_ZIPF = 4.0
 #: A word that follows a name (father, grandfather, family) needs this count and to be no everyday word.
 _MIN_NEXT = 2
 #: Zipf frequency (log10 of occurrences per billion words) from which a word is an everyday word.
@@ -36,6 +42,7 @@ _MAX_ZIPF = 5.0
 _SCORE = 0.55
 _WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _KEY = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
+_WORD_KEYS = frozenset(w.translate(_KEY) for w in ARABIC_NAMES_THAT_ARE_WORDS)
 #: Fused "and", "so", "in/with", "to", "like" in front of a name (وبخيت، لنسيمة).
 _PREFIXES = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 #: Words that link a name to the next one ("son of", "family of").
@@ -76,15 +83,16 @@ def _index_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def name_index() -> tuple[frozenset[str], frozenset[str]]:
-    """(given names, any name word) as folded keys; our own list alone when the index is not installed."""
+def name_index() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(given names, any name word, given names that are also everyday words) as folded keys; our own lists
+    alone when the index is not installed."""
     try:
         db_path = _index_path()
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as con:
             rows = con.execute("SELECT arabic_key, role, sum(count) FROM units GROUP BY arabic_key, role").fetchall()
     except (FileNotFoundError, sqlite3.Error):
         listed = frozenset(key(n) for n in ARABIC_GIVEN_NAMES)
-        return listed, listed
+        return listed, listed, _WORD_KEYS
     given: Counter[str] = Counter()
     every: Counter[str] = Counter()
     for k, role, count in rows:
@@ -101,7 +109,8 @@ def name_index() -> tuple[frozenset[str], frozenset[str]]:
     words = frozenset(k for k in candidates if common[k] < _MAX_ZIPF)
     named = {k for k in words if any(given[k] >= n and common[k] < z for n, z in _GIVEN_EVIDENCE)}
     given_names = frozenset(named) | {key(n) for n in ARABIC_GIVEN_NAMES}
-    return given_names, words | given_names
+    ambiguous = frozenset(k for k in named if common[k] >= _AMBIGUOUS_ZIPF) | _WORD_KEYS
+    return given_names, words | given_names, ambiguous
 
 
 def _bare(word: str, names: frozenset[str]) -> str | None:
@@ -125,6 +134,22 @@ def _follows(word: str, names: frozenset[str]) -> bool:
 
 _STOP_KEYS = frozenset(key(w) for w in ARABIC_STOPWORDS)
 _LISTED = frozenset(ARABIC_GIVEN_NAMES)
+#: Words before a name that say one follows (kin, titles, "named"); "كل" and "يوم" before a weekday say not.
+_CUES = frozenset(
+    key(w)
+    for w in """أخي اخي اخوي أخوي أختي اختي ابني بنتي زوجي زوجتي مرتي جوزي عمي خالي عمتي خالتي جدي جدتي صاحبي
+    صديقي صديقتي رفيقي الأخ الاخ الأخت الاخت المدعو المدعوة اسمه اسمها اسمي يدعى تدعى الحاج الحاجة الشيخ الأستاذ
+    الاستاذ السيد السيدة السجين السجينة المتهم المتهمة الموقوف الموقوفة الطفل الطفلة المواطن المواطنة
+    أنا انا اني آني بتي ولدي ابوي أبوي امي أمي خوي خويا اخويا ختي""".split()
+)
+
+
+def _in_context(text: str, words: list[re.Match[str]], i: int) -> bool:
+    """A word before it introduces a name (أخي، المدعو، الحاج), right before it, in the same sentence."""
+    if i == 0 or text[words[i - 1].end() : words[i].start()] != " ":
+        return False
+    before = key(words[i - 1].group())
+    return before in _CUES or (before[:1] in ("و", "ف") and before[1:] in _CUES)
 
 
 class ArabicNameRecognizer(EntityRecognizer):
@@ -142,7 +167,7 @@ class ArabicNameRecognizer(EntityRecognizer):
         words = list(_WORD.finditer(text))
         if not words:
             return []
-        given, every = name_index()
+        given, every, ambiguous = name_index()
         results: list[RecognizerResult] = []
         i = 0
         while i < len(words):
@@ -163,6 +188,9 @@ class ArabicNameRecognizer(EntityRecognizer):
                     end, j = words[j].end(), j + 1
                 else:
                     break
+            if key(bare) in ambiguous and j == i + 1 and not _in_context(text, words, i):
+                i += 1  # "أمل" alone is hope, "كل خميس" every Thursday
+                continue
             results.append(RecognizerResult("PERSON", first.start(), end, _SCORE))
             i = j
         return results

@@ -41,6 +41,14 @@ ARABIC_GIVEN_NAMES = (
     )
 )
 
+#: Given names that are also everyday words (أمل hope, كريم generous, نور light, خميس Thursday, ياسر "a lot"
+#: in Hassaniya): a name only with a name after it or a word before it that introduces one (see arabic_names).
+ARABIC_NAMES_THAT_ARE_WORDS = frozenset(
+    """أمل امل نور كريم جميل جميلة فاضل كامل ياسر منى هدى وفاء سلام صباح فرح رحمة عادل حكيم لطيف منير بدر قمر
+    شمس زهرة ورد نجمة غالية حياة سيف أسد اسد نمر صقر خميس جمعة سبت عيد رجب شعبان رمضان مبارك طيب الطيب غريب
+    وحيد حر أحلام احلام أماني اماني سعادة نعمة رجاء دنيا سماح حنان نسيم ربيع صفاء ندى""".split()
+)
+
 ARABIC_STOPWORDS = frozenset(
     """في من إلى على عن مع بعد قبل عند حتى ثم أو و أن إن كان كانت كانوا يكون قال قالت هو هي هم
     نحن أنا أنت الذي التي الذين هذا هذه ذلك تلك لا لم لن ما قد كل بعض كتب سنة يوم أمام خارج داخل
@@ -52,7 +60,8 @@ ARABIC_STOPWORDS = frozenset(
     هدول هالشي كمان برضو ايضا أيضا بعدو لسّا هلأ هلق هلا هسه هسا هسة اليوم امبارح مبارح بكرة بكرا راح رح صار
     صارت اجا إجا جاء جا اجت إجت وصل وصلت قلي قللي قالي قاللي بدي بده بدها بدنا لازم ممكن يمكن والله وبعد
     فقط كله كلهم كلنا نفس حالي حاله حالها لحالي لحاله مرة مرات زلمة رجال نسوان ولاد اولاد أولاد
-    سنتين سنين سنوات شهر شهرين شهور أشهر اشهر أسبوع اسبوع أسبوعين اسبوعين أيام ايام يومين""".split()
+    سنتين سنين سنوات شهر شهرين شهور أشهر اشهر أسبوع اسبوع أسبوعين اسبوعين أيام ايام يومين
+    أخي اخي اخوي أخوي أختي اختي ابني بنتي زوجي زوجتي مرتي جوزي عمي خالي عمتي خالتي أمي امي أبوي ابوي""".split()
 )
 
 #: Given names common where our users come from (Sahel, Lake Chad, Sudan, Great Lakes, the Levant), in
@@ -156,7 +165,8 @@ CHAT_WORDS = frozenset(
     chwaya chwiya barsha hatta w9t wa9t wa9et lwa9t nharr nhar lil lila sbah 3chiya ghadi ghadia bghit bghina
     daba db dyali dyalek dyal hna houma 7na 7atta 7aja 7ajet 7abit n7ebek nchoufek nchouf chouf 3ayla 3a2ila
     weldi bnti mra rajel s7abi sa7bi 5ouya hamdullah hamdoulillah inchaallah wlh wallahi ya3tik saha sa77a
-    yemma yema mama mma baba daron daronne darons ke ki c cé g jsp jvai jvé jfai jfais""".split()
+    yemma yema mama mma baba daron daronne darons ke ki c cé g jsp jvai jvé jfai jfais
+    innit ngl fr lowkey bruv bro fam wallahi insyaallah insya'allah alhamdulillah ya5i yakhi ya3ni khoya""".split()
 )
 
 #: Everyday words of this field that the general word lists lack ("katiba", "talibé"): never taken for a

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 from safeconduct.testimony.text.recognizers.base import ART, ARW, CAP, Rule, rule
-from safeconduct.testimony.text.recognizers.lexicon import ARABIC_GIVEN_NAMES, ARABIC_STOPWORDS
+from safeconduct.testimony.text.recognizers.lexicon import (
+    ARABIC_GIVEN_NAMES,
+    ARABIC_NAMES_THAT_ARE_WORDS,
+    ARABIC_STOPWORDS,
+)
 
 _KUNYA = r"(?:Abu|Abū|Abou|Aboul|Abul|Umm|Oum|Om|Ummu|Ibn|Bint)"
 _PARTICLE = r"(?:ibn|bin|ben|bint|ould|Ould|ag|Ag|wuld|dan|de|da|van|el|al)"
@@ -73,7 +77,8 @@ _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
 #: A name goes on word after word, but "و" + word is "and …" unless the word is itself a name (وليد، وفاء).
 _AR_AND = r"و(?!(?:ليد|ائل|سام|داد|جدان|فاء|لاء|طبان|عد|هيب|صفي|رد|ديع|جيه)(?![\u0621-\u064A]))"
 _AR_NEXT = rf"(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A])|{_AR_AND}){ARW})"
-_AR_GIVEN = "|".join(sorted(ARABIC_GIVEN_NAMES, key=len, reverse=True))
+#: Our list less the names that are also everyday words (those need context: arabic_names.py).
+_AR_GIVEN = "|".join(sorted(ARABIC_GIVEN_NAMES - ARABIC_NAMES_THAT_ARE_WORDS, key=len, reverse=True))
 
 
 def _not_a_stop_word(mention: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from safeconduct.testimony.text.recognizers.base import ART, ARW, CAP, Rule, rule
+from safeconduct.testimony.text.recognizers.gazetteer import place_names
 from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS, MONTHS_AR, MONTHS_EN, MONTHS_FR
 from safeconduct.testimony.text.vocabulary import common_words
 
@@ -39,13 +40,14 @@ _BUSINESS_EN = (
 )
 _BUSINESS_FR = (
     r"boulangerie|épicerie|crèche|garage|pharmacie|restaurant|société|entreprise|magasin|boutique|snack|"
-    r"kebab|taxiphone|pizzeria|supérette|hôtel|atelier|boucherie|salon|laverie"
+    r"kebab|taxiphone|pizzeria|supérette|hôtel|atelier|boucherie|salon|laverie|quincaillerie|droguerie|cordonnerie|"
+    r"bijouterie|poissonnerie|fromagerie|papeterie|auto-école|carrosserie|menuiserie|maçonnerie|cafétéria|friterie"
 )
 _BUSINESS_AR = (
     r"محل|مخبز|فرن|روضة|حضانة|مطعم|صيدلية|ورشة|شركة|معمل|مشغل|بقالية|بقالة|سوبرماركت|دكان|مكتبة|مكتب|ديوان|دائرة|"
     r"هيئة|مركز|منظمة|جمعية|مضافة|مدرسة|متوسطة|ثانوية|إعدادية|اعدادية|ابتدائية|معهد|جامعة|مستوصف|عيادة|سجن|"
     r"مسجد|جامع|نادي|مقهى|قهوة|كراج|صالون|كلية|مغسلة|محكمة|مصنع|مستشفى|مشفى|فندق|مطبعة|مصرف|خلوة|حسينية|"
-    r"مزرعة|ملحمة|حلاقة|محمصة|مطحنة"
+    r"مزرعة|ملحمة|حلاقة|محمصة|مطحنة|معرض|معصرة|مقاولات|حانوت|بوتيك|محلات|مكتبة|مخازن|مصبغة|كافتيريا|كافيه|مطبخ"
 )
 #: Places of work, study and worship a person is known at (heads of an ORG's name, English and French).
 _INSTITUTION_EN = (
@@ -246,7 +248,13 @@ def extra_rules() -> list[Rule]:
             rf"(?i:\b(?:dans le|du|au)\s+(?P<m>{_DEPARTEMENT_WORDS})\b)(?!\s+(?:{MONTHS_FR}|ans|euros?|%))",
             0.5,
         ),
-        rule("PLACE", rf"{CAP} \((?P<m>0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])\)", 0.6),
+        # A town and its département in brackets ("Lunel (34)"); after a person's name it is an age ("(29)").
+        rule(
+            "PLACE",
+            rf"(?P<m>{CAP} \((?:0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])\))",
+            0.6,
+            keep=lambda m: m.split(" (")[0] in place_names(),
+        ),
         # A French département said by its number ("les gars du 93", "dans le 9-3", "j'habite le 95").
         rule(
             "PLACE",
@@ -263,7 +271,7 @@ def extra_rules() -> list[Rule]:
         ),
         rule(
             "ORG",
-            rf"{_NO_AR}(?:و?[بل]|و|ف)?(?:ال)?(?:{_BUSINESS_AR}){_END_AR}{_AR_NEXT}(?:\s+ال{ARW})?"
+            rf"{_NO_AR}(?:و?[بل]|و|ف)?(?:ال)?(?:{_BUSINESS_AR}){_END_AR}{_AR_NEXT}(?:\s+ال{ARW}){{0,2}}"
             rf"(?:\s+(?:لل|لإ|لا|ل){ARW}(?:\s+ال{ARW})?)?(?:\s+(?:في|ب)\s*(?:ال)?{ARW})?",
             0.5,
         ),
@@ -315,7 +323,12 @@ def extra_rules() -> list[Rule]:
         ),
         # A business named in lower case by a recogniser: an Arabic article, a name, a business noun.
         rule("ORG", rf"\b(?:al|el)[ -][a-z]{{3,}}(?:\s+[a-z]{{3,}})?\s+(?:{_BUSINESS_EN}|{_BUSINESS_FR})\b", 0.55),
-        rule("ORG", rf"\b(?i:{_BUSINESS_FR})\s+(?:de la |du |des |chez |de |d')?{CAP}(?:\s+(?:{CAP}|de|du|&))*", 0.75),
+        rule(
+            "ORG",
+            rf"\b(?i:{_BUSINESS_FR})\s+(?:de la |du |des |chez |de |d')?{CAP}(?:\s+(?:{CAP}|de|du|&))*"
+            r"(?:\s+(?:et|&)\s+(?:fils|frères|freres|cie|associés|associes))?",  # "garage Diallo et frères"
+            0.75,
+        ),
         rule(
             "ORG",
             rf"\b(?:worked|working|works|work|job|employed|travaillait|travaille|travaillé|bossait|bosse|employée?)\s+"
