@@ -101,7 +101,7 @@ GROUPS_AND_INSTITUTIONS = frozenset(
     msf iom oim nato otan interpol ofpra red-cross croix-rouge red-crescent croissant-rouge nusra al-nusra
     jabhat-al-nusra hts hayat-tahrir-al-sham jnim aqmi aqim mujao iswap ansaru minusma barkhane serval amisom
     monusco ecowas cedeao frontex kfor jtf cjtf civilian-jtf ei-k iskp hashd hachd pmf pmu hashd-al-shaabi
-    ase spip pjj dgsi dgse الخلافة أشبال اشبال
+    ase spip pjj dgsi dgse densus الخلافة أشبال اشبال
     الدولة داعش الدواعش تنظيم القاعدة طالبان البيشمركة البشمركة قسد حزب الأمم المفوضية اليونيسف
     الصليب الهلال""".split()
 ) | frozenset(
