@@ -41,7 +41,7 @@ class EmbeddedWorker:
         """Put back in the queue the jobs a previous server left "running": those whose heartbeat counter
         stands still for a few beats (another live server process on the same database keeps its own)."""
         with self.runtime.db() as db:
-            seen = dict(db.execute(select(Job.id, Job.beat).where(Job.state == "running")).tuples().all())
+            seen = dict(db.execute(select(Job.id, Job.beat).where(Job.state == "running")).all())
         if not seen or self._stopping.wait(runner.HEARTBEAT_SECONDS * 2.5):
             return
         with self.runtime.db() as db:

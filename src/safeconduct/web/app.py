@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -130,6 +132,18 @@ def embedded_worker_wanted(runtime: Runtime) -> bool:
         os.environ.get("SAFECONDUCT_EMBEDDED_WORKER", "1") != "0"
 
 
+#: FastAPI 0.16x traces every request with OpenTelemetry (the client's address among the span attributes) as
+#: soon as a provider is configured in the process or `FASTAPI_OTEL_AUTO_CONFIGURE=true` adds exporters from
+#: the environment. No request of ours is ever traced or exported: the threat model's "no IP address logged".
+_TELEMETRY_OFF = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                  "auto_configure": False}
+
+
+def _no_telemetry() -> dict[str, Any]:
+    """FastAPI's `telemetry` argument turned off, where the installed FastAPI has one."""
+    return {"telemetry": dict(_TELEMETRY_OFF)} if "telemetry" in inspect.signature(FastAPI.__init__).parameters else {}
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     """Build the app; fails at once (not at the first request) if the installation is missing."""
     _ = runtime.org
@@ -142,6 +156,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         docs_url=None,  # the interactive docs page loads scripts from a CDN: never on this server
         redoc_url=None,
         lifespan=_lifespan(runtime, mail),
+        **_no_telemetry(),
     )
     app.state.runtime = runtime
     app.state.mail_settings = mail

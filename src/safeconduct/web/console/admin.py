@@ -162,7 +162,7 @@ def audit_page(request: Request, staff: StaffAccess = Depends(admin_access), db:
                               before_id=before, limit=AUDIT_PAGE + 1)
     except NotFound as exc:
         error, found = translate(request, exc.message, **exc.params), []
-    labels = dict(db.execute(select(Case.id, Case.label)).tuples().all())
+    labels = dict(db.execute(select(Case.id, Case.label)).all())
     more = len(found) > AUDIT_PAGE
     found = found[:AUDIT_PAGE]
     return render(request, "staff/audit.html", {
