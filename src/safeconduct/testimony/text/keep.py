@@ -167,6 +167,13 @@ GROUPS_AND_INSTITUTIONS = frozenset(
         "ansar al-sharia",
         "ansar al-charia",
         "densus 88",
+        "counter terrorism policing",
+        "gardaí",
+        "gardai",
+        "the gardaí",
+        "adf",
+        "quai d'orsay",
+        "sem",
         "global affairs canada",
         "foreign office",
         "state department",
@@ -218,7 +225,7 @@ GROUPS_AND_INSTITUTIONS = frozenset(
 FILLERS = frozenset(
     """euh heu bah hein wesh wsh lol mdr ptdr genre quoi um uh erm hmm mmm ok okay yeah ya yani ya3ni
     wallah wallahi inchallah inshallah yallah habibi khalas يعني يعنى والله خلص طيب اي ايه انو ouais ouai
-    tbh idk lmao omg btw jsp tkt wsh innit ngl insyaallah ya5i yakhi
+    tbh idk lmao omg btw jsp tkt wsh innit ngl insyaallah ya5i yakhi yalla tnx brabi
     wech bref voilà voila frère frérot akhi wollah starfoullah hamdoulah hamdoullah mashallah wAllah هلأ هلق
     وهلأ ولك يا_ريت""".split()
 )
@@ -351,12 +358,19 @@ def narrows_down(surface: str, start: int, end: int, text: str, places: Iterable
         return True
     for s, e in places:
         gap = text[e:start] if e <= start else text[end:s] if s >= end else None
-        if gap is not None and len(gap) <= _NEAR_PLACE and set(_GAP_WORD.findall(gap.lower())) <= _GAP_WORDS:
+        words = set(_GAP_WORD.findall(gap.lower())) if gap is not None else set()
+        # "Tripoli, near Syria" says where the place is; "to Turkey, then to Tabqa" only where one went
+        if gap is not None and len(gap) <= _NEAR_PLACE and words <= _GAP_WORDS and words & _WHERE_WORDS:
             return True
     return False
 
 
 _GAP_WORD = re.compile(r"[^\W\d_]+|[^\w\s,'’-]")
+#: Words that place a place by its country ("near", "north of", "border"), not a mere "in" or "to".
+_WHERE_WORDS = frozenset(
+    """near north south east west eastern northern southern western countryside border province region part close
+    by nord sud est ouest campagne frontière région côté près قرب شمال جنوب شرق غرب ريف حدود بالقرب""".split()
+)
 #: Words that may stand between a place and a country that locates it ("Tripoli, in the north of Lebanon").
 _GAP_WORDS = frozenset(
     """in near of the north south east west eastern northern southern western countryside border province

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from safeconduct.testimony.text.keep import is_generic_word
 from safeconduct.testimony.text.model import Finding, Kind
+from safeconduct.testimony.text.recognizers.arabic_names import everyday_name
 from safeconduct.testimony.text.recognizers.lexicon import CHAT_WORDS, NOT_IDENTIFYING
 from safeconduct.testimony.text.vocabulary import has_unknown_word
 
@@ -35,7 +36,7 @@ _NOT_A_NAME = frozenset(
     """abu abou umm oum om ibn bin ben bint ould ag al el the le la de du des mr mrs ms dr dr. mme colonel
     captain lieutenant commander general major sheikh cheikh cheick imam emir hajj hajja malam mallam
     doctor madame monsieur capitaine commandant marabout docteur uncle aunt mama papa sergeant el-hadj
-    أبو أم ابن بن بنت العقيد الدكتور الضابط الشيخ القائد الحاج""".split()
+    أبو أم ابن بن بنت العقيد الدكتور الضابط الشيخ القائد الحاج ولد ود منت آل ابو ام عبد""".split()
 )
 _PROPAGATE = {
     Kind.PERSON,
@@ -132,6 +133,9 @@ def _same_entity(term: str, match: str, language: str, known: frozenset[str]) ->
     return other == core or has_unknown_word(core, language, known)
 
 
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
+
+
 def propagate(spans: list[Span], text: str, language: str = "", known: frozenset[str] = frozenset()) -> list[Span]:
     """Add every other occurrence of each detected entity, and of each part of a person's full name.
 
@@ -155,6 +159,8 @@ def propagate(spans: list[Span], text: str, language: str = "", known: frozenset
     for (kind, term), score in terms.items():
         if is_generic_word(term):
             continue  # a country or nationality is hidden only where its context narrows the person down
+        if kind is Kind.PERSON and _ARABIC_WORD.fullmatch(term) and everyday_name(term):
+            continue  # "اسمها أمل، وما ضل عندي أمل": the name, then hope
         for m in _pattern(term).finditer(text):
             if _same_entity(term, m.group(), language, known):
                 found.append(Span(kind, m.start(), m.end(), score, "propagated"))

@@ -248,7 +248,7 @@ def _number_value(word: str) -> int | None:
 
 def _bare(w: str) -> str:
     """An Arabic number word without the preposition written onto it ("بألفين" in 2000, "بتسعة" on the 9th)."""
-    for prefix in ("وب", "ب", "ل"):
+    for prefix in ("وبال", "بال", "فال", "وب", "ب", "ل"):
         rest = w[len(prefix) :]
         if w.startswith(prefix) and len(rest) > 2 and (rest in _UNITS or rest in _HUNDREDS or rest in _THOUSANDS):
             return rest

@@ -46,7 +46,7 @@ _WORD_KEYS = frozenset(w.translate(_KEY) for w in ARABIC_NAMES_THAT_ARE_WORDS)
 #: Fused "and", "so", "in/with", "to", "like" in front of a name (وبخيت، لنسيمة).
 _PREFIXES = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 #: Words that link a name to the next one ("son of", "family of").
-_LINKS = frozenset("بن ابن بنت ولد ود آل".split())
+_LINKS = frozenset("بن ابن بنت ولد ود آل منت".split())
 #: Words the index counts as names but that a testimony uses as words: titles, kin, roles, verbs.
 _NOT_NAMES = frozenset(
     """الحاج حاج الحاجة حاجة أمير امير قائد شيخ الشيخ معلم معلّم أمه امه أبوه ابوه أخوه اخوه صديقه صاحب صاحبه
@@ -134,6 +134,7 @@ def _follows(word: str, names: frozenset[str]) -> bool:
 
 _STOP_KEYS = frozenset(key(w) for w in ARABIC_STOPWORDS)
 _LISTED = frozenset(ARABIC_GIVEN_NAMES)
+_NAMED_AFTER = frozenset(key(w) for w in "اسمه اسمها اسمو اسمي".split())
 #: Words before a name that say one follows (kin, titles, "named"); "كل" and "يوم" before a weekday say not.
 _CUES = frozenset(
     key(w)
@@ -145,11 +146,41 @@ _CUES = frozenset(
 
 
 def _in_context(text: str, words: list[re.Match[str]], i: int) -> bool:
-    """A word before it introduces a name (أخي، المدعو، الحاج), right before it, in the same sentence."""
+    """A word right before it introduces a name (أخي، المدعو، الحاج), or one right after it says it is one
+    ("نور اسمه")."""
+    if i + 1 < len(words) and key(words[i + 1].group()) in _NAMED_AFTER:
+        return True
     if i == 0 or text[words[i - 1].end() : words[i].start()] != " ":
         return False
     before = key(words[i - 1].group())
     return before in _CUES or (before[:1] in ("و", "ف") and before[1:] in _CUES)
+
+
+#: "son of", "daughter of" in the Sahel, Sudan and Mauritania, said between two names or before one.
+_PATRONYMS = frozenset("ولد ود منت بنت".split())
+
+
+def _linked_name(text: str, words: list[re.Match[str]], i: int, every: frozenset[str]) -> tuple[int, int] | None:
+    """The span of "<name> ولد/ود/منت <name>" around the link at `i`, when a known name follows it; the word
+    before joins when it is no everyday word."""
+    if words[i].group() not in _PATRONYMS or i + 1 >= len(words):
+        return None
+    after = words[i + 1]
+    if text[words[i].end() : after.start()] != " " or not _follows(after.group(), every):
+        return None
+    if arabic_zipf(after.group()) >= 4.0:  # "ولد صغير" is a small boy
+        return None
+    start = words[i].start()
+    if i > 0 and text[words[i - 1].end() : words[i].start()] == " ":
+        before = words[i - 1].group()
+        if key(before) not in _STOP_KEYS and arabic_zipf(before) < 3.0:
+            start = words[i - 1].start()
+    return start, after.end()
+
+
+def everyday_name(word: str) -> bool:
+    """A given name that is also an everyday word (أمل hope): its other occurrences are not the name."""
+    return key(word) in name_index()[2]
 
 
 class ArabicNameRecognizer(EntityRecognizer):
@@ -172,6 +203,11 @@ class ArabicNameRecognizer(EntityRecognizer):
         i = 0
         while i < len(words):
             first = words[i]
+            linked = _linked_name(text, words, i, every)
+            if linked is not None:  # "السالكة منت الداه", "ود النعيم": a name said as "daughter/son of"
+                results.append(RecognizerResult("PERSON", linked[0], linked[1], _SCORE))
+                i += 2
+                continue
             bare = _bare(first.group(), given)
             # a name seldom starts with the article: "العيد" is the feast, "النور" the light (our own list
             # holds the few that do)

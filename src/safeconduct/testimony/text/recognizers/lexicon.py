@@ -46,7 +46,7 @@ ARABIC_GIVEN_NAMES = (
 ARABIC_NAMES_THAT_ARE_WORDS = frozenset(
     """أمل امل نور كريم جميل جميلة فاضل كامل ياسر منى هدى وفاء سلام صباح فرح رحمة عادل حكيم لطيف منير بدر قمر
     شمس زهرة ورد نجمة غالية حياة سيف أسد اسد نمر صقر خميس جمعة سبت عيد رجب شعبان رمضان مبارك طيب الطيب غريب
-    وحيد حر أحلام احلام أماني اماني سعادة نعمة رجاء دنيا سماح حنان نسيم ربيع صفاء ندى""".split()
+    وحيد حر أحلام احلام أماني اماني سعادة نعمة رجاء دنيا سماح حنان نسيم ربيع صفاء ندى نهار""".split()
 )
 
 ARABIC_STOPWORDS = frozenset(
@@ -61,7 +61,8 @@ ARABIC_STOPWORDS = frozenset(
     صارت اجا إجا جاء جا اجت إجت وصل وصلت قلي قللي قالي قاللي بدي بده بدها بدنا لازم ممكن يمكن والله وبعد
     فقط كله كلهم كلنا نفس حالي حاله حالها لحالي لحاله مرة مرات زلمة رجال نسوان ولاد اولاد أولاد
     سنتين سنين سنوات شهر شهرين شهور أشهر اشهر أسبوع اسبوع أسبوعين اسبوعين أيام ايام يومين
-    أخي اخي اخوي أخوي أختي اختي ابني بنتي زوجي زوجتي مرتي جوزي عمي خالي عمتي خالتي أمي امي أبوي ابوي""".split()
+    أخي اخي اخوي أخوي أختي اختي ابني بنتي زوجي زوجتي مرتي جوزي عمي خالي عمتي خالتي أمي امي أبوي ابوي
+    جاو جاوا جاونا جينا جات اجو اجوا""".split()
 )
 
 #: Given names common where our users come from (Sahel, Lake Chad, Sudan, Great Lakes, the Levant), in
@@ -138,7 +139,9 @@ PEOPLES_ARABIC = frozenset(
     إيزيدي أوزبكي طاجيكي فلسطيني إريتري إثيوبي كيني أوغندي كونغولي نيجري
     شركسي شبكي كاكائي فلمنكي دنماركي سويدي نرويجي هولندي كندي أسترالي استرالي أمريكي امريكي بوسني ألباني
     كوسوفي داغستاني أذري قوقازي تركستاني أويغوري ايغوري صيني هندي بنغالي إندونيسي ماليزي طاجيكي قرغيزي
-    كازاخي جورجي إسباني اسباني إيطالي ايطالي برتغالي سويسري نمساوي مندائي صابئي""".split()
+    كازاخي جورجي إسباني اسباني إيطالي ايطالي برتغالي سويسري نمساوي مندائي صابئي
+    بحريني عماني عُماني قطري كويتي إماراتي اماراتي شاوي طارقي ترقي قبائلي بودوماوي كانوري زغاوي فلاتي تباوي
+    هوساوي برقاوي جعلي شايقي دنقلاوي بجاوي رشايدي""".split()
 )
 
 #: Names the NER models tag as organisations that identify nobody (apps, religions, big institutions).
@@ -166,7 +169,8 @@ CHAT_WORDS = frozenset(
     daba db dyali dyalek dyal hna houma 7na 7atta 7aja 7ajet 7abit n7ebek nchoufek nchouf chouf 3ayla 3a2ila
     weldi bnti mra rajel s7abi sa7bi 5ouya hamdullah hamdoulillah inchaallah wlh wallahi ya3tik saha sa77a
     yemma yema mama mma baba daron daronne darons ke ki c cé g jsp jvai jvé jfai jfais
-    innit ngl fr lowkey bruv bro fam wallahi insyaallah insya'allah alhamdulillah ya5i yakhi ya3ni khoya""".split()
+    innit ngl fr lowkey bruv bro fam wallahi insyaallah insya'allah alhamdulillah ya5i yakhi ya3ni khoya
+    yalla yallah tnx thx brabi barabi 3afak 3fak please plz twensa souri souriya""".split()
 )
 
 #: Everyday words of this field that the general word lists lack ("katiba", "talibé"): never taken for a
@@ -196,7 +200,7 @@ MONTHS_AR = (
     "كانون الثاني|كانون الأول|تشرين الأول|تشرين الثاني|شباط|آذار|اذار|نيسان|أيار|ايار|حزيران|تموز|آب|"
     "أيلول|ايلول|يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|"
     "نوفمبر|ديسمبر|محرم|صفر|ربيع الأول|ربيع الآخر|جمادى الأولى|جمادى الآخرة|رجب|شعبان|رمضان|شوال|"
-    "ذو القعدة|ذو الحجة"
+    "ذو القعدة|ذو الحجة|ذي القعدة|ذي الحجة"
 )
 DAYS_EN = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 DAYS_FR = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"

@@ -6,6 +6,7 @@ import re
 
 from safeconduct.testimony.text.recognizers.base import CAP, Rule, rule
 from safeconduct.testimony.text.recognizers.lexicon import ARABIC_STOPWORDS, PEOPLES_ARABIC, PEOPLES_LATIN
+from safeconduct.testimony.text.vocabulary import arabic_zipf
 
 
 def _alternation(words: frozenset[str]) -> str:
@@ -18,6 +19,13 @@ _AR_MINORITIES = (
     "شاوية|ريافة|صحراوة|شبك|كاكائية|صابئة|يزيدية|ايزيدية|إيزيدية|دروز|بلوش|هزارة|بشتون|اويغور|أويغور|شيشان|داغستان"
 )
 _AR_STOP = "|".join(sorted(ARABIC_STOPWORDS, key=len, reverse=True))
+
+
+def _rare_clan_name(mention: str) -> bool:
+    head, name = mention.split()[0], mention.split()[-1]
+    if head.endswith("رير"):  # a Somali lineage: never an everyday phrase
+        return True
+    return name not in ("آدم", "ادم", "عمي", "خالي", "عمنا", "الحرام", "الناس") and arabic_zipf(name) < 4.0
 
 
 def people_rules() -> list[Rule]:
@@ -50,6 +58,15 @@ def people_rules() -> list[Rule]:
             rf"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف)?(?:عشيرة|قبيلة|فخذ|عشائر|قبائل)\s+(?:ال)?[\u0621-\u064A]{{3,}}"
             rf"(?:\s+(?!(?:{_AR_STOP})(?![\u0621-\u064A]))[\u0621-\u064A]{{3,}}(?=\s*[،,.]|\s*$|\s+(?:{_AR_STOP})(?![\u0621-\u064A])))?",
             0.7,
+        ),
+        # A clan or family named by "sons of", "house of" ("بني عويمر", "أولاد جمعة", "عيلة الدغيمات", "رير عبدالله"),
+        # when the name after it is no everyday word ("أولاد عمي" are cousins, "بني آدم" people).
+        rule(
+            "NATIONALITY",
+            rf"(?<![\u0621-\u064A])(?:و|ب|ل|وب|ف)?(?:بني|أولاد|اولاد|ولاد|عيلة|عيلت|عائلة|رير)\s+"
+            rf"(?!(?:{_AR_STOP})(?![\u0621-\u064A]))[\u0621-\u064A]{{3,}}",
+            0.55,
+            keep=_rare_clan_name,
         ),
         # Peoples named by a broken plural, a small minority wherever the testimony is set (التركمان، الزغاوة).
         rule(

@@ -47,7 +47,7 @@ _NOUNS_FR = (
 _AR_PLACE_ADJECTIVES = (
     "الجديدة|الجديد|القديمة|القديم|الغربي|الغربية|الشرقي|الشرقية|الشمالي|الشمالية|الجنوبي|الجنوبية|البحري|"
     "البحرية|القبلي|القبلية|الصغير|الصغيرة|الكبير|الكبيرة|الفوقاني|الفوقانية|التحتاني|التحتانية|الفوقا|التحتا|"
-    "العليا|السفلى|السفلا|الوسطى|الفوقى|التحتى"
+    "العليا|السفلى|السفلا|الوسطى|الفوقى|التحتى|العتيق|العتيقة"
 )
 #: From this frequency an Arabic word is an everyday noun ("الطريق الجديد" the new road), not a village.
 _AR_EVERYDAY_ZIPF = 4.0
@@ -107,6 +107,13 @@ def place_rules() -> list[Rule]:
             rf"(?<![\u0621-\u064A])(?:و|ب|وب|ف|ع)?(?:ال|لل)[\u0621-\u064A]{{3,}}\s+(?:{_AR_PLACE_ADJECTIVES})(?![\u0621-\u064A])",
             0.55,
             keep=_rare_arabic_head,
+        ),
+        # the same without the article, for a name no word list knows at all ("تيلما الصغيرة")
+        rule(
+            "PLACE",
+            rf"(?<![\u0621-\u064A])(?:و|ب|وب|ف)?[\u0621-\u064A]{{3,}}\s+(?:{_AR_PLACE_ADJECTIVES})(?![\u0621-\u064A])",
+            0.5,
+            keep=lambda m: arabic_zipf(m.split()[0]) == 0.0 and m.split()[0] not in ARABIC_STOPWORDS,
         ),
         # A French estate or neighbourhood named "des …" or "du …" in speech, its head noun outside
         # ("la cité des oliviers", "quartier des géraniums", "cité du paillon vert").
