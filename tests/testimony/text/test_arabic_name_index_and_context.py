@@ -185,3 +185,41 @@ def test_english_ages_habits_and_institutions_stay_readable(text: str, secrets: 
         assert secret not in out, f"{secret!r} left in {out!r}"
     for word in kept:
         assert word in out, f"{word!r} lost in {out!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "secrets", "kept"),
+    [
+        # a country beside a hidden place is hidden only when it says where the place lies
+        ("Ma mère vient de Tripoli, près de la Syrie, dans le nord du Liban.", "fr", ["Tripoli", "Syrie", "Liban"],
+         []),
+        ("je suis parti en deux mille quinze en libye à ubari avec la katiba", "fr", ["ubari"], ["libye"]),
+        ("In June 2015 we flew via Turkey to Tabqa.", "en", ["Tabqa"], ["Turkey"]),
+        # a name that is an everyday word is not spread to its other occurrences
+        ("موظفة اسمها أمل، وما ضل عندي أمل غير فيها", "ar", [], ["عندي أمل"]),
+        ("ابني نور (نور اسمه) كان يشتغل", "ar", ["نور"], []),
+        ("هو من بني عويمر في الكرك", "ar", ["عويمر", "الكرك"], []),
+        ("عيلة الدغيمات في العريش", "ar", ["الدغيمات"], []),
+        ("كل أولاد عمي راحوا", "ar", [], ["أولاد", "عمي"]),
+        ("أنا بحرينية من المحرق", "ar", ["بحرينية", "المحرق"], []),
+        ("السالكة منت الداه من أولاد بوحبيني", "ar", ["السالكة", "الداه", "بوحبيني"], []),
+        ("عندي ولد واحد وولد صغير", "ar", [], ["ولد واحد", "صغير"]),
+        ("قعدت فمقهى Bahia مع صحابي", "ar", ["Bahia"], ["صحابي"]),
+        ("طلعت لخريف اللي فات", "ar", ["لخريف", "فات"], []),
+        ("يوم الجمعة ديك جاو", "ar", ["الجمعة", "ديك"], ["جاو"]),
+        ("انا هرب شهر خمسة", "ar", ["خمسة"], []),
+        ("ذي الحجة ١٤٤٥ هـ", "ar", ["الحجة", "١٤٤٥"], []),
+        ("بالالفين واربعطعش اجو", "ar", ["بالالفين", "واربعطعش"], []),
+        ("من قرية تيلما الصغيرة جنب البحيرة", "ar", ["تيلما"], ["البحيرة"]),
+        ("تقيم في Lövskogsgatan 12, 415 11 Göteborg مع أولادها", "ar", ["Lövskogsgatan", "415 11", "Göteborg"],
+         ["أولادها"]),
+    ],
+)
+def test_fifth_round_countries_beside_places_everyday_names_clans_patronyms_and_dates(
+    text: str, language: str, secrets: list[str], kept: list[str]
+) -> None:
+    out = hidden(text, language)
+    for secret in secrets:
+        assert secret not in out, f"{secret!r} left in {out!r}"
+    for word in kept:
+        assert word in out, f"{word!r} lost in {out!r}"
