@@ -3,11 +3,11 @@
 Testimonies name people by their given name alone (مظلوم، نسيمة، بخيت), and no list written by hand holds
 all the names of six dialect regions. UNICEF's `arabic-name-romanizer` wheel ships an index of about 30,000
 Arabic name words drawn from Wikidata and Algerian civil records, each counted as a given name or a family
-name. A word counted often enough as a given name is a name here, unless it is also an everyday word: a
-word whose frequency in Arabic text (wordfreq, offline) passes `_MAX_ZIPF` is one ("كان", "سعيد" used as
-"happy" are common; "نسيمة" is not). The chain that follows (father's and grandfather's names, a nisba
-family name, بن / ود / آل) is taken with it when each word is itself a known name or a nisba.
-Without the index only our own list is used.
+name. A word counted often enough as a given name, for how common it is as a word in Arabic text (wordfreq's
+frequencies, offline), is a name here: "نسيمة" is; "كان" (was) and "قاسي" (harsh) are not. A name that is also
+an everyday word (أمل hope, خميس Thursday) is one only with a name after it or a word that introduces it. The
+chain that follows (father's and grandfather's names, a nisba family name, بن / ود / آل) is taken with it when
+each word is itself a known name or a nisba. Without the index only our own list is used.
 """
 
 from __future__ import annotations
