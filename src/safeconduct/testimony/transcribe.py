@@ -81,9 +81,6 @@ def transcribe(
         audio,
         language=language,
         beam_size=beam_size,
-        # greedy decoding only: the fallback to sampling at higher temperatures would give another transcript
-        # on another run of the same recording (and the publication check re-reads the transcript it made)
-        temperature=0.0,
         word_timestamps=True,
         condition_on_previous_text=False,
         vad_filter=False,
