@@ -253,3 +253,69 @@ def test_evaluate_refuses_an_option_the_method_does_not_have(tmp_path: Path, opt
     args = ["evaluate", "--data", str(tmp_path), "--method", "disguise", "--option", option, "--json", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and message in result.output and not out.exists()
+
+
+@pytest.fixture
+def clip6(tmp_path: Path, speech: np.ndarray) -> Path:
+    """Six seconds, so that every draw leaves the attacker enough speech to measure (see the first test)."""
+    path = tmp_path / "clip6.flac"
+    write_audio(path, speech, 16_000)
+    return path
+
+
+def _scripted_scores(monkeypatch: pytest.MonkeyPatch, scores: list[float]) -> list[float]:
+    """The attacker returns `scores` in turn (one per draw); returns the list of scores it gave."""
+    from safeconduct.testimony.voice import attacker
+
+    given: list[float] = []
+
+    def scripted(_a: np.ndarray, _b: np.ndarray) -> float:
+        given.append(scores[len(given)])
+        return given[-1]
+
+    monkeypatch.setattr(attacker, "similarity", scripted)
+    return given
+
+
+def _draw_alone(tmp_path: Path, clip: Path, seed: int) -> np.ndarray:
+    out = tmp_path / f"alone-{seed}.flac"
+    anonymize_file(clip, out, "disguise", seed=seed, measure=False)
+    return decode_audio(out)[0]
+
+
+def test_a_draw_the_attacker_takes_for_the_original_is_drawn_again(
+    tmp_path: Path, clip6: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safeconduct.testimony.voice.anonymize import DRAW_SEED_STEP
+
+    given = _scripted_scores(monkeypatch, [0.9, 0.6])
+    out = tmp_path / "out.flac"
+    report = anonymize_file(clip6, out, "disguise", seed=SEED)
+    assert given == [0.9, 0.6]
+    assert report.level == "moderate" and report.similarity == 0.6
+    assert any("drawn again (2 draws" in note for note in report.notes)
+    kept = decode_audio(out)[0]
+    assert np.array_equal(kept, _draw_alone(tmp_path, clip6, SEED + DRAW_SEED_STEP))  # the second draw's sound
+    assert not np.array_equal(kept, _draw_alone(tmp_path, clip6, SEED))
+    assert json.loads(report_paths(out)[0].read_text())["similarity"] == 0.6
+    assert not list(tmp_path.glob(".safeconduct-*"))  # no draw left behind
+
+
+def test_when_every_draw_is_weak_the_closest_to_a_stranger_is_kept_and_called_weak(
+    tmp_path: Path, clip6: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safeconduct.testimony.voice.anonymize import DRAW_SEED_STEP, MAX_DRAWS
+
+    given = _scripted_scores(monkeypatch, [0.9, 0.75, 0.95, 0.85, 0.88])
+    out = tmp_path / "out.flac"
+    report = anonymize_file(clip6, out, "disguise", seed=SEED)
+    assert len(given) == MAX_DRAWS == 5
+    assert report.level == "weak" and report.similarity == 0.75 and "Do not publish" in report.verdict
+    assert np.array_equal(decode_audio(out)[0], _draw_alone(tmp_path, clip6, SEED + DRAW_SEED_STEP))
+
+
+def test_a_good_first_draw_is_not_drawn_again(tmp_path: Path, clip6: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    given = _scripted_scores(monkeypatch, [0.5, 0.1])
+    report = anonymize_file(clip6, tmp_path / "out.flac", "disguise", seed=SEED)
+    assert given == [0.5] and report.level == "strong"
+    assert not any("drawn again" in note for note in report.notes)

@@ -13,6 +13,7 @@ same spoken placeholder throughout; the second speaks that script block by block
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -86,16 +87,71 @@ def anonymize_file(
     """Anonymize `src` into `dst` and write `dst`.privacy.json/.html; return the report.
 
     `seed` is for reproducible evaluation only: by default the method draws its secrets with `secrets`.
-    `progress(done_seconds, total_seconds)` is called after each block.
+    `progress(done_seconds, total_seconds)` is called after each block. A draw of random parameters that the
+    attacker model would take for the original voice ("weak") is thrown away and drawn again, up to
+    `MAX_DRAWS` times: one draw in six left a short synthetic voice that close (docs/benchmarks.md), and
+    a refusal to publish after hours of work is worse than a second pass.
     """
     src, dst = Path(src), Path(dst)
     check_paths(src, dst, overwrite)
     info = probe(src)
     stream = require_audio(info)
-    video_out = is_video_output(dst)
-    if video_out and not info.has_video:
+    if is_video_output(dst) and not info.has_video:
         raise AnonymizeError(f"{src.name} has no picture: choose an audio output such as .flac or .wav")
-    voice = make_method(method, seed, **(method_options or {}))
+    best: tuple[PrivacyReport, Path] | None = None
+    with tempfile.TemporaryDirectory(dir=dst.parent, prefix=".safeconduct-") as tmp:
+        for draw in range(MAX_DRAWS):
+            drawn_seed = None if seed is None else seed + draw * DRAW_SEED_STEP
+            voice = make_method(method, drawn_seed, **(method_options or {}))
+            folder = Path(tmp) / f"draw{draw}"
+            folder.mkdir()
+            output, duration, original, anonymized = _one_draw(voice, src, dst, folder, info, stream, progress)
+            report = _report(voice, dst, duration, original, anonymized, measure)
+            if best is None or _closer(best[0], report):
+                if best is not None:
+                    shutil.rmtree(best[1].parent)  # a worse draw's output is not kept
+                best = (report, output)
+            else:
+                shutil.rmtree(folder)
+            if report.level != "weak" or voice.name == "revoice":
+                break  # revoice speaks in a stock voice: another draw would not sound less like the speaker
+        assert best is not None
+        report, output = best
+        if draw:
+            report.notes.append(
+                f"The first random parameters left the voice too close to the original for the model; they were "
+                f"drawn again ({draw + 1} draws in all), which favours this one model's judgement."
+            )
+        os.replace(output, dst)
+    write_report(dst, report)
+    return report
+
+
+#: How many times the method's secret parameters are drawn before a weak result is reported as it is.
+MAX_DRAWS = 5
+#: With a given seed (evaluation only), draw k uses seed + k × this step, so every draw stays reproducible.
+DRAW_SEED_STEP = 1_000_003
+
+
+def _closer(best: PrivacyReport, candidate: PrivacyReport) -> bool:
+    """Whether `candidate` hides the voice better than `best` (a measured score beats none; lower beats higher)."""
+    if candidate.similarity is None:
+        return False
+    return best.similarity is None or candidate.similarity < best.similarity
+
+
+def _one_draw(
+    voice: VoiceMethod,
+    src: Path,
+    dst: Path,
+    folder: Path,
+    info: Any,
+    stream: Any,
+    progress: Callable[[float, float], None] | None,
+) -> tuple[Path, float, list[np.ndarray], list[np.ndarray]]:
+    """One complete pass with one draw of parameters, written in `folder`: (output, seconds, original and
+    anonymized 16 kHz speech of the first `MEASURE_SECONDS` for the measurement)."""
+    video_out = is_video_output(dst)
     rate, channels = stream.sample_rate, stream.channels
     revoice = _revoice_without_script(voice)
     if revoice is not None:
@@ -105,31 +161,27 @@ def anonymize_file(
     anonymized: list[np.ndarray] = []
     kept = 0
     done = 0
-    with tempfile.TemporaryDirectory(dir=dst.parent, prefix=".safeconduct-") as tmp:
-        audio_path = Path(tmp) / ("voice.mka" if video_out else "out" + dst.suffix.lower())
-        with AudioWriter(audio_path, rate, channels, ["-c:a", "flac"] if video_out else None) as writer:
-            for block in blocks_at_pauses(iter_audio_blocks(src, 10.0, mono=True), rate):
-                x16 = _resample(block, rate, SAMPLE_RATE)
-                y16 = fit_length(voice.process(x16), x16.size)
-                y = fit_length(_resample(y16, SAMPLE_RATE, rate), block.size)
-                writer.write(np.repeat(y[:, None], channels, axis=1))
-                if measure and kept < MEASURE_SECONDS * SAMPLE_RATE:
-                    original.append(x16)
-                    anonymized.append(y16)
-                    kept += x16.size
-                done += block.size
-                if progress:
-                    progress(done / rate, info.duration)
-            if done == 0:
-                raise AnonymizeError(f"{src.name}: the audio track is empty or could not be decoded")
-        final = audio_path
-        if video_out:
-            final = Path(tmp) / ("out" + dst.suffix.lower())
-            replace_audio_track(src, audio_path, final)
-        os.replace(final, dst)
-    report = _report(voice, dst, done / rate, original, anonymized, measure)
-    write_report(dst, report)
-    return report
+    audio_path = folder / ("voice.mka" if video_out else "out" + dst.suffix.lower())
+    with AudioWriter(audio_path, rate, channels, ["-c:a", "flac"] if video_out else None) as writer:
+        for block in blocks_at_pauses(iter_audio_blocks(src, 10.0, mono=True), rate):
+            x16 = _resample(block, rate, SAMPLE_RATE)
+            y16 = fit_length(voice.process(x16), x16.size)
+            y = fit_length(_resample(y16, SAMPLE_RATE, rate), block.size)
+            writer.write(np.repeat(y[:, None], channels, axis=1))
+            if kept < MEASURE_SECONDS * SAMPLE_RATE:
+                original.append(x16)
+                anonymized.append(y16)
+                kept += x16.size
+            done += block.size
+            if progress:
+                progress(done / rate, info.duration)
+        if done == 0:
+            raise AnonymizeError(f"{src.name}: the audio track is empty or could not be decoded")
+    final = audio_path
+    if video_out:
+        final = folder / ("out" + dst.suffix.lower())
+        replace_audio_track(src, audio_path, final)
+    return final, done / rate, original, anonymized
 
 
 def _revoice_without_script(voice: VoiceMethod) -> Revoice | None:
