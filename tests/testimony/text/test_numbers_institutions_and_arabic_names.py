@@ -280,9 +280,9 @@ def test_chat_spellings_arabizi_and_a_cafe_in_the_morning_stay_readable(
 
 def test_names_in_an_arabizi_chat_are_hidden_and_its_everyday_words_kept() -> None:
     out = hidden("ahla ana men sfax, khouya 3ouatef 9al abou dojana mat fi el baghouz, nchoufek ghodwa", "ar")
-    for name in ("3ouatef", "dojana", "baghouz"):
+    for name in ("3ouatef", "dojana", "baghouz", "ghodwa"):  # "tomorrow" pins a day: a date since blind9's rules
         assert name not in out, f"{name!r} left in {out!r}"
-    for word in ("ahla", "ana", "khouya", "9al", "nchoufek", "ghodwa"):
+    for word in ("ahla", "ana", "khouya", "9al", "nchoufek"):
         assert word in out, f"{word!r} lost in {out!r}"
 
 

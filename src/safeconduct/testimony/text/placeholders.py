@@ -130,7 +130,16 @@ def _same_entity(term: str, match: str, language: str, known: frozenset[str]) ->
     Hawk" for "the Hawk"), and so may the rest if it has a word the language does not know ("rashid" for
     "Rashid", "sahel front" for "Sahel Front"; but not "hope" for "Hope", "license" for "License")."""
     core, other = _LEAD.sub("", term), _LEAD.sub("", match)
-    return other == core or has_unknown_word(core, language, known)
+    if other == core:
+        return True
+    if language == "ar" and _LATIN_WORD.fullmatch(core):  # Arabizi: "Saba7" the woman, "saba7" the morning
+        from safeconduct.testimony.text.arabizi import Reading, classify
+
+        return classify(core.lower()) is not Reading.WORD
+    return has_unknown_word(core, language, known)
+
+
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9'’-]+")
 
 
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
@@ -179,6 +188,31 @@ def merge(spans: list[Span]) -> list[Span]:
     for group in merged:
         best = max(group, key=lambda s: (s.score, -PRIORITY.index(s.kind), s.end - s.start))
         out.append(Span(best.kind, min(s.start for s in group), max(s.end for s in group), best.score, best.source))
+    return out
+
+
+#: What may stand between two parts of one date ("le quatorze mars, à dix heures", "Tue 17 Nov at 2pm").
+_DATE_JOINT = re.compile(r"[\s,]*(?:(?:à|a|at|on|le|the|vers|around)\s+)?[\s,]*", re.IGNORECASE)
+_YEAR_LEAD = re.compile(r"(?i:\b(?:l['’]an|en\s+l['’]an|the\s+year|in\s+the\s+year)\s+)$")
+
+
+def join_dates(spans: list[Span], text: str) -> list[Span]:
+    """One finding for a date said in parts: a day, its date and its hour next to each other are one
+    date, and "L'an" before a year belongs to it (a procès-verbal's "L'an deux mille vingt-cinq, le
+    quatorze mars, à dix heures vingt" leaves nothing of the date readable between its placeholders)."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: s.start):
+        if s.kind is Kind.DATE:
+            lead = _YEAR_LEAD.search(text, 0, s.start)
+            if lead:
+                s = Span(s.kind, lead.start(), s.end, s.score, s.source)
+            last = out[-1] if out else None
+            if last is not None and last.kind is Kind.DATE and last.end <= s.start:
+                joint = _DATE_JOINT.fullmatch(text, last.end, s.start)
+                if joint is not None and s.start - last.end <= 8:
+                    out[-1] = Span(Kind.DATE, last.start, s.end, max(last.score, s.score), last.source)
+                    continue
+        out.append(s)
     return out
 
 

@@ -6,13 +6,22 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from safeconduct.testimony.text import arabizi
 from safeconduct.testimony.text.arabic import split_clitics, strip_marks, widen
 from safeconduct.testimony.text.errors import RedactionError
 from safeconduct.testimony.text.keep import keep_generic
 from safeconduct.testimony.text.language import detect_language
 from safeconduct.testimony.text.model import Finding, Kind, RedactionResult
 from safeconduct.testimony.text.nlp import load_pipeline
-from safeconduct.testimony.text.placeholders import Span, attach_articles, clean, merge, number, propagate
+from safeconduct.testimony.text.placeholders import (
+    Span,
+    attach_articles,
+    clean,
+    join_dates,
+    merge,
+    number,
+    propagate,
+)
 from safeconduct.testimony.text.recognizers.lexicon import CHAT_WORDS
 from safeconduct.testimony.text.spoken import Run, normalise
 from safeconduct.testimony.text.terms import Term, find_terms
@@ -87,7 +96,7 @@ def redact_text(
         spans = propagate(spans, text, lang, known)
     spans = merge(spans)
     if domain:
-        spans = attach_articles(keep_generic(spans, text), text)
+        spans = join_dates(attach_articles(keep_generic(spans, text), text), text)
     refused = {" ".join(w.split()).casefold() for w in rejected}
     if refused:
         spans = [s for s in spans if " ".join(text[s.start : s.end].split()).casefold() not in refused]
@@ -119,16 +128,23 @@ def _widen(spans: list[Span], text: str, runs: list[Run], language: str) -> list
             if not any(s.start < m.end() and m.start() < s.end for s in out):
                 out.append(Span(Kind.PERSON, m.start(), m.end(), UNKNOWN_WORD_SCORE, "LatinInArabicRecognizer"))
     elif language == "ar" and latin_letters:  # Arabic written in Latin letters (Arabizi): no Arabic rule reads it
-        for start, end in _arabizi_unknown(text):
+        for start, end in arabizi.date_spans(text):
+            touching = [s for s in out if s.start < end and start < s.end]
+            if all(s.kind in (Kind.PERSON, Kind.DATE) for s in touching):  # a date read as a name, or in part
+                out = [s for s in out if s not in touching]
+                start, end = min([start, *(s.start for s in touching)]), max([end, *(s.end for s in touching)])
+                out.append(Span(Kind.DATE, start, end, 0.8, "ArabiziRecognizer"))
+        for kind, start, end in arabizi.headed_spans(text):
+            out = [s for s in out if not (start <= s.start and s.end <= end)]
+            out.append(Span(Kind(kind), start, end, 0.6, "ArabiziRecognizer"))
+        for start, end in _arabizi_names(text):
             if not any(s.start < end and start < s.end for s in out):
                 out.append(Span(Kind.PERSON, start, end, UNKNOWN_WORD_SCORE, "ArabiziRecognizer"))
     return out
 
 
-#: A word of an Arabizi chat: Latin letters, with the digits that write ع ح خ ق (3 7 5 9) inside.
-_ARABIZI_WORD = re.compile(
-    r"(?<![\w@.])[A-Za-zÀ-ÿ0-9][A-Za-zÀ-ÿ0-9'’-]*[A-Za-zÀ-ÿ](?![\w@])|(?<![\w@.])[3579][a-z]{2,}"
-)
+#: A word of an Arabizi chat: Latin letters, with the digits that write ع ح خ ق ء (3 7 5 9 2) anywhere in it.
+_ARABIZI_WORD = re.compile(r"(?<![\w@.])(?=[\w'’-]*[A-Za-zÀ-ÿ])[A-Za-zÀ-ÿ0-9][A-Za-zÀ-ÿ0-9'’-]*[A-Za-zÀ-ÿ0-9](?![\w@])")
 
 
 @lru_cache(maxsize=1)
@@ -140,17 +156,40 @@ def _arabizi_known() -> frozenset[str]:
     return everyday_words("en") | everyday_words("fr") | CHAT_WORDS | FILLERS
 
 
-def _arabizi_unknown(text: str) -> list[tuple[int, int]]:
-    """Words of an Arabizi chat that no English, French or chat word list knows: most are names."""
+#: The word before a name that makes it a kunya ("abu fadi", "oum Walid").
+_KUNYA_BEFORE = re.compile(r"(?i)(?<![\w@])(?:abu|abou|abo|bou|umm|um|om|oum|im|imm)[ \t]+$")
+
+
+def _arabizi_names(text: str) -> list[tuple[int, int]]:
+    """Words of an Arabizi chat that read as a name, or as nothing at all (most are names and places): a
+    word that reads as everyday Arabic ("mar7aba", "5alti", "3end") stays, unless it is capitalised inside a
+    sentence and also a given name ("3end 5alti Saba7")."""
     from safeconduct.testimony.text.keep import is_generic_word
 
     known = _arabizi_known()
     found = []
     for m in _ARABIZI_WORD.finditer(text):
-        word = m.group().lower()
-        if len(word) >= 3 and word not in known and not is_generic_word(word):
-            found.append((m.start(), m.end()))
+        word = m.group()
+        if len(word) < 3:
+            continue
+        before = text[: m.start()].rstrip()
+        capital_name = word[0].isupper() and bool(before) and before[-1] not in ".!?:/\n"
+        capital_name = capital_name and arabizi.is_given_name(word)
+        sender = word[0].isupper() and (not before or before[-1] in "/\n") and text.startswith(":", m.end())
+        if sender and word.lower() not in known:
+            capital_name = True  # a chat's sender label ("Hayat: …"): a name even when it is also a word
+        kunya = _KUNYA_BEFORE.search(text, 0, m.start())
+        if not (capital_name or kunya) and (
+            word.lower() in known or is_generic_word(word.lower()) or arabizi.classify(word) is arabizi.Reading.WORD
+        ):
+            continue
+        nisba = _NISBA_AFTER.match(text, m.end())
+        found.append((kunya.start() if kunya else m.start(), nisba.end() if nisba else m.end()))
     return found
+
+
+#: A family name by origin right after a name ("abu 7abib el-masri", "Karim el Halabi").
+_NISBA_AFTER = re.compile(r"[ \t]+(?:el|al)[- ]?[A-Za-z0-9']{2,}(?:i|y|ie|iyy?e)(?![\w@])", re.I)
 
 
 def replace_spans(text: str, findings: Sequence[Finding]) -> str:

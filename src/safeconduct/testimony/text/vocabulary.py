@@ -187,3 +187,8 @@ def arabic_zipf(word: str) -> float:
 
     frequency = _arabic_frequencies().get(word, 0.0)
     return math.log10(frequency) + 9 if frequency > 0 else 0.0
+
+
+def arabic_frequencies() -> dict[str, float]:
+    """Every word of wordfreq's Arabic list with its Zipf value (empty without wordfreq)."""
+    return {word: arabic_zipf(word) for word in _arabic_frequencies()}
