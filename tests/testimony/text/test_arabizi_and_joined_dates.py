@@ -111,3 +111,22 @@ def test_a_date_said_in_parts_is_one_finding_and_nothing_of_it_stays_between() -
 def test_two_dates_joined_by_and_stay_two() -> None:
     result = redact_text("He left in March 2015 and came back in 2016.", "en")
     assert [f.kind.value for f in result.findings].count("DATE") == 2, result.redacted_text
+
+
+def test_transcript_labels_and_capital_headings_stay_and_names_beside_them_go() -> None:
+    out = hidden(
+        "PROBATION REPORT. HOST: Welcome back. GUEST: My son left. Officer: Ask him about Kamel. "
+        "Témoin : il a vu Yacine. JUDGE: Mr Dzhabrailov, you came? DEFENDANT RUSLAN DZHABRAILOV: Yes.",
+        "en",
+    )
+    check(out, ["Kamel", "Yacine", "RUSLAN", "DZHABRAILOV", "Dzhabrailov"],
+          ["PROBATION", "REPORT", "HOST", "Welcome", "GUEST", "Officer", "Ask", "Témoin", "JUDGE", "DEFENDANT"])
+
+
+def test_a_first_name_left_at_the_start_of_a_sentence_joins_the_rest_of_the_name() -> None:
+    out = hidden("Court notes. Imran Shafiq Hussain, 31, appeared. Mr Hussain said nothing.", "en")
+    check(out, ["Imran", "Shafiq", "Hussain"], ["Court", "notes", "appeared", "said"])
+
+
+def test_a_big_town_at_the_start_of_a_sentence_is_still_a_place() -> None:
+    check(hidden("Nice is where he grew up, before Raqqa.", "en"), ["Nice", "Raqqa"], ["grew"])

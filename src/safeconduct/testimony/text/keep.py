@@ -401,13 +401,54 @@ def _recurring(s: Span, text: str) -> bool:
     return bool(_WEEKDAY.match(surface)) and bool(_RECURRING_BEFORE.search(text[max(0, s.start - 12) : s.start]))
 
 
+#: Words that head a line of a transcript, a form or a report rather than name anyone ("JUDGE:",
+#: "Témoin :", "Courriel :", "Officer:"): a finding that is one of them, followed by a colon, is dropped.
+_LABELS = frozenset(
+    """host guest judge juge officer interviewer interviewee witness témoin prévenu prévenue avocat avocate
+    counsel defendant accused prosecutor procureur président présidente greffier clerk caseworker éducateur
+    éducatrice courriel email e-mail mail phone téléphone tel tél mobile portable question answer réponse
+    report rapport subject objet mineur mineure majeur scolarisé scolarisée scolarité nom prénom surname
+    name address adresse date heure time lieu place ask welcome today note notes summary résumé source
+    audience hearing séance interprète interpreter translator traducteur traductrice mother father mère
+    père sister soeur sœur brother frère""".split()
+)
+_COLON_AFTER = re.compile(r"\s?:")
+
+
+def _label_or_heading(s: Span, text: str) -> bool:
+    """A transcript's or a form's label ("GUEST:", "Courriel :"), a heading word in capitals ("PROCÈS-
+    VERBAL", "PROBATION REPORT"), or a model's unit or organisation that is only an everyday word at the
+    start of a sentence ("Court notes."): one everyday word, which names no one."""
+    surface = text[s.start : s.end]
+    if " " in surface or not surface.isalpha() and "-" not in surface:
+        return False
+    word = surface.casefold()
+    if word in _LABELS and _COLON_AFTER.match(text, s.end):
+        return True
+    before = text[: s.start].rstrip(" \t\"“«'(")
+    if s.source == "SpacyRecognizer" and s.kind in (Kind.UNIT, Kind.ORG) and (not before or before[-1] in ".!?:;\n"):
+        # a model's guess on an everyday word capitalised only because the sentence begins ("Court notes.")
+        from safeconduct.testimony.text.vocabulary import big_places, everyday_words
+
+        everyday = word in everyday_words("en") or word in everyday_words("fr")
+        if surface.istitle() and everyday and word not in big_places():
+            return True
+    from safeconduct.testimony.text.vocabulary import everyday_words
+
+    return len(surface) >= 3 and surface.isupper() and (word in everyday_words("en") or word in everyday_words("fr"))
+
+
 def keep_generic(spans: list[Span], text: str) -> list[Span]:
     """Drop the findings that must stay readable; keep a country or nationality where it narrows down.
 
     A country that locates a hidden place is hidden, and so is a country next to it ("Tripoli, near
     Syria, in the north of Lebanon"): the check repeats until nothing changes.
     """
-    spans = [s for s in spans if not always_kept(text[s.start : s.end], s.kind) and not _recurring(s, text)]
+    spans = [
+        s
+        for s in spans
+        if not always_kept(text[s.start : s.end], s.kind) and not _recurring(s, text) and not _label_or_heading(s, text)
+    ]
     generic = [s for s in spans if is_generic_word(text[s.start : s.end])]
     places = [(s.start, s.end) for s in spans if s.kind is Kind.PLACE and s not in generic]
     hidden: list[Span] = []

@@ -14,7 +14,7 @@ from safeconduct.testimony.text.keep import is_generic_word
 from safeconduct.testimony.text.model import Finding, Kind
 from safeconduct.testimony.text.recognizers.arabic_names import everyday_name
 from safeconduct.testimony.text.recognizers.lexicon import CHAT_WORDS, NOT_IDENTIFYING
-from safeconduct.testimony.text.vocabulary import has_unknown_word
+from safeconduct.testimony.text.vocabulary import has_unknown_word, is_known
 
 #: When merged detections disagree and score the same, the first kind here wins.
 PRIORITY = [
@@ -174,6 +174,38 @@ def propagate(spans: list[Span], text: str, language: str = "", known: frozenset
             if _same_entity(term, m.group(), language, known):
                 found.append(Span(kind, m.start(), m.end(), score, "propagated"))
     return found
+
+
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]{2,})[ \t]+$")
+_NAME_AFTER = re.compile(r"[ \t]+([A-ZÀ-Ý][\w'’-]{2,})(?![\w'’-])")
+
+
+def extend_names(spans: list[Span], text: str, language: str, known: frozenset[str]) -> list[Span]:
+    """A person's name takes in the capitalised words right beside it that are no word of the language,
+    written in the same case: the first name a model left at the start of a sentence ("Imran" before
+    "Shafiq Hussain"), the rest of a name in capitals ("ASLANBEK" before "TURLAYEV")."""
+    from safeconduct.testimony.text.recognizers.names import TITLE_WORDS
+
+    def name_word(word: str, capitals: bool) -> bool:
+        return (
+            word.isupper() == capitals
+            and word not in TITLE_WORDS
+            and not is_known(word, language, known)
+            and not is_generic_word(word)
+        )
+
+    out = []
+    for s in spans:
+        if s.kind is Kind.PERSON and language in ("en", "fr"):
+            capitals = text[s.start : s.end].isupper()
+            start, end = s.start, s.end
+            while (m := _NAME_BEFORE.search(text, max(0, start - 40), start)) and name_word(m.group(1), capitals):
+                start = m.start(1)
+            while (m := _NAME_AFTER.match(text, end)) and name_word(m.group(1), capitals):
+                end = m.end(1)
+            s = Span(s.kind, start, end, s.score, s.source)
+        out.append(s)
+    return out
 
 
 def merge(spans: list[Span]) -> list[Span]:

@@ -17,6 +17,7 @@ from safeconduct.testimony.text.placeholders import (
     Span,
     attach_articles,
     clean,
+    extend_names,
     join_dates,
     merge,
     number,
@@ -93,7 +94,7 @@ def redact_text(
                 spans.append(Span(Kind.PERSON, start, end, UNKNOWN_WORD_SCORE, "UnknownWordRecognizer"))
     spans = clean(spans, text, analysis_text)
     if domain:
-        spans = propagate(spans, text, lang, known)
+        spans = extend_names(propagate(spans, text, lang, known), text, lang, known)
     spans = merge(spans)
     if domain:
         spans = join_dates(attach_articles(keep_generic(spans, text), text), text)

@@ -83,6 +83,8 @@ class GazetteerRecognizer(EntityRecognizer):
                 start, end = tokens[i][0], tokens[i + n - 1][1]
                 candidate = text[start:end]
                 if (candidate[0].isupper() or _ARABIC.match(candidate)) and candidate in names:
+                    if n == 1 and self._capital_only_from_the_sentence(text, start, candidate):
+                        continue
                     results.append(RecognizerResult("PLACE", start, end, SCORE))
                     found = n
                     break
@@ -90,6 +92,17 @@ class GazetteerRecognizer(EntityRecognizer):
                 results.append(RecognizerResult("PLACE", tokens[i][0], tokens[i][1], LOWER_CASE_SCORE))
             i += found or 1
         return results
+
+    def _capital_only_from_the_sentence(self, text: str, start: int, word: str) -> bool:
+        """An everyday word capitalised only because a sentence or a transcript's turn begins with it
+        ("HOST: Welcome back", "Officer: Ask him"): no evidence of a place, unless the town is a big one
+        ("Nice is where he grew up")."""
+        from safeconduct.testimony.text.vocabulary import big_places, everyday_words
+
+        before = text[:start].rstrip(" \t\"“«'(")
+        at_start = not before or before[-1] in ".!?:;\n…"
+        lower = word.lower()
+        return at_start and lower in everyday_words(self.supported_language) and lower not in big_places()
 
     def _lower_case_town(self, text: str, tokens: list[tuple[int, int]], i: int) -> bool:
         """A recogniser writes towns in lower case ("from manbij"): a word after a word of place that names a
