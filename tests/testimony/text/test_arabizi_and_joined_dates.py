@@ -130,3 +130,40 @@ def test_a_first_name_left_at_the_start_of_a_sentence_joins_the_rest_of_the_name
 
 def test_a_big_town_at_the_start_of_a_sentence_is_still_a_place() -> None:
     check(hidden("Nice is where he grew up, before Raqqa.", "en"), ["Nice", "Raqqa"], ["grew"])
+
+
+def test_fully_vowelled_arabic_is_read_like_any_other_and_hidden_with_its_marks() -> None:
+    text = "وُلِدَ نُورُ الدِّينِ العَطَّار بِبَابِ التَّبَّانَةِ فِي ٧ جُمَادَى الآخِرَةِ ١٤٤٦ هـ وَسَكَنَ فِي طَرَابُلُس"
+    result = redact_text(text, "ar")
+    out = result.redacted_text
+    check(out, ["الدِّينِ", "التَّبَّانَةِ", "جُمَادَى", "١٤٤٦", "طَرَابُلُس"], ["وُلِدَ", "وَسَكَنَ"])
+    for f in result.findings:  # each finding is the original's own letters and marks
+        assert text[f.start : f.end] == f.text and not f.text.endswith(" ")
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets", "kept"),
+    [
+        ("Il vivait rue de Hodimont 212 à Verviers.", ["Hodimont", "212"], ["vivait"]),
+        ("Elle loge avenue des Baobabs n°9 depuis juin.", ["Baobabs", "9"], ["loge", "depuis"]),
+        ("Il dormait chemin du Moulinet, pas loin.", ["Moulinet"], ["dormait", "loin"]),
+        ("he stayed at Calle Sargento Rico 7, bajo with his aunt", ["Sargento", "Rico", "bajo"], ["stayed", "aunt"]),
+        ("she is at Lindevej 14, 3. th., 8000 Aarhus C now", ["Lindevej", "14", "Aarhus", " C "], ["she", "now"]),
+        ("they wrote three nine two seven rue des tanneurs on the form", ["nine", "tanneurs"], ["wrote", "form"]),
+    ],
+)
+def test_a_street_before_its_number_and_a_number_said_digit_by_digit_are_addresses(
+    text: str, secrets: list[str], kept: list[str]
+) -> None:
+    check(hidden(text, "fr" if "Il " in text or "Elle " in text else "en"), secrets, kept)
+
+
+def test_identity_card_and_police_acronyms_stay_and_their_numbers_go() -> None:
+    out = hidden("Son numéro CIN 09417722 est noté, la GRC et le CID ont vu la CNI.", "fr")
+    check(out, ["09417722"], ["CIN", "GRC", "CID", "CNI"])
+
+
+def test_a_feast_with_last_or_next_and_a_base_named_after_its_place() -> None:
+    out = hidden("Il est rentré la tabaski passée, après la dernière Korité, du markaz de Kolofata-Sud.", "fr")
+    check(out, ["tabaski", "Korité", "Kolofata-Sud"], ["rentré", "après"])
+    check(hidden("رجع التلاتة الفات والتلاتة رجعوا معه", "ar"), ["الفات"], ["رجع", "رجعوا"])

@@ -69,6 +69,24 @@ def split_clitics(text: str, known: frozenset[str] | None = None) -> str:
     return text if chars is None else "".join(chars)
 
 
+def without_marks(text: str) -> tuple[str, list[int]] | None:
+    """`text` without its Arabic vowel marks and tatweel, and where each remaining character was in it;
+    None when it has none. Fully vowelled text ("نُورُ الدِّينِ بِبَابِ التَّبَّانَةِ") is then read like any
+    other, multi-word names and months included, and the findings are put back on the original."""
+    if not _MARKS.search(text):
+        return None
+    where = [i for i, ch in enumerate(text) if not _MARKS.match(ch)]
+    return "".join(text[i] for i in where), where
+
+
+def back_on_marked(text: str, where: list[int], start: int, end: int) -> tuple[int, int]:
+    """The span of `text` that [start, end) of its unmarked copy covers, with the marks after its last letter."""
+    first, last = where[start], where[end - 1] + 1
+    while last < len(text) and _MARKS.match(text[last]):
+        last += 1
+    return first, last
+
+
 def strip_marks(text: str) -> str:
     """A same-length copy of `text` with the vowel marks and tatweel of each Arabic word moved out of it.
 

@@ -43,12 +43,15 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "s": ("س", "ص"), "f": ("ف",), "q": ("ق",), "k": ("ك", "ق"), "l": ("ل",), "m": ("م",), "n": ("ن",),
     "h": ("ه", "ح"), "w": ("و",), "y": ("ي",), "g": ("ج", "ق", "غ"), "p": ("ب",), "v": ("ف",),
     "c": ("ك", "س"), "x": ("كس",), "a": ("", "ا"), "e": ("", "ي"), "i": ("", "ي"), "o": ("", "و"),
-    "u": ("", "و"),
+    "u": ("", "و"), "an": ("", "ان"),
 }
-_FINAL = {"a": ("ا", "ه", "ى"), "e": ("ه", "ي", ""), "i": ("ي",), "o": ("و", "ه"), "u": ("و",), "t": ("ت", "ه")}
+_FINAL = {
+    "an": ("ا", "ان"), "a": ("ا", "ه", "ى"), "e": ("ه", "ي", ""), "i": ("ي",), "o": ("و", "ه"), "u": ("و",),
+    "t": ("ت", "ه"),
+}
 _INITIAL = {"a": ("ا",), "e": ("ا",), "i": ("ا",), "o": ("ا", "او"), "u": ("ا", "او")}
 _ARTICLE = re.compile(r"^(?:el|al|il|l)-?(?=[a-z0-9]{3})")
-_TOKEN = re.compile(r"sh|ch|kh|gh|th|dh|3'|7'|ou|oo|uu|ee|ii|aa|ae|ai|ay|ei|ey|aw|.", re.DOTALL)
+_TOKEN = re.compile(r"sh|ch|kh|gh|th|dh|3'|7'|ou|oo|uu|ee|ii|aa|ae|ai|ay|ei|ey|aw|an$|.", re.DOTALL)
 
 
 class Reading(Enum):
@@ -188,7 +191,7 @@ def is_given_name(word: str) -> bool:
 
 
 _DAY = (
-    r"(?:a?7ad|ahad|[ie]?t[h]?n[ie]{1,2}n|tla?tha?|tlata|talat|arb3a|arba3a?|(?:5|kh)a?m[ie]{0,2}s|je?m3a|ju?m3a|jom3a"
+    r"(?:a?7ad|ahad|[ie]?t[h]?n[ie]{1,2}n|tla?tha?|tlata|talat|th?l[ae]th|arb3a|arba3a?|(?:5|kh)a?m[ie]{0,2}s|je?m3a|ju?m3a|jom3a"
     r"|sa?bt|sebt)"
 )
 _BEFORE = r"(?:(?:nhar|yom|youm|yawm|lyom)\s+)?(?:el[- ]?|al[- ]?|l)"
@@ -200,6 +203,8 @@ _AFTER = r"(?:el[- ]?|l)?(?:madye|madi|mady|fat|fayet|faytet|elli\s+fat|jaye|jay
 _DATES = re.compile(
     rf"(?<![\w@.])(?:{_BEFORE}{_DAY}(?:\s+{_AFTER})?|{_DAY}\s+{_AFTER}"
     r"|(?:el|l)?(?:bukra|bokra|bukrah|bokrah|ghodwa|ghedwa|bokrat)"
+    r"|(?:ams|emes|lbera7)(?:\s+(?:el[- ]?|l)?(?:3aser|3asr|3ser|dhuhr|dhohr|[sd]ob7|sbe7|sba7|lel|leil|lil"
+    r"|mughrub|maghreb))?"
     rf"|(?:{_FEAST})(?:\s+(?:(?:19|20)\d\d|{_AFTER}))?"
     r"|(?:[ie]?m|el|l)?b[ae]r[ie]7|awel\s+(?:em|m)?b[ae]r[ie]7)(?![\w@])",
     re.IGNORECASE,

@@ -213,6 +213,28 @@ GROUPS_AND_INSTITUTIONS = frozenset(
         "الأمن السياسي",
         "امن الدولة",
         "أمن الدولة",
+        # national identity cards and numbers named by their acronym, and police forces (the number or the
+        # officer is hidden, not the name of the card or the force)
+        "cin",
+        "cni",
+        "nic",
+        "nin",
+        "nino",
+        "nida",
+        "nas",
+        "sin",
+        "ssn",
+        "cpr",
+        "avs",
+        "ahv",
+        "bsn",
+        "nir",
+        "ttps",
+        "grc",
+        "spvm",
+        "cid",
+        "hcr",
+        "ase",
         "حركة طالبان",
         "ولاية سيناء",
         "بوكو حرام",
@@ -227,7 +249,9 @@ FILLERS = frozenset(
     wallah wallahi inchallah inshallah yallah habibi khalas يعني يعنى والله خلص طيب اي ايه انو ouais ouai
     tbh idk lmao omg btw jsp tkt wsh innit ngl insyaallah ya5i yakhi yalla tnx brabi
     wech bref voilà voila frère frérot akhi wollah starfoullah hamdoulah hamdoullah mashallah wAllah هلأ هلق
-    وهلأ ولك يا_ريت""".split()
+    وهلأ ولك يا_ريت eeh eh ehh tsé ouin wallaye wallayi insha mungu ayo nou chokran choukran shukran chukran
+    el7amdilla el7amdoulillah el7amdulillah l7amdoulillah 7amdella 7amdellah 7amdoulillah hamdulillah
+    alhamdulillah shlonik shlonak chnahwalek""".split()
 )
 
 _NUM_WORDS = (
@@ -410,7 +434,7 @@ _LABELS = frozenset(
     report rapport subject objet mineur mineure majeur scolarisé scolarisée scolarité nom prénom surname
     name address adresse date heure time lieu place ask welcome today note notes summary résumé source
     audience hearing séance interprète interpreter translator traducteur traductrice mother father mère
-    père sister soeur sœur brother frère""".split()
+    père sister soeur sœur brother frère q r a""".split()
 )
 _COLON_AFTER = re.compile(r"\s?:")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from safeconduct.testimony.text import arabizi
-from safeconduct.testimony.text.arabic import split_clitics, strip_marks, widen
+from safeconduct.testimony.text.arabic import back_on_marked, split_clitics, strip_marks, widen, without_marks
 from safeconduct.testimony.text.errors import RedactionError
 from safeconduct.testimony.text.keep import keep_generic
 from safeconduct.testimony.text.language import detect_language
@@ -64,6 +65,17 @@ def redact_text(
     if not isinstance(text, str):
         raise RedactionError(f"expected text (str), got {type(text).__name__}")
     lang = detect_language(text) if language == "auto" else language.lower()
+    unmarked = without_marks(text) if domain else None
+    if unmarked is not None:
+        bare, where = unmarked
+        inner = redact_text(
+            bare, lang, ner_model=ner_model, min_score=min_score, extra_terms=extra_terms, rejected=rejected
+        )
+        moved = []
+        for f in inner.findings:
+            start, end = back_on_marked(text, where, f.start, f.end)
+            moved.append(dataclasses.replace(f, start=start, end=end, text=text[start:end]))
+        return RedactionResult(replace_spans(text, moved), moved, inner.language)
     if not text.strip():
         return RedactionResult(text, [], lang)
     from safeconduct.testimony.text.engine import analyzer
@@ -158,7 +170,7 @@ def _arabizi_known() -> frozenset[str]:
 
 
 #: The word before a name that makes it a kunya ("abu fadi", "oum Walid").
-_KUNYA_BEFORE = re.compile(r"(?i)(?<![\w@])(?:abu|abou|abo|bou|umm|um|om|oum|im|imm)[ \t]+$")
+_KUNYA_BEFORE = re.compile(r"(?i)(?<![\w@])(?:abu|abou|abo|bou|bu|umm|um|om|oum|im|imm)[ \t]+$")
 
 
 def _arabizi_names(text: str) -> list[tuple[int, int]]:

@@ -250,6 +250,13 @@ def date_rules() -> list[Rule]:
             rf"(?:{MONTHS_AR})(?![\u0621-\u064A]){_AR_YEAR_AFTER}?",
             0.65,
         ),
+        # A feast said with "last" or "next" ("la tabaski passée", "la dernière Tabaski", "last Eid").
+        rule(
+            "DATE",
+            rf"(?i:\b(?:(?:la|le|l['’])\s*)?(?:dernière|dernier|prochaine|prochain|last|next)\s+(?:{_FEASTS})\b"
+            rf"|\b(?:(?:la|le|l['’])\s*)?(?:{_FEASTS})\s+(?:passée|passé|dernière|dernier|prochaine|prochain)\b)",
+            0.6,
+        ),
         # Yesterday and tomorrow, which pin an event to a day (البارحة، امبارح، أمس، بكرة).
         rule(
             "DATE",
@@ -257,6 +264,12 @@ def date_rules() -> list[Rule]:
             r"بكرة|بكره|بكرا|غدوة|غدوه)(?![\u0621-\u064A])"
             rf"{_AR_DAYTIME}?",
             0.5,
+        ),
+        # A weekday said as its number with "last" or "next" (التلاتة الفات، الاربعة الجاية): never the number alone.
+        rule(
+            "DATE",
+            rf"(?<![\u0621-\u064A])(?:ب|و|ف)?(?:التلاتة|الثلاثة|التلاته|الاربعة|الأربعة|الاربعه){_AR_RELATIVE}",
+            0.55,
         ),
         # Tuesday said the Maghreb way, only after "day" (الثلاث is also "the three"): "نهار الثلاث".
         rule(

@@ -163,7 +163,7 @@ CHAT_WORDS = frozenset(
     ahla ahlan salam slm bsh bech besh nkhdem nekhdem khdemt rajli rajel mat mchit mchet n7eb nheb 3andi
     3andek kifech kifach chnowa chnou chno barcha yesser ya3ni yani inchallah nchallah hamdoulah khoya
     5oya khouya okhti o5ti t9oul t9ol y9oul y9ol 9al 9alet 9alli 9alli 9alou jit jet ja jet mchit rja3 rje3t
-    rjaat darna kan kanet kont kunt bch lezem lazem famma fama mouch mech msh mish mch 3lech 3lach 3la 3al
+    rjaat darna kan kanet kont kunt bch lezem lazem famma fama mouch mech msh mish mch 3lech 3lach 3la 3al 3ala
     3and m3a ma3a m3aya m3ak ba3d ba3ed 9bal lyoum lyom ghodwa bkri 5ater 5atr 5ir 5ayr 3lik 3liha 3lih
     chwaya chwiya barsha hatta w9t wa9t wa9et lwa9t nharr nhar lil lila sbah 3chiya ghadi ghadia bghit bghina
     daba db dyali dyalek dyal hna houma 7na 7atta 7aja 7ajet 7abit n7ebek nchoufek nchouf chouf 3ayla 3a2ila

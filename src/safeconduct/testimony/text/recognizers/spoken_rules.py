@@ -150,8 +150,18 @@ def extra_rules() -> list[Rule]:
             "PLACE",
             rf"\b[A-ZÀ-Þ][\wåäöøæüß]+(?:{_GLUED_STREET})\s+\d{{1,4}}[a-zA-Z]?(?:/\d{{1,4}}){{0,3}}"
             rf"(?:,\s*\d{{1,2}}(?!\d)\.?(?:\s*(?:th|tv|mf|sal|st)\.?)?)?"
-            rf"(?:,?\s*(?:\d{{4,5}}|\d{{3}}\s\d{{2}})\s+[A-ZÀ-Þ][\wäöüß-]+)?",
+            rf"(?:,?\s*(?:\d{{4,5}}|\d{{3}}\s\d{{2}})\s+[A-ZÀ-Þ][\wäöüß-]+(?:\s+[A-ZÆØÅ]\b)?)?",
             0.7,
+        ),
+        # A street named before its house number, the Belgian, Swiss, Spanish and Italian way ("rue de Hodimont
+        # 212", "avenue des Palmiers n°17", "Calle Tte. Pacheco 14, bajo").
+        rule(
+            "PLACE",
+            rf"\b(?i:{_STREET_FR}|calle|c/|avenida|avda\.|plaza|paseo|carrer|rua|travessa|via|viale|piazza|corso)\s+"
+            r"(?:(?i:de la|de l['’]|des|du|de|d['’]|del|de los|de las|da|do|dos|della|di)\s*)?"
+            r"(?:[A-ZÀ-Þ][\w'’.-]*\s+){0,2}[A-ZÀ-Þ][\w'’-]+,?\s+(?:n[°o]\.?\s?)?\d{1,4}(?:\s?(?:bis|ter|[a-zA-Z]\b))?"
+            r"(?:,\s*(?:bajo|piso\s+\d+|\d+º?\s*[A-Za-z]?|interno\s+\d+|boîte\s+\d+|bte\s+\d+))?",
+            0.6,
         ),
         # Sub-locations: a camp's section, a tent, a block, a flat ("section B4", "tent 112", "tente 27").
         rule(
@@ -197,7 +207,8 @@ def extra_rules() -> list[Rule]:
         ),
         rule(
             "PLACE",
-            r"\b(?i:porte|place|avenue|boulevard|rue)\s+(?:de la |de l'|des |du |de |d')[\w'’-]{3,}",
+            r"\b(?i:porte|place|avenue|boulevard|rue|chemin|allée|impasse|quai|route)\s+"
+            r"(?:de la |de l'|des |du |de |d')[\w'’-]{3,}",
             0.45,
             keep=_not_common,
         ),
@@ -224,13 +235,13 @@ def extra_rules() -> list[Rule]:
         # hirondelles"), and a street before its number said in words ("rue du pelican vert twenty seven").
         rule(
             "PLACE",
-            rf"(?i:\b(?:{_SPOKEN_NUM})(?:[\s-]+(?:{_SPOKEN_NUM}))?\s+(?:[a-z][\w'’-]+\s+){{1,3}}(?:{_STREET_EN})\b)",
+            rf"(?i:\b(?:{_SPOKEN_NUM})(?:[\s-]+(?:{_SPOKEN_NUM})){{0,3}}\s+(?:[a-z][\w'’-]+\s+){{1,3}}(?:{_STREET_EN})\b)",
             0.55,
             keep=lambda m: m.split()[-2].lower() not in ("the", "a", "of", "years", "days", "people", "men", "and"),
         ),
         rule(
             "PLACE",
-            rf"(?i:\b(?:{_SPOKEN_NUM})(?:[\s-]+(?:{_SPOKEN_NUM}))?(?:\s+bis|\s+ter)?,?\s+(?:{_STREET_FR})\s+"
+            rf"(?i:\b(?:{_SPOKEN_NUM})(?:[\s-]+(?:{_SPOKEN_NUM})){{0,3}}(?:\s+bis|\s+ter)?,?\s+(?:{_STREET_FR})\s+"
             rf"(?:de la |de l['’]|des |du |de |d['’])?[\w'’-]+"
             rf"(?:\s+(?!(?:à|a|au|et|dans|en|avec|chez|pour)\b)[\w'’-]+)?)",
             0.55,

@@ -105,6 +105,14 @@ def unit_rules() -> list[Rule]:
             r"éléphants?|elephants?|serpents?|snakes?|mambas?|requins?|sharks?|foudre|tonnerre|thunder))\b",
             0.6,
         ),
+        # A base or a faction named after its place ("le markaz de Gwoza-Kasa", "la faction de Tumbun Kaskou").
+        rule(
+            "UNIT",
+            r"(?i:\b(?:markaz|merkez|faction|base|camp\s+d['’]entraînement)\s+(?:de|du|d['’]|of)\s+)"
+            r"[\w'’-]{3,}(?:\s+[A-ZÀ-Þ][\w'’-]+)?",
+            0.55,
+            keep=lambda m: m.split()[-1].lower() not in ("la", "le", "les", "the", "l'", "nos", "leurs"),
+        ),
         # An acronym, with the French article elided before it ("l'EIGS").
         rule("UNIT", r"(?:\b[lL]['’])?\b(?!(?:DDR|ID|TV|UN|OK|USA|HCR|ONU|SMS|GPS|AK)\b)[A-Z]{3,6}\b", 0.45),
     ]
