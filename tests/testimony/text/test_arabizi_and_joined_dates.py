@@ -167,3 +167,7 @@ def test_a_feast_with_last_or_next_and_a_base_named_after_its_place() -> None:
     out = hidden("Il est rentré la tabaski passée, après la dernière Korité, du markaz de Kolofata-Sud.", "fr")
     check(out, ["tabaski", "Korité", "Kolofata-Sud"], ["rentré", "après"])
     check(hidden("رجع التلاتة الفات والتلاتة رجعوا معه", "ar"), ["الفات"], ["رجع", "رجعوا"])
+
+
+def test_spoken_from_written_onto_the_article_is_split_off_a_town() -> None:
+    check(hidden("جه مالعريش امبارح وقعد ماله شغل", "ar"), ["مالعريش", "امبارح"], ["جه", "وقعد", "ماله", "شغل"])

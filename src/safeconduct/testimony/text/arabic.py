@@ -17,8 +17,9 @@ from functools import lru_cache
 #: Arabic letters, tatweel and the short-vowel marks (harakat, shadda, dagger alif) written on them.
 ARABIC_WORD = re.compile(r"[\u0621-\u064A\u064B-\u065F\u0670\u0671-\u06D3\u0640]+")
 _MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
-#: Attached prefixes, longest first (و and, ف so, ب in/with, ل to/for, ك like).
-_PREFIXES = ("وب", "فب", "ول", "فل", "وك", "وع", "و", "ف", "ب", "ل", "ك", "ع")
+#: Attached prefixes, longest first (و and, ف so, ب in/with, ل to/for, ك like; spoken ع "on" and م "from"
+#: before the article: عالحدود، مالعريش).
+_PREFIXES = ("وب", "فب", "ول", "فل", "وك", "وع", "وم", "و", "ف", "ب", "ل", "ك", "ع", "م")
 _HEADS = frozenset(
     """كتيبة لواء سرايا سرية جيش فيلق جبهة حركة فوج فرقة كتائب ألوية تنظيم مجموعة ديوان مكتب مخيم قرية مدينة
     بلدة حي منطقة شارع سوق مسجد محل مخبز روضة مدرسة مستشفى قطاع تل كفر وادي بئر بير جبل عين دير رأس راس خربة
@@ -56,8 +57,8 @@ def split_clitics(text: str, known: frozenset[str] | None = None) -> str:
             if not word.startswith(prefix):
                 continue
             rest = word[len(prefix) :]
-            if prefix.endswith("ع") and not rest.startswith("ال"):
-                continue  # spoken "على ال…" is written عال…: ع alone is no prefix
+            if prefix.endswith(("ع", "م")) and not rest.startswith("ال"):
+                continue  # spoken "على ال…", "من ال…" are written عال…, مال…: alone they are no prefix
             replacement = " " * len(prefix)
             if not _known(rest, following, known) and rest.startswith("ل") and prefix.endswith("ل"):
                 replacement = " " * (len(prefix) - 1) + "ا"  # لل / ولل: li + al- with its alif dropped
