@@ -10,6 +10,7 @@ process (the embedded worker's loop on SQLite, a Procrastinate worker on Postgre
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import subprocess
 import time
@@ -96,7 +97,8 @@ def wait_for(check: Callable[[], Any], timeout: float = 300.0, every: float = 0.
 
 
 def scratch_settings_for(tmp_name: str) -> dict[str, str]:
-    """Overrides giving a test its own scratch root in memory (/dev/shm), so it can check it is empty after."""
-    folder = Path("/dev/shm") / f"sc-test-{tmp_name}"
+    """Overrides giving a test its own scratch root in memory (/dev/shm), so it can check it is empty after.
+    The folder name is unique per call: pytest-xdist workers give their tests the same tmp_path names."""
+    folder = Path("/dev/shm") / f"sc-test-{tmp_name}-{secrets.token_hex(4)}"
     folder.mkdir(parents=True, exist_ok=True)
     return {"worker_scratch": str(folder)}
