@@ -6,9 +6,10 @@ page of names. Each Latin letter or digit stands for one of a few Arabic letters
 possible Arabic spellings. Only spellings that lead somewhere are followed: every partial spelling must
 begin some word of wordfreq's Arabic list or of the Arabic name index, so the search stays small.
 
-What a word is, then: a given name when one of its readings is one that is not also an everyday word
-("fadi" → فادي); an everyday word when one of its readings is common Arabic ("mar7aba" → مرحبا); otherwise
-unknown (probably a name or a place, as before).
+What a word is, then (`classify`): a town when a reading is in our Arabic gazetteer ("derna" → درنة); a
+given name when a name is its most common reading ("fadi" → فادي, "Mo7ammad" → محمد), or nearly so and the
+word is capitalised; an everyday word when a reading is common Arabic ("mar7aba" → مرحبا); otherwise unknown
+(probably a name or a place: hidden, as every unknown word of a chat was before).
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ from safeconduct.testimony.text.vocabulary import arabic_frequencies
 
 #: An everyday word is at least this common (Zipf); rarer list entries are too often names and places.
 EVERYDAY_ZIPF = 3.3
-#: A reading this common makes the word an everyday word even when another reading is a name ("hala2":
-#: هلق "now" rather than حلا).
-COMMON_ZIPF = 4.5
 #: A name reading this much rarer than the most common reading still makes the word a name.
 NAME_MARGIN = 0.5
 #: Readings followed at most per word (a bound on time, far above what a real word needs).
