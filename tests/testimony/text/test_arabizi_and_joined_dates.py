@@ -171,3 +171,20 @@ def test_a_feast_with_last_or_next_and_a_base_named_after_its_place() -> None:
 
 def test_spoken_from_written_onto_the_article_is_split_off_a_town() -> None:
     check(hidden("جه مالعريش امبارح وقعد ماله شغل", "ar"), ["مالعريش", "امبارح"], ["جه", "وقعد", "ماله", "شغل"])
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets", "kept"),
+    [
+        ("قال سيد احمد ولد اعل ولد المختار انه رجع", ["سيد", "احمد", "اعل", "المختار"], ["قال", "رجع"]),
+        ("شاف ولد صغير في السوق", [], ["ولد", "صغير", "السوق"]),  # one ولد alone is "a boy"
+        ("خدم في ورشة ود حاج علي سنتين", ["ود حاج علي"], ["خدم", "سنتين"]),
+        ("رقمه صفر تسعة واحد اتنين ستة ستة اربعة صفر تمنية سبعة", ["تمنية", "اتنين"], ["رقمه"]),
+        ("رقم التعريف ١٠٩٨٧٠٢٥٤١٢٣٠٠٠٠٨ عندي", ["١٠٩٨٧٠٢٥٤١٢٣٠٠٠٠٨"], ["عندي"]),
+        ("رجع ليلة المولد ومشى يوم شم النسيم", ["المولد", "النسيم"], ["رجع", "ومشى"]),
+    ],
+)
+def test_patronym_chains_shops_named_after_their_owner_long_numbers_and_feasts(
+    text: str, secrets: list[str], kept: list[str]
+) -> None:
+    check(hidden(text, "ar"), secrets, kept)

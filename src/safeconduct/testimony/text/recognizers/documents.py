@@ -17,6 +17,8 @@ def document_rules() -> list[Rule]:
         rule("ID", r"\b(?=[A-Z0-9-]*\d[A-Z0-9-]*\d[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z-])[A-Z0-9]+(?:-[A-Z0-9]+)*\b", 0.7),
         rule("ID", rf"(?:{_CONTEXT})[^.\n]{{0,60}}?(?<![\d+])(?P<m>{_DIGITS}{{6,}})(?!\d)", 0.85),
         rule("ID", rf"(?<![\d+\s])(?P<m>{_DIGITS}{{6,}})(?![\d])", 0.5),
+        # Nine digits or more in one run, said with no cue word: a national or civil-registry number.
+        rule("ID", rf"(?<![\d+])(?P<m>{_DIGITS}{{9,}})(?![\d])", 0.45),
         # A residence permit's letters, a space and its number ("AT-RP 5521-0973"); an Arabic file number with
         # its register letter between slashes ("٤٤١/ج/٢٠٢٢").
         rule("ID", r"\b[A-Z]{1,4}(?:-[A-Z]{1,4})+\s\d{3,}(?:[-/]\d{2,})*\b", 0.7),

@@ -94,6 +94,14 @@ def _not_a_stop_word(mention: str) -> bool:
 def name_rules() -> list[Rule]:
     """Rules for people's names, in Latin and Arabic script."""
     return [
+        # A chain of two patronyms ("سيد احمد ولد اعل ولد المختار", "الطيب ود الامين ود حامد"): a name whatever its
+        # first word is (one ولد alone is also "a boy").
+        rule(
+            "PERSON",
+            rf"(?<![\u0621-\u064A])(?:(?!(?:{_AR_STOP})\s){ARW}\s+)?(?!(?:{_AR_STOP})\s){ARW}\s+(?:ولد|ود)\s+{ARW}"
+            rf"\s+(?:ولد|ود)\s+{ARW}",
+            0.6,
+        ),
         # Kunyas and titles in any case ("abu Hamza", "sheikh Danladi": a truecased transcript), before a
         # capitalised name.
         rule("PERSON", rf"\b(?i:{_KUNYA})\s+{ART}?{CAP}(?:\s+{ART}{CAP}|\s+(?:al|el)\s+{CAP})*", 0.85),

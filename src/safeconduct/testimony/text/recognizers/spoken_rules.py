@@ -48,8 +48,10 @@ _BUSINESS_AR = (
     r"هيئة|مركز|منظمة|جمعية|مضافة|مدرسة|متوسطة|ثانوية|إعدادية|اعدادية|ابتدائية|معهد|جامعة|مستوصف|عيادة|سجن|"
     r"مسجد|جامع|نادي|مقهى|قهوة|كراج|صالون|كلية|مغسلة|محكمة|مصنع|مستشفى|مشفى|فندق|مطبعة|مصرف|خلوة|حسينية|"
     r"مزرعة|ملحمة|حلاقة|محمصة|مطحنة|معرض|معصرة|مقاولات|حانوت|بوتيك|محلات|مكتبة|مخازن|مصبغة|كافتيريا|كافيه|مطبخ|"
-    r"علوة|مخابز|منجرة|نجارة|حدادة|مغازة|فندق"
+    r"علوة|مخابز|منجرة|نجارة|حدادة|مغازة|فندق|محطة|طاحونة|محمصة|مكتب"
 )
+#: Words that begin a person's name a shop is called after ("ورشة ود حاج علي", "محطة ابو رمان").
+_SHOP_OWNER_AR = r"(?:ابو|أبو|ام|أم|ود|ولد|بن|بنت|حاج|الحاج|الشيخ|شيخ|الحجة|حجي)"
 #: Places of work, study and worship a person is known at (heads of an ORG's name, English and French).
 _INSTITUTION_EN = (
     r"mosque|masjid|gym|university|college|school|sixth form|academy|madrasa|madrassa|institute|florist|bookshop|"
@@ -285,7 +287,8 @@ def extra_rules() -> list[Rule]:
         rule(
             "ORG",
             rf"{_NO_AR}(?:و?[بل]|و|ف)?(?:ال)?(?:{_BUSINESS_AR}){_END_AR}"
-            rf"(?:{_AR_NEXT}(?:\s+ال{ARW}){{0,2}}|\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+            rf"(?:\s+{_SHOP_OWNER_AR}(?:\s+{_SHOP_OWNER_AR}){{0,2}}\s+{ARW}(?:\s+ال{ARW})?"
+            rf"|{_AR_NEXT}(?:\s+ال{ARW}){{0,2}}|\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
             rf"(?:\s+(?:لل|لإ|لا|ل){ARW}(?:\s+ال{ARW})?)?(?:\s+(?:في|ب)\s*(?:ال)?{ARW})?",
             0.5,
         ),
